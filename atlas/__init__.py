@@ -1,0 +1,1 @@
+"""Central Asia Influence Atlas: the engine behind the Streamlit app (no Streamlit here)."""

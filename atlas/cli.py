@@ -1,0 +1,207 @@
+"""`python -m atlas`: a thin command line over the library.
+
+Exit status 0 on success, 1 on bad input (one line per problem on stderr), 2 on usage.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from .errors import AtlasError, ValidationError
+
+PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
+
+
+def _date_arg(s: str) -> date:
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {s!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m atlas", description="Central Asia Influence Atlas")
+    p.add_argument("--db", help="database: a SQLite path or an SQLAlchemy URL (default: $ATLAS_DB or data/atlas.sqlite)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check curated data, boundaries and seeds")
+    v.add_argument("--curated", type=Path, help="curated folder (default data/curated)")
+    v.add_argument("--seeds", type=Path, help="seeds folder (default seeds)")
+
+    i = sub.add_parser("ingest", help="store articles (files or folders) and their extracted facts; reload curated facts")
+    i.add_argument("paths", nargs="+", type=Path)
+    i.add_argument("--no-curated", action="store_true", help="do not reload data/curated")
+
+    e = sub.add_parser("extract", help="print the extraction JSON of one article")
+    e.add_argument("file", type=Path)
+    e.add_argument("--published", type=_date_arg)
+    e.add_argument("--language", choices=["de", "en", "ru"])
+
+    x = sub.add_parser("export", help="filtered facts as GeoJSON or CSV")
+    x.add_argument("--format", choices=["geojson", "csv"], default="geojson")
+    x.add_argument("--country", action="append", default=[], help="ISO3 of a Central Asian state (repeatable)")
+    x.add_argument("--actor", action="append", default=[])
+    x.add_argument("--type", action="append", default=[])
+    x.add_argument("--since", type=_date_arg)
+    x.add_argument("--until", type=_date_arg)
+    x.add_argument("--origin", action="append", default=[], choices=["curated", "extracted"])
+    x.add_argument("--review", action="append", default=[], choices=["accepted", "pending"],
+                   help="which extracted facts (default: accepted)")
+    x.add_argument("--min-confidence", type=float, default=0.0)
+    x.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+
+    r = sub.add_parser("review", help="list and decide pending extracted facts")
+    rsub = r.add_subparsers(dest="action", required=True)
+    rl = rsub.add_parser("list")
+    rl.add_argument("--json", action="store_true")
+    for name in ("accept", "reject"):
+        ra = rsub.add_parser(name)
+        ra.add_argument("ids", nargs="+")
+        ra.add_argument("--who", default=None, help="reviewer name for the audit log (default: $USER)")
+
+    rx = sub.add_parser("reextract", help="re-run the extractor on stored articles; human decisions are kept")
+    rx.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="articles to re-extract (default: all)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 1
+    except AtlasError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _store(args):
+    from .store import Store
+
+    return Store(args.db)
+
+
+def cmd_validate(args) -> int:
+    from .files import CURATED_DIR, SEEDS_DIR, boundary_problems, load_curated, read_seed_articles
+    from .errors import ArticleError
+
+    problems: list[str] = []
+    try:
+        seeds = read_seed_articles(args.seeds or SEEDS_DIR)
+    except ArticleError as exc:
+        problems.append(str(exc))
+        seeds = {}
+    if not seeds:
+        problems.append(f"{args.seeds or SEEDS_DIR}: no seed articles")
+    cs = load_curated(args.curated or CURATED_DIR, seeds)
+    problems += [str(p) for p in cs.problems]
+    if not cs.files:
+        problems.append(f"{args.curated or CURATED_DIR}: no curated YAML files")
+    problems += [str(p) for p in boundary_problems()]
+    if problems:
+        raise ValidationError(problems)
+    n_articles = len({a.id for a in seeds.values()})
+    print(f"ok: {len(cs.facts)} curated facts in {len(cs.files)} files, {n_articles} seed article(s), boundaries present")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest_paths
+
+    store = _store(args)
+
+    def bar(files):
+        if len(files) <= PROGRESS_THRESHOLD:
+            return files
+        from tqdm import tqdm
+
+        return tqdm(files, desc="extracting", unit="article", file=sys.stderr)
+
+    report = ingest_paths(store, args.paths, curated_dir=None if args.no_curated else _curated_dir(),
+                          progress=bar)
+    for d in report.duplicates:
+        print(f"already stored: {d}")
+    print(report.summary())
+    return 0
+
+
+def _curated_dir() -> Path:
+    from .files import CURATED_DIR
+
+    return CURATED_DIR
+
+
+def cmd_extract(args) -> int:
+    from .extract import extract
+    from .files import read_article
+
+    art = read_article(args.file)
+    ex = extract(art.text, published=args.published or art.published, language=args.language or art.language)
+    print(json.dumps(ex.to_dict(), ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export import csv_text, geojson_text
+    from .query import Filters, select_facts
+
+    kw = {}
+    if args.review:
+        kw["reviews"] = tuple(args.review)
+    params = {"country": args.country, "actor": args.actor, "type": args.type, "origin": args.origin}
+    filters, warnings = Filters.from_query({k: v for k, v in params.items() if v})
+    if warnings:
+        raise ValidationError(warnings)
+    filters = filters.with_(since=args.since, until=args.until, min_confidence=args.min_confidence, **kw)
+    facts = select_facts(_store(args), filters)
+    text = geojson_text(facts) if args.format == "geojson" else csv_text(facts)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {len(facts)} fact(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_review(args) -> int:
+    import getpass
+
+    store = _store(args)
+    if args.action == "list":
+        facts = store.facts(origin="extracted", review="pending")
+        rows = [{"id": f.id, "type": f.type, "title": f.title, "article": f.article_id,
+                 "confidence": f.confidence} for f in facts]
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=1))
+        else:
+            for r in rows:
+                print(f"{r['id']}\t{r['type']}\t{r['confidence']:.2f}\t{r['title']}")
+            print(f"{len(rows)} pending fact(s)", file=sys.stderr)
+        return 0
+    who = args.who or getpass.getuser() or "cli"
+    decision = {"accept": "accepted", "reject": "rejected"}[args.action]
+    done = store.decide(args.ids, decision, who=f"{who} (cli)")
+    print(f"{decision} {len(done)} fact(s)")
+    return 0
+
+
+def cmd_reextract(args) -> int:
+    from .reextract import reextract
+
+    report = reextract(_store(args), args.article_ids or None)
+    for aid, c in report.per_article.items():
+        print(f"{aid}\tupdated {c['updated']}\tadded {c['added']}\tremoved {c['removed']}\tkept {c['kept']}")
+    for line in report.problems:
+        print(line, file=sys.stderr)
+    print(report.summary())
+    return 1 if report.problems else 0
+
+
+COMMANDS = {"validate": cmd_validate, "ingest": cmd_ingest, "extract": cmd_extract,
+            "export": cmd_export, "review": cmd_review, "reextract": cmd_reextract}

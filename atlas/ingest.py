@@ -1,0 +1,209 @@
+"""From articles to stored facts: run the extractor, shape its output as facts, store.
+
+Shaping (:func:`facts_from_extraction`) is pure; :func:`ingest_paths` and
+:func:`ensure_seeded` do the I/O against a store that is passed in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+from .errors import ArticleError, AtlasError, ValidationError
+from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_article, read_seed_articles
+from .models import BLOCS, CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
+from .store import Store
+
+CA_NAMES = CENTRAL_ASIA
+
+
+def _names(codes: Sequence[str]) -> str:
+    if set(CENTRAL_ASIA) <= set(codes) and len(codes) == len(CENTRAL_ASIA):
+        return "Central Asia"
+    return ", ".join(CENTRAL_ASIA.get(c) or BLOCS.get(c) or _country_name(c) for c in codes)
+
+
+def _country_name(code: str) -> str:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=code)
+    return getattr(c, "common_name", None) or (c.name if c else code)
+
+
+def fact_title(label: str, ftype: str, actors: Sequence[str], countries: Sequence[str]) -> str:
+    """A short English title for an extracted fact.
+
+    >>> fact_title("summit", "diplomacy", ["CHN"], ["KAZ", "KGZ", "TJK", "TKM", "UZB"])
+    'Summit: China – Central Asia'
+    >>> fact_title("", "sanctions", [], ["KAZ"])
+    'Sanctions: Kazakhstan'
+    """
+    head = (label or ftype).strip()
+    head = head[:1].upper() + head[1:]
+    parts = [p for p in (_names(actors), _names(countries)) if p]
+    return f"{head}: {' – '.join(parts)}" if parts else head
+
+
+def fact_geometry(places: Sequence[Mapping], countries: Sequence[str],
+                  points: Mapping[str, tuple[float, float]]) -> tuple[dict | None, str | None]:
+    """Where to draw an extracted fact: a named place, else the country, else the region.
+
+    Places in Central Asia win over places elsewhere (the atlas is about the region).
+    """
+    if places:
+        ranked = sorted(places, key=lambda p: p.get("country") not in CENTRAL_ASIA)
+        p = ranked[0]
+        return {"type": "Point", "coordinates": [round(p["lon"], 4), round(p["lat"], 4)]}, "city"
+    pts = [points[c] for c in countries if c in points]
+    if len(pts) == 1:
+        return {"type": "Point", "coordinates": list(pts[0])}, "country"
+    if pts:
+        lon = sum(p[0] for p in pts) / len(pts)
+        lat = sum(p[1] for p in pts) / len(pts)
+        return {"type": "Point", "coordinates": [round(lon, 3), round(lat, 3)]}, "approximate-area"
+    return None, None
+
+
+def facts_from_extraction(article: Article, extraction: Mapping,
+                          points: Mapping[str, tuple[float, float]]) -> list[Fact]:
+    """Facts (origin extracted, review pending) from the extractor's JSON for ``article``."""
+    out: list[Fact] = []
+    seen: set[str] = set()
+    for f in extraction.get("facts", []):
+        start, end = int(f["start"]), int(f["end"])
+        fid = extracted_fact_id(article.id, start, end)
+        if fid in seen:
+            fid = f"{fid}-{f['type']}"
+        if fid in seen:
+            continue
+        seen.add(fid)
+        countries = tuple(c for c in f.get("countries", []) if c in CENTRAL_ASIA)
+        actors = tuple(f.get("actors", []))
+        places = tuple(f.get("places", []))
+        geometry, geo_precision = fact_geometry(places, countries, points)
+        day = date.fromisoformat(f["date"]) if f.get("date") else None
+        out.append(Fact(
+            id=fid, type=f["type"], title=fact_title(f.get("label", ""), f["type"], actors, countries),
+            summary="", date_start=day, date_precision=(f.get("date_precision") or "day") if day else None,
+            origin="extracted", review="pending", confidence=float(f.get("confidence", 0.5)),
+            rule=str(f.get("rule", "")), countries=countries, actors=actors,
+            geometry=geometry, geo_precision=geo_precision,
+            evidence=(Evidence(article.id, start, end, article.text[start:end]),),
+            places=places, amounts=tuple(f.get("amounts", [])),
+        ))
+    return out
+
+
+def run_extractor(article: Article) -> dict:
+    from .extract import extract
+
+    ex = extract(article.text, published=article.published, language=article.language)
+    return ex.to_dict()
+
+
+@dataclass
+class Prepared:
+    article: Article
+    facts: list[Fact]
+    extraction: dict
+
+
+def prepare(article: Article, points: Mapping[str, tuple[float, float]] | None = None,
+            extractor: Callable[[Article], dict] = run_extractor) -> Prepared:
+    """Extract and shape one article; raises :class:`ArticleError` naming the article."""
+    from .geo import country_points
+
+    name = article.path or article.title or article.id
+    try:
+        extraction = extractor(article)
+    except AtlasError as exc:
+        msg = str(exc)
+        raise ArticleError(msg if msg.startswith(name) else f"{name}: {msg}") from None
+    if not article.language and extraction.get("language"):
+        from dataclasses import replace
+
+        article = replace(article, language=extraction["language"])
+    return Prepared(article, facts_from_extraction(article, extraction, points or country_points()), extraction)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)  # article ids
+    duplicates: list[str] = field(default_factory=list)  # paths/titles already stored
+    facts: int = 0
+    curated: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} article(s) added, {len(self.duplicates)} already stored, "
+                f"{self.facts} extracted fact(s) stored, {self.curated} curated fact(s) loaded")
+
+
+def store_prepared(store: Store, prepared: Prepared) -> bool:
+    return store.add_article(prepared.article, prepared.facts, prepared.extraction)
+
+
+def load_curated_into(store: Store, curated_dir: Path = CURATED_DIR, seeds_dir: Path = SEEDS_DIR) -> int:
+    """(Re)load curated facts; on any problem raise and leave the store as it was."""
+    cs = load_curated(curated_dir, read_seed_articles(seeds_dir))
+    if cs.problems:
+        raise ValidationError(list(cs.problems))
+    # Curated evidence cites seed articles: make sure those are stored too.
+    seeds = read_seed_articles(seeds_dir)
+    cited = {e.article for f in cs.facts for e in f.evidence}
+    for art in {a.id: a for a in seeds.values()}.values():
+        if art.id in cited and not store.has_article(art.id):
+            store_prepared(store, prepare(art))
+    return store.replace_curated(cs.facts)
+
+
+def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | None = CURATED_DIR,
+                 seeds_dir: Path = SEEDS_DIR, progress: Callable[[Iterable], Iterable] | None = None) -> IngestReport:
+    """Ingest article files and reload curated facts.
+
+    Everything is read and extracted first; if any input has a problem nothing at all
+    is written and :class:`ValidationError` lists the problems.
+    """
+    report = IngestReport()
+    problems: list[str] = []
+    prepared: list[Prepared] = []
+    try:
+        files = article_files(paths)
+    except ArticleError as exc:
+        raise ValidationError([str(exc)]) from None
+    curated = None
+    if curated_dir is not None:
+        cs = load_curated(curated_dir, read_seed_articles(seeds_dir))
+        problems.extend(str(p) for p in cs.problems)
+        curated = cs.facts
+    seen: set[str] = set()
+    for f in (progress(files) if progress else files):
+        try:
+            art = read_article(f)
+            if art.id in seen or store.has_article(art.id):
+                report.duplicates.append(str(f))
+                continue
+            seen.add(art.id)
+            prepared.append(prepare(art))
+        except ArticleError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ValidationError(problems)
+    for p in prepared:
+        if store_prepared(store, p):
+            report.added.append(p.article.id)
+            report.facts += len(p.facts)
+        else:
+            report.duplicates.append(p.article.path)
+    if curated is not None:
+        report.curated = load_curated_into(store, curated_dir, seeds_dir)
+    return report
+
+
+def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR) -> bool:
+    """First start: load seeds and curated facts into an empty store. True if it did."""
+    if store.count(origin="curated") > 0:
+        return False
+    ingest_paths(store, [seeds_dir], curated_dir=curated_dir, seeds_dir=seeds_dir)
+    return True

@@ -1,0 +1,164 @@
+"""The article and fact model of DESIGN.md as frozen dataclasses.
+
+Parsing and checking of raw records lives in :mod:`atlas.records`; these classes
+hold values that are already valid.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+FACT_TYPES = ("diplomacy", "security", "finance", "energy", "infrastructure", "trade", "sanctions")
+
+# The five states the atlas is about, in the order the UI lists them.
+CENTRAL_ASIA = {
+    "KAZ": "Kazakhstan",
+    "KGZ": "Kyrgyzstan",
+    "TJK": "Tajikistan",
+    "TKM": "Turkmenistan",
+    "UZB": "Uzbekistan",
+}
+
+# Outside powers and bodies. ISO3 codes of states outside the region plus blocs.
+BLOCS = {
+    "EU": "European Union",
+    "CSTO": "Collective Security Treaty Organization",
+    "EAEU": "Eurasian Economic Union",
+    "SCO": "Shanghai Cooperation Organisation",
+    "OTS": "Organization of Turkic States",
+    "NATO": "NATO",
+    "UN": "United Nations",
+    "CIS": "Commonwealth of Independent States",
+}
+
+DATE_PRECISIONS = ("day", "month", "year")
+GEO_PRECISIONS = ("site", "city", "country", "approximate-route", "approximate-area")
+STATUSES = ("proposed", "construction", "operating", "suspended", "cancelled", "completed")
+ORIGINS = ("curated", "extracted")
+REVIEWS = ("pending", "accepted", "rejected")
+LANGUAGES = ("de", "en", "ru")
+GEOMETRY_TYPES = ("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+
+
+def article_id(text: str) -> str:
+    """Stable id of an article: the first 16 hex digits of SHA-256 of its UTF-8 text.
+
+    >>> article_id("abc")
+    'ba7816bf8f01cfea'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def extracted_fact_id(article: str, start: int, end: int) -> str:
+    """Id of an extracted fact: derived from its article and evidence span.
+
+    >>> extracted_fact_id("ba7816bf8f01cfea", 10, 42)
+    'x-ba7816bf8f01cfea-10-42'
+    """
+    return f"x-{article}-{start}-{end}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quote from an article; ``quote == article.text[start:end]`` always."""
+
+    article: str  # article id
+    start: int
+    end: int
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "start": self.start, "end": self.end, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A named public source for a curated fact. ``url`` stays empty unless certain."""
+
+    publisher: str
+    title: str
+    date: str  # ISO date, or YYYY-MM / YYYY when only that is known
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"publisher": self.publisher, "title": self.title, "date": self.date, "url": self.url}
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    text: str
+    title: str = ""
+    language: str | None = None
+    published: date | None = None
+    url: str = ""
+    publisher: str = ""
+    path: str = ""  # where it was read from, for messages; not part of identity
+
+    @classmethod
+    def from_text(cls, text: str, **kw: Any) -> "Article":
+        return cls(id=article_id(text), text=text, **kw)
+
+    def paragraph_around(self, start: int, end: int) -> tuple[int, int]:
+        """Span of the paragraph (line block) holding ``[start, end)``."""
+        left = self.text.rfind("\n", 0, start) + 1
+        right = self.text.find("\n", end)
+        return left, (len(self.text) if right < 0 else right)
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    type: str
+    title: str
+    date_start: date | None  # None: an extracted fact whose sentence states no date
+    date_precision: str | None
+    origin: str
+    summary: str = ""
+    date_end: date | None = None
+    countries: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    geometry: dict | None = None  # GeoJSON geometry, WGS84 lon/lat
+    geo_precision: str | None = None
+    status: str | None = None
+    status_as_of: date | None = None
+    review: str | None = None  # extracted facts only
+    confidence: float | None = None  # extracted facts only
+    rule: str = ""  # extracted facts: which rule or cue made it
+    evidence: tuple[Evidence, ...] = ()
+    sources: tuple[Source, ...] = ()
+    places: tuple[dict, ...] = ()  # extracted: place mentions behind the geometry
+    amounts: tuple[dict, ...] = ()  # extracted: money mentions
+    edited: bool = False  # a human changed it: re-extraction must not touch it
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def article_id(self) -> str | None:
+        return self.evidence[0].article if self.evidence else None
+
+    def with_(self, **changes: Any) -> "Fact":
+        return replace(self, **changes)
+
+    @property
+    def trust_label(self) -> str:
+        return trust_label(self.origin, self.review, self.confidence)
+
+
+def trust_label(origin: str, review: str | None, confidence: float | None) -> str:
+    """What a reader should make of a fact, in words.
+
+    >>> trust_label("curated", None, None)
+    'Curated (hand-checked, sourced)'
+    >>> trust_label("extracted", "pending", 0.62)
+    'Extracted, unreviewed (confidence 0.62)'
+    """
+    if origin == "curated":
+        return "Curated (hand-checked, sourced)"
+    conf = "" if confidence is None else f" (confidence {confidence:.2f})"
+    if review == "accepted":
+        return "Extracted, accepted by a reviewer" + conf
+    if review == "rejected":
+        return "Extracted, rejected by a reviewer" + conf
+    return "Extracted, unreviewed" + conf

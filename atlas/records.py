@@ -1,0 +1,265 @@
+"""Parse and check raw fact records (curated YAML, edits from the app) into :class:`Fact`.
+
+Pure: takes already-read mappings plus the articles they cite; returns facts or
+:class:`Problem`s that name the file, line and field.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Mapping
+
+from .errors import Problem
+from .models import (
+    BLOCS, CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS, GEOMETRY_TYPES,
+    STATUSES, Article, Evidence, Fact, Source,
+)
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
+ISO3 = re.compile(r"^[A-Z]{3}$")
+KNOWN_FIELDS = {
+    "id", "type", "title", "summary", "date_start", "date_end", "date_precision", "countries",
+    "actors", "geometry", "geo_precision", "status", "status_as_of", "evidence", "sources",
+}
+_ISO3_CODES: frozenset[str] | None = None
+
+
+def iso3_codes() -> frozenset[str]:
+    global _ISO3_CODES
+    if _ISO3_CODES is None:
+        import pycountry
+
+        _ISO3_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
+    return _ISO3_CODES
+
+
+def parse_date(raw: Any) -> date:
+    """An ISO date from YAML (already a date) or a string.
+
+    >>> parse_date("2023-05-19")
+    datetime.date(2023, 5, 19)
+    >>> parse_date("19.05.2023")
+    Traceback (most recent call last):
+    ValueError: not an ISO date (YYYY-MM-DD): '19.05.2023'
+    """
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"not an ISO date (YYYY-MM-DD): {raw!r}")
+
+
+def is_actor(code: str) -> bool:
+    return code in BLOCS or (bool(ISO3.match(code)) and code in iso3_codes() and code not in CENTRAL_ASIA)
+
+
+class _Checker:
+    """Collects problems for one record, each tagged with file, line and field."""
+
+    def __init__(self, file: str, record: Mapping[str, Any]):
+        self.file, self.record = file, record
+        self.lines: dict = record.get("__lines__", {}) if isinstance(record, Mapping) else {}
+        self.line = record.get("__line__") if isinstance(record, Mapping) else None
+        self.problems: list[Problem] = []
+        rid = record.get("id") if isinstance(record, Mapping) else None
+        self.prefix = f"fact {rid!r}: " if rid else ""
+
+    def bad(self, field: str, message: str, item: Any = None) -> None:
+        line = self.lines.get(field.split("[")[0].split(".")[0], self.line)
+        if isinstance(item, Mapping):  # a problem inside a nested mapping: point at it
+            sub = field.rsplit(".", 1)[-1] if "." in field else None
+            line = item.get("__lines__", {}).get(sub, item.get("__line__", line))
+        self.problems.append(Problem(self.file, self.prefix + message, line=line, field=field))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.record.get(key, default)
+
+
+def parse_curated(
+    record: Mapping[str, Any], file: str, articles: Mapping[str, Article]
+) -> tuple[Fact | None, list[Problem]]:
+    """Check one curated record. ``articles`` maps seed file names *and* ids to articles."""
+    if not isinstance(record, Mapping):
+        return None, [Problem(file, f"a fact must be a mapping, got {type(record).__name__}")]
+    c = _Checker(file, record)
+    for key in record:
+        if key not in KNOWN_FIELDS and not str(key).startswith("__"):
+            c.bad(str(key), f"unknown field {key!r}")
+    fid = c.get("id")
+    if not isinstance(fid, str) or not SLUG.match(fid):
+        c.bad("id", f"id must be a slug of a-z, 0-9 and '-', got {fid!r}")
+    ftype = c.get("type")
+    if ftype not in FACT_TYPES:
+        c.bad("type", f"unknown fact type {ftype!r}; expected one of {', '.join(FACT_TYPES)}")
+    title = c.get("title")
+    if not isinstance(title, str) or not title.strip():
+        c.bad("title", "title is required")
+    summary = c.get("summary") or ""
+    if not isinstance(summary, str):
+        c.bad("summary", "summary must be text")
+
+    dates: dict[str, date | None] = {}
+    for key in ("date_start", "date_end", "status_as_of"):
+        raw = c.get(key)
+        if raw is None:
+            dates[key] = None
+            if key == "date_start":
+                c.bad(key, "date_start is required")
+            continue
+        try:
+            dates[key] = parse_date(raw)
+        except ValueError as exc:
+            c.bad(key, str(exc))
+            dates[key] = None
+    if dates["date_start"] and dates["date_end"] and dates["date_end"] < dates["date_start"]:
+        c.bad("date_end", "date_end is before date_start")
+    precision = c.get("date_precision")
+    if precision not in DATE_PRECISIONS:
+        c.bad("date_precision", f"date_precision must be one of {', '.join(DATE_PRECISIONS)}, got {precision!r}")
+
+    countries = _codes(c, "countries", lambda code: code in CENTRAL_ASIA,
+                       "is not a Central Asian state (KAZ, KGZ, TJK, TKM, UZB)")
+    if not countries:
+        c.bad("countries", "at least one Central Asian state is required")
+    actors = _codes(c, "actors", is_actor, "is not a known outside power (ISO3 outside Central Asia) or bloc "
+                    f"({', '.join(BLOCS)})")
+
+    geometry = c.get("geometry")
+    if geometry is not None:
+        for msg in geometry_problems(geometry):
+            c.bad("geometry", msg)
+    geo_precision = c.get("geo_precision")
+    if geometry is not None and geo_precision not in GEO_PRECISIONS:
+        c.bad("geo_precision", f"geo_precision must be one of {', '.join(GEO_PRECISIONS)}, got {geo_precision!r}")
+    status = c.get("status")
+    if status is not None and status not in STATUSES:
+        c.bad("status", f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    if status is not None and dates["status_as_of"] is None and "status_as_of" not in {
+        p.field for p in c.problems
+    }:
+        c.bad("status_as_of", "status_as_of is required when status is set")
+
+    evidence = _evidence(c, articles)
+    sources = _sources(c)
+    if not evidence and not sources and not any(p.field.startswith(("evidence", "sources")) for p in c.problems):
+        c.bad("evidence", "every curated fact needs evidence (a seed quote) or a named source")
+
+    if c.problems:
+        return None, c.problems
+    return Fact(
+        id=fid, type=ftype, title=title.strip(), summary=summary.strip(),
+        date_start=dates["date_start"], date_end=dates["date_end"], date_precision=precision,
+        countries=countries, actors=actors, geometry=geometry, geo_precision=geo_precision,
+        status=status, status_as_of=dates["status_as_of"], origin="curated", review=None,
+        evidence=evidence, sources=sources,
+    ), []
+
+
+def _codes(c: _Checker, key: str, ok, why: str) -> tuple[str, ...]:
+    raw = c.get(key) or []
+    if not isinstance(raw, list):
+        c.bad(key, f"{key} must be a list of codes")
+        return ()
+    out = []
+    for i, code in enumerate(raw):
+        if not isinstance(code, str) or not ok(code):
+            c.bad(f"{key}[{i}]", f"{code!r} {why}")
+        elif code not in out:
+            out.append(code)
+    return tuple(out)
+
+
+def geometry_problems(geometry: Any) -> list[str]:
+    """What is wrong with a GeoJSON geometry (empty list when fine).
+
+    >>> geometry_problems({"type": "Point", "coordinates": [108.94, 34.26]})
+    []
+    >>> geometry_problems({"type": "Point", "coordinates": [34.26, 200]})
+    ['latitude 200 is outside -90..90']
+    """
+    if not isinstance(geometry, Mapping) or geometry.get("type") not in GEOMETRY_TYPES:
+        return [f"geometry must be GeoJSON with type one of {', '.join(GEOMETRY_TYPES)}"]
+    problems: list[str] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if depth == 0:
+            if not (isinstance(node, (list, tuple)) and len(node) == 2
+                    and all(isinstance(v, (int, float)) for v in node)):
+                problems.append(f"a position must be [lon, lat], got {node!r}")
+                return
+            lon, lat = node
+            if not -180 <= lon <= 180:
+                problems.append(f"longitude {lon} is outside -180..180")
+            if not -90 <= lat <= 90:
+                problems.append(f"latitude {lat} is outside -90..90")
+            return
+        if not isinstance(node, (list, tuple)) or not node:
+            problems.append("coordinates are empty or not a list")
+            return
+        for child in node:
+            walk(child, depth - 1)
+
+    depth = {"Point": 0, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+    walk(geometry.get("coordinates"), depth[geometry["type"]])
+    if geometry["type"] == "LineString" and not problems and len(geometry["coordinates"]) < 2:
+        problems.append("a LineString needs at least two positions")
+    return problems
+
+
+def _evidence(c: _Checker, articles: Mapping[str, Article]) -> tuple[Evidence, ...]:
+    raw = c.get("evidence") or []
+    if not isinstance(raw, list):
+        c.bad("evidence", "evidence must be a list")
+        return ()
+    out = []
+    for i, ev in enumerate(raw):
+        where = f"evidence[{i}]"
+        if not isinstance(ev, Mapping):
+            c.bad(where, "must be a mapping with article, start, end, quote")
+            continue
+        art = articles.get(str(ev.get("article")))
+        start, end, quote = ev.get("start"), ev.get("end"), ev.get("quote")
+        if art is None:
+            c.bad(f"{where}.article", f"no article {ev.get('article')!r} in seeds/", ev)
+            continue
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(art.text)):
+            c.bad(f"{where}.start", f"span {start!r}..{end!r} is not inside the article (length {len(art.text)})", ev)
+            continue
+        if not isinstance(quote, str) or art.text[start:end] != quote:
+            found = art.text.find(quote) if isinstance(quote, str) and quote else -1
+            hint = f"; the quote is at {found}..{found + len(quote)}" if found >= 0 else "; the quote is not in the article"
+            c.bad(f"{where}.quote", f"quote does not equal the article text at {start}..{end}{hint}", ev)
+            continue
+        out.append(Evidence(article=art.id, start=start, end=end, quote=quote))
+    return tuple(out)
+
+
+def _sources(c: _Checker) -> tuple[Source, ...]:
+    raw = c.get("sources") or []
+    if not isinstance(raw, list):
+        c.bad("sources", "sources must be a list")
+        return ()
+    out = []
+    for i, src in enumerate(raw):
+        where = f"sources[{i}]"
+        if not isinstance(src, Mapping):
+            c.bad(where, "must be a mapping with publisher, title, date")
+            continue
+        missing = [k for k in ("publisher", "title", "date") if not src.get(k)]
+        if missing:
+            c.bad(where, f"a source needs {', '.join(missing)}", src)
+            continue
+        raw_date = src["date"]
+        sdate = raw_date.isoformat() if isinstance(raw_date, date) else str(raw_date)
+        if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", sdate):
+            c.bad(f"{where}.date", f"source date must be YYYY, YYYY-MM or YYYY-MM-DD, got {sdate!r}", src)
+            continue
+        url = src.get("url") or ""
+        if url and not re.match(r"^https?://", url):
+            c.bad(f"{where}.url", f"url must start with http:// or https://, got {url!r}", src)
+            continue
+        out.append(Source(publisher=str(src["publisher"]), title=str(src["title"]), date=sdate, url=url))
+    return tuple(out)

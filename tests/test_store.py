@@ -1,0 +1,131 @@
+"""Store round trip, idempotence, review and re-extraction rules, URL handling."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from atlas.errors import StoreError, UnknownFact
+from atlas.models import Article, Evidence, Fact, Source
+from atlas.store import Store, resolve_url
+
+ART = Article.from_text("Kasachstan schließt Grenzen. China baut Pipeline.\n", title="T", language="de")
+
+
+def extracted(start: int, end: int, **kw) -> Fact:
+    base = dict(
+        id=f"x-{ART.id}-{start}-{end}", type="sanctions", title="Border closure: Kazakhstan",
+        date_start=date(2023, 5, 19), date_precision="day", origin="extracted", review="pending",
+        confidence=0.7, countries=("KAZ",), actors=("RUS",),
+        geometry={"type": "Point", "coordinates": [71.43, 51.17]}, geo_precision="city",
+        evidence=(Evidence(ART.id, start, end, ART.text[start:end]),), rule="sanctions/cue:Grenzen",
+    )
+    base.update(kw)
+    return Fact(**base)
+
+
+CURATED = Fact(
+    id="line-d", type="energy", title="Line D", date_start=date(2014, 9, 13), date_precision="day",
+    origin="curated", countries=("TKM", "UZB", "TJK", "KGZ"), actors=("CHN",),
+    geometry={"type": "LineString", "coordinates": [[60.0, 37.5], [66.0, 39.0], [75.2, 39.7]]},
+    geo_precision="approximate-route", status="construction", status_as_of=date(2023, 5, 19),
+    sources=(Source("CNPC", "Line D", "2014-09-13"),),
+)
+
+
+def test_round_trip_in_memory(mem_store):
+    f = extracted(0, 28)
+    assert mem_store.add_article(ART, [f], {"language": "de"})
+    mem_store.replace_curated([CURATED])
+    assert mem_store.fact(f.id) == f
+    assert mem_store.fact("line-d") == CURATED
+    assert mem_store.article(ART.id) == ART
+    assert mem_store.article_extraction(ART.id) == {"language": "de"}
+
+
+def test_same_article_twice_is_stored_once(mem_store):
+    assert mem_store.add_article(ART, [extracted(0, 28)])
+    assert not mem_store.add_article(ART, [extracted(0, 28)])
+    assert mem_store.count_articles() == 1 and mem_store.count() == 1
+
+
+def test_replace_curated_has_no_duplicates(mem_store):
+    mem_store.replace_curated([CURATED])
+    mem_store.replace_curated([CURATED])
+    assert [f.id for f in mem_store.facts(origin="curated")] == ["line-d"]
+
+
+def test_version_changes_on_every_write(mem_store):
+    v0 = mem_store.version()
+    mem_store.replace_curated([CURATED])
+    v1 = mem_store.version()
+    mem_store.add_article(ART, [extracted(0, 28)])
+    assert len({v0, v1, mem_store.version()}) == 3
+
+
+def test_failed_write_leaves_nothing(mem_store):
+    bad = extracted(0, 28)
+    with pytest.raises(Exception):
+        mem_store.add_article(ART, [bad, bad])  # same id twice: the insert fails mid-transaction
+    assert mem_store.count_articles() == 0 and mem_store.count() == 0
+
+
+def test_decide_is_audited(mem_store):
+    f = extracted(0, 28)
+    mem_store.add_article(ART, [f])
+    mem_store.decide([f.id], "accepted", who="ana")
+    assert mem_store.fact(f.id).review == "accepted"
+    (entry,) = mem_store.audit_log(f.id)
+    assert entry["who"] == "ana" and entry["action"] == "accepted"
+    assert entry["before"]["review"] == "pending" and entry["after"]["review"] == "accepted"
+
+
+def test_decide_unknown_or_curated(mem_store):
+    mem_store.replace_curated([CURATED])
+    with pytest.raises(UnknownFact, match="no fact with id 'nope'"):
+        mem_store.decide(["nope"], "accepted", who="ana")
+    with pytest.raises(UnknownFact, match="is curated"):
+        mem_store.decide(["line-d"], "rejected", who="ana")
+
+
+def test_reextraction_keeps_human_decisions(mem_store):
+    a, b, c = extracted(0, 28), extracted(29, 50), extracted(0, 10)
+    mem_store.add_article(ART, [a, b, c])
+    mem_store.decide([a.id], "accepted", who="ana")
+    mem_store.update_fact(c.with_(title="Edited by hand"), who="ben")
+    new_a = a.with_(type="trade", confidence=0.9)
+    new_b = b.with_(confidence=0.95)
+    counts = mem_store.replace_pending(ART.id, [new_a, new_b], {"language": "de", "v": 2})
+    assert counts == {"updated": 1, "added": 0, "removed": 0, "kept": 2}
+    assert mem_store.fact(a.id).type == "sanctions" and mem_store.fact(a.id).review == "accepted"
+    assert mem_store.fact(b.id).confidence == 0.95
+    assert mem_store.fact(c.id).title == "Edited by hand" and mem_store.fact(c.id).edited
+
+
+def test_file_store_persists(db_path):
+    s = Store(str(db_path))
+    s.add_article(ART, [extracted(0, 28)])
+    s.dispose()
+    again = Store(f"sqlite:///{db_path}")
+    assert again.count() == 1 and again.article(ART.id).text == ART.text
+
+
+def test_env_var_chooses_store(monkeypatch, tmp_path):
+    monkeypatch.setenv("ATLAS_DB", str(tmp_path / "env.sqlite"))
+    assert resolve_url() == f"sqlite:///{tmp_path / 'env.sqlite'}"
+
+
+def test_bad_store_url_is_named():
+    with pytest.raises(StoreError, match="cannot use database 'nosuchdb://x'"):
+        Store("nosuchdb://x")
+
+
+def test_store_in_missing_folder_is_named(tmp_path):
+    with pytest.raises(StoreError, match="folder .*nope does not exist"):
+        Store(str(tmp_path / "nope" / "x.sqlite"))
+
+
+def test_facts_by_ids_keeps_order(mem_store):
+    a, b = extracted(0, 28), extracted(29, 50)
+    mem_store.add_article(ART, [a, b])
+    assert [f.id for f in mem_store.facts_by_ids([b.id, "missing", a.id])] == [b.id, a.id]
