@@ -1,0 +1,146 @@
+"""Country, bloc and "Central Asia as a whole" mentions in de / en / ru.
+
+The table is hand-written because inflection and adjectives matter more than
+coverage: ``Kasachstans``, ``kasachische``, ``Казахстана``, ``казахстанский``,
+``Kazakhstan's`` all start with a stem, so each entry is a list of regex stems
+(``\\w*`` lets any ending through). Capitals used as metonyms (Moskau, Kreml,
+Пекин, Washington) are deliberately absent: they are places, not country mentions.
+Countries outside the table are found by exact name from pycountry (en, de, ru).
+"""
+from __future__ import annotations
+
+import gettext
+import re
+from functools import lru_cache
+
+import pycountry
+
+from .mentions import CountryMention
+from .stems import StemMatcher
+
+W = r"\w*"
+# code -> (case-insensitive stems, case-sensitive stems). Stems marked with a
+# leading "^" must start with a capital letter (proper nouns that are also words).
+TABLE: dict[str, tuple[list[str], list[str]]] = {
+    "KAZ": ([f"kasach{W}", f"kazach{W}", f"kazakh{W}", f"qazaq{W}", f"казах{W}", f"қазақ{W}"], []),
+    "KGZ": ([f"kirgis{W}", f"kirgiz{W}", f"kyrgyz{W}", f"kirghiz{W}", f"кыргыз{W}", f"киргиз{W}"], []),
+    "TJK": ([f"tadschik{W}", f"tajik{W}", f"tadzhik{W}", f"tadjik{W}", f"таджик{W}"], []),
+    "TKM": ([f"turkmen{W}", f"туркмен{W}"], []),
+    "UZB": ([f"usbek{W}", f"uzbek{W}", f"ouzbek{W}", f"узбек{W}", f"o'zbek{W}"], []),
+    "CHN": ([f"chinesisch{W}", f"chinese{W}", f"chinesin{W}", f"китай{W}", f"китая", f"китаю", f"китае",
+             f"китаем", f"поднебесн{W}", f"^China{W}"], ["PRC", "VRC", "КНР"]),
+    "RUS": ([f"russland{W}", f"russisch{W}", r"russen?", f"russin{W}", f"russia{W}", f"росси{W}"], ["РФ"]),
+    "USA": ([r"vereinigt\w*\s+staaten", r"united\s+states", r"amerika(?:s|ner\w*|nisch\w*)?",
+             r"america(?:'s|n|ns)?", r"соединенн\w*\s+штат\w*", f"америк{W}", f"американск{W}"],
+            ["USA", "US", r"U\.\s?S\.(?:\s?A\.)?", "США"]),
+    "UKR": ([f"ukrain{W}", f"украин{W}"], []),
+    "AFG": ([f"afghan{W}", f"afgan{W}", f"афган{W}"], []),
+    "IRN": ([f"iran{W}", f"иран{W}"], []),
+    "TUR": ([f"türkei{W}", f"türkisch{W}", r"türken?", f"^Turkey{W}", r"turkish", f"türkiye{W}", f"turkiye{W}", f"турци{W}",
+             f"турецк{W}"], []),
+    "IND": ([f"indien{W}", f"indisch{W}", r"inder(?:n|in|innen)?", r"^India(?:'s|n|ns)?", r"инди(?:я|и|ю|ей)",
+             f"индийск{W}"], []),
+    "PAK": ([f"pakistan{W}", f"пакистан{W}"], []),
+    "JPN": ([f"japan{W}", f"япони{W}", f"японск{W}"], []),
+    "KOR": ([f"südkorea{W}", f"südkoreanisch{W}", r"south\s+korea\w*", r"^Korea(?:s|'s)?", r"южн\w*\s+коре\w*",
+             r"республик\w*\s+корея", r"коре(?:я|и|ю|ей)", f"южнокорейск{W}"], []),
+    "PRK": ([f"nordkorea{W}", f"nordkoreanisch{W}", r"north\s+korea\w*", r"северн\w*\s+коре\w*",
+             f"северокорейск{W}"], ["КНДР", "DPRK"]),
+    "DEU": ([f"deutschland{W}", f"germany{W}", r"germans?", f"германи{W}", f"немецк{W}", f"германск{W}",
+             r"deutsch(?:e|en|er|es|em)?"], ["ФРГ", "BRD"]),
+    "FRA": ([f"frankreich{W}", f"französisch{W}", f"franzose{W}", r"france", r"french", f"франци{W}",
+             f"французск{W}"], []),
+    "GBR": ([f"großbritannien{W}", f"grossbritannien{W}", r"vereinigt\w*\s+königreich\w*", f"britisch{W}", r"briten?",
+             r"britain(?:'s)?", r"british", r"united\s+kingdom", f"великобритани{W}", f"британск{W}",
+             r"соединенн\w*\s+королевств\w*"], ["UK"]),
+    "MNG": ([f"mongol{W}", f"монгол{W}"], []),
+    "AZE": ([f"aserbaidschan{W}", f"azerbaij{W}", f"azerbaid{W}", f"azeri{W}", f"азербайджан{W}"], []),
+    "GEO": ([f"georgien{W}", f"georgisch{W}", r"^Georgia(?:'s|n|ns)?", f"грузинск{W}"], [r"Грузи(?:я|и|ю|ей)"]),
+    "ARM": ([f"armeni{W}", f"armenisch{W}", f"армени{W}", f"армян{W}"], []),
+    "BLR": ([f"belarus{W}", f"weißruss{W}", f"weissruss{W}", f"belorussia{W}", f"byelorussia{W}", f"беларус{W}", f"белорус{W}"], []),
+}
+BLOC_TABLE: dict[str, tuple[list[str], list[str]]] = {
+    "EU": ([r"europäisch\w*\s+union", r"european\s+union", f"евросоюз{W}", r"европейск\w*\s+союз\w*"], ["EU", "ЕС"]),
+    "CSTO": ([r"collective\s+security\s+treaty\s+organi[sz]ation", r"organisation\s+des\s+vertrags\s+über\s+kollektive\s+sicherheit",
+              r"организаци\w*\s+договора\s+о\s+коллективной\s+безопасности"], ["CSTO", "OVKS", "ОДКБ"]),
+    "EAEU": ([r"eurasian\s+economic\s+union", r"eurasisch\w*\s+wirtschaftsunion", r"евразийск\w*\s+экономическ\w*\s+союз\w*"],
+             ["EAEU", "EAWU", "EEU", "ЕАЭС"]),
+    "SCO": ([r"shanghai\s+cooperation\s+organi[sz]ation", r"shanghaier\s+organisation\s+für\s+zusammenarbeit",
+             r"schanghaier\s+organisation\s+für\s+zusammenarbeit", r"шанхайск\w*\s+организаци\w*\s+сотрудничества"],
+            ["SCO", "SOZ", "ШОС"]),
+    "OTS": ([r"organi\w+\s+of\s+turkic\s+states", r"organisation\s+der\s+turkstaaten", r"организаци\w*\s+тюркских\s+государств"],
+            ["OTS", "ОТГ"]),
+    "NATO": ([], ["NATO", "Nato", "НАТО"]),
+    "UN": ([r"united\s+nations", r"vereinte\w*\s+nationen", r"организаци\w*\s+объединенных\s+наций"], ["UN", "UNO", "ООН"]),
+    "CIS": ([r"commonwealth\s+of\s+independent\s+states", r"gemeinschaft\s+unabhängiger\s+staaten", r"содружеств\w*\s+независимых\s+государств"],
+            ["GUS", "CIS", "СНГ"]),
+}
+# "Central Asia" as a whole: a fact naming it concerns all five states.
+COLLECTIVE = ([f"zentralasi{W}", f"mittelasi{W}", r"central\s+asia\w*", r"центральн\w*\s+ази\w*", r"средн\w*\s+ази\w*",
+               f"центральноазиатск{W}", f"среднеазиатск{W}", r"postsowjetisch\w*\s+asiatisch\w*\s+(?:länder\w*|staaten)"],
+              ["C5", "С5"])
+
+# Currency words: "US-Dollar", "доллар США", "chinesische Yuan" are money, not countries.
+_CURRENCY_AFTER = re.compile(r"[\s-]*(?:dollar|долл|yuan|юан|rubel|rubl|ruble|рубл|tenge|тенге|som\b|сом\b|сомов|sum\b|сум\b|"
+                             r"manat|манат|lira|лир|rupee|rupie|рупи|yen|иен|йен|euro|евро|pfund|pound|фунт|\$)", re.I)
+_CURRENCY_BEFORE = re.compile(r"(?:доллар|рубл|юан|тенге|сом|фунт|dollar)\w*\s+$", re.I)
+_REGION_BEFORE = re.compile(r"(?:latin|south|north|central|латинск\w*|южн\w*|северн\w*|центральн\w*)\s+$", re.I)
+# pycountry names that are also ordinary words or persons.
+_PYCOUNTRY_SKIP = {"Jordan", "Chad", "Niger", "Georgia", "Turkey", "Jersey", "Guernsey", "Guinea", "Dominica",
+                   "Mali", "Чад", "Того", "Мали", "Нигер", "Гвинея", "Jordanien", "Tschad"}
+
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> tuple[StemMatcher, StemMatcher]:
+    ci, cs = [], []
+    for kind, table in (("country", TABLE), ("bloc", BLOC_TABLE)):
+        for code, (stems, exact) in table.items():
+            ci += [(s.lstrip("^"), (code, kind, s.startswith("^"))) for s in stems]
+            cs += [(s, (code, kind, False)) for s in exact]
+    ci += [(s, ("C5", "collective", False)) for s in COLLECTIVE[0]]
+    cs += [(s, ("C5", "collective", False)) for s in COLLECTIVE[1]]
+    cs += [(re.escape(n), (code, "country", False)) for n, code in _pycountry_names().items()]
+    return StemMatcher(ci, ignore_case=True), StemMatcher(cs, ignore_case=False)
+
+
+def _pycountry_names() -> dict[str, str]:
+    """Exact country names in en/de/ru from pycountry for states outside TABLE."""
+    names: dict[str, str] = {}
+    tr = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True).gettext
+          for lang in ("de", "ru")}
+    for c in pycountry.countries:
+        if c.alpha_3 in TABLE:
+            continue
+        base = [c.name, getattr(c, "common_name", c.name)]
+        for n in base + [tr[lang](b) for lang in tr for b in base]:
+            if len(n) >= 4 and "," not in n and "(" not in n and n not in _PYCOUNTRY_SKIP:
+                names[n] = c.alpha_3
+    return names
+
+
+def find_countries(work: str, lowered: str | None = None) -> list[CountryMention]:
+    """Country, bloc and collective mentions in the cleaned text, by start.
+
+    >>> [(m.text, m.code) for m in find_countries("Kasachstans Gas, 3 Mrd. US-Dollar, die USA und die EU")]
+    [('Kasachstans', 'KAZ'), ('USA', 'USA'), ('EU', 'EU')]
+    >>> [m.code for m in find_countries("доллар США; Казахстана и КНР; Latin America")]
+    ['KAZ', 'CHN']
+    """
+    found: list[CountryMention] = []
+    for matcher in _matchers():
+        for s, e, (code, kind, cap) in matcher.find(work, lowered):
+            if cap and not work[s].isupper():
+                continue
+            if kind == "country" and (_CURRENCY_AFTER.match(work, e) or _CURRENCY_BEFORE.search(work, max(0, s - 20), s)):
+                continue
+            if code == "USA" and _REGION_BEFORE.search(work, max(0, s - 20), s):
+                continue
+            found.append(CountryMention(work[s:e], s, e, code, kind))
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[CountryMention] = []
+    for m in found:  # drop overlaps, keeping the earlier / longer
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out

@@ -1,0 +1,74 @@
+"""Language detection restricted to de / en / ru, by script and function words.
+
+Cheap and deterministic: Cyrillic text is Russian unless letters peculiar to
+Ukrainian, Kazakh, Kyrgyz, Serbian etc. are frequent; Latin text is scored on
+function words of German, English and the languages most often confused with
+them in this genre (French, Spanish, Italian, Portuguese, Dutch, Turkish, Uzbek).
+"""
+from __future__ import annotations
+
+import re
+
+from atlas.errors import ArticleError, UnsupportedLanguage
+
+SUPPORTED = ("de", "en", "ru")
+_WORDS = {
+    "de": "der die das und ist nicht mit von den zu im ein eine auch sich dem des auf für wird wurde hat sind über nach bei",
+    "en": "the and of to in is that for with on was by as are from has have this which its were been will an",
+    "fr": "le la les et des du une est pour que dans qui sur pas au aux avec sont été ce cette leur",
+    "es": "el la los las y del que en un una es por con para se al lo como más pero sus",
+    "it": "il la che di e un una per non con del della sono gli nel alla anche come",
+    "pt": "o a os as e do da que em um uma para com não no na se por dos das",
+    "nl": "de het een en van is dat op te in voor met zijn niet ook aan bij",
+    "tr": "ve bir bu da de ile için olan olarak gibi daha çok ama",
+    "uz": "va bilan uchun bu bir ham edi qilib esa emas",
+}
+_WORDSETS = {k: set(v.split()) for k, v in _WORDS.items()}
+_NAMES = {"fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "tr": "Turkish", "uz": "Uzbek"}
+_TOKEN = re.compile(r"[^\W\d_]+")
+_ODD = re.compile("[іїєґәғқңөұүһђјљњћџўІЇЄҐӘҒҚҢӨҰҮҺЂЈЉЊЋЏЎ]")
+_LETTER = re.compile(r"[^\W\d_]")
+_CYR = re.compile("[\u0400-\u04ff]")
+_LAT = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def detect_language(text: str) -> str:
+    """"de", "en" or "ru"; raises UnsupportedLanguage for anything else.
+
+    >>> detect_language("Der Präsident hat die Staaten besucht."), detect_language("Президент посетил Астану.")
+    ('de', 'ru')
+    """
+    if not text or not text.strip():
+        raise ArticleError("article text is empty or whitespace only")
+    sample = text[:20000]  # enough to decide; keeps long articles cheap
+    n_letters = len(_LETTER.findall(sample))
+    if not n_letters:
+        raise ArticleError("article text contains no letters")
+    cyr = len(_CYR.findall(sample))
+    latin = len(_LAT.findall(sample))
+    if cyr >= latin and cyr >= 0.3 * n_letters:
+        odd = len(_ODD.findall(sample))
+        if odd > max(2, 0.01 * cyr):
+            raise UnsupportedLanguage("text is Cyrillic but not Russian (Ukrainian, Kazakh or similar letters); "
+                                      "only de, en, ru are supported")
+        return "ru"
+    if latin < 0.5 * n_letters:
+        raise UnsupportedLanguage("text is in a script other than Latin or Cyrillic (e.g. Chinese, Arabic); "
+                                  "only de, en, ru are supported")
+    scores = dict.fromkeys(_WORDSETS, 0)
+    for tok in _TOKEN.findall(sample.lower()):
+        for lang, words in _WORDSETS.items():
+            if tok in words:
+                scores[lang] += 1
+    best = max(scores, key=lambda k: (scores[k], k in SUPPORTED))
+    if scores[best] == 0:
+        return "de" if re.search(r"[äöüß]", text) else "en"
+    if best not in SUPPORTED:
+        raise UnsupportedLanguage(f"text looks {_NAMES[best]}; only de, en, ru are supported")
+    return best
+
+
+def check_language(language: str) -> str:
+    if language not in SUPPORTED:
+        raise UnsupportedLanguage(f"language {language!r} is not supported; use one of de, en, ru")
+    return language

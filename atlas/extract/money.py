@@ -1,0 +1,106 @@
+"""Money amounts with ISO 4217 currency. Percentages and counts are not money:
+an amount needs a currency word or symbol next to the number.
+
+German "Billion" is 10^12 (English "billion" is 10^9), so the scale of that one
+word depends on the article language.
+"""
+from __future__ import annotations
+
+import re
+
+from .mentions import AmountMention
+
+_CUR = [  # (regex, ISO 4217); longest forms first inside each group
+    (r"US-?\$|\$|US-Dollars?|U\.S\.\s?dollars?|US\s?dollars?|Dollars?|dollars?|USD|долл(?:ар\w*|\.)|доллар\w*", "USD"),
+    (r"€|Euros?|euros?|EUR|евро", "EUR"),
+    (r"Yuan|yuan|Renminbi|renminbi|RMB|CNY|юан\w*|жэньминьби", "CNY"),
+    (r"Rubel|rubles?|roubles?|Rubles?|Roubles?|RUB|₽|руб(?:л\w*|\.)|рубл\w*", "RUB"),
+    (r"Tenge|tenge|KZT|₸|тенге", "KZT"),
+    (r"Somoni|somoni|TJS|сомони", "TJS"),
+    (r"Som|som|KGS|сомов|сом", "KGS"),
+    (r"Sum|sum|so'm|UZS|сумов|сум", "UZS"),
+    (r"Manat|manat|TMT|манат\w*", "TMT"),
+    (r"£|Pfund(?:\s+Sterling)?|pounds?(?:\s+sterling)?|GBP|фунт\w*(?:\s+стерлинг\w*)?", "GBP"),
+    (r"Yen|yen|JPY|иен\w*|йен\w*", "JPY"),
+    (r"Lira|lira|TRY|лир\w*", "TRY"),
+    (r"Rupien|rupees?|INR|рупи\w*", "INR"),
+    (r"Won|KRW", "KRW"),
+]
+CURRENCY = re.compile("|".join(f"(?P<c{i}>{rx})" for i, (rx, _) in enumerate(_CUR)))
+_SCALES = [
+    (r"Billionen|Billion|Bio\.?", "BILLION_DE"),
+    (r"Milliarden|Milliarde|Mrd\.?|billions?|bn|Bn|bln|b(?=\s)|миллиард\w*|млрд\.?", 1e9),
+    (r"Millionen|Million|Mio\.?|millions?|mln|mn|m(?=\s)|миллион\w*|млн\.?", 1e6),
+    (r"Tausend|tausend|Tsd\.?|thousands?|k(?=\s)|тысяч\w*|тыс\.?", 1e3),
+    (r"trillions?|tn|трлн\.?|триллион\w*", 1e12),
+]
+_SCALE = "|".join(f"(?P<s{i}>{rx})" for i, (rx, _) in enumerate(_SCALES))
+_NUM = r"(?P<n>\d{1,3}(?:[ .,\u202f\u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+_ART = r"(?P<art>eine[nr]?|a|one|один|одного|одну)"
+_SYM = r"(?P<sym>US\$|\$|€|£|₽|₸)"
+_CODE = r"(?P<code>USD|EUR|CNY|RUB|KZT|GBP)"
+# "26 Milliarden Yuan", "1,5 млрд долларов", "eine Milliarde Euro", "$3.6 billion", "USD 3.6 bn", "€500m"
+SYMBOL_FIRST = re.compile(rf"(?<![\w.,])(?:{_SYM}|{_CODE}\s)\s?{_NUM}\s?(?:(?:{_SCALE})(?![\w]))?")
+NUMBER_FIRST = re.compile(
+    rf"(?<![\w.,])(?:{_NUM}|{_ART})\s?(?:(?:{_SCALE})\s+)?(?P<cur>{CURRENCY.pattern.replace('(?P<c', '(?P<k')})(?![\w])")
+
+
+def parse_number(raw: str, language: str) -> float:
+    """A number as printed: decimal comma in de/ru, decimal point in en; a
+    separator followed by exactly three digits (and not last-but-decimal) groups thousands.
+
+    >>> parse_number("3,6", "de"), parse_number("1.500", "de"), parse_number("1,500.5", "en"), parse_number("2 500", "ru")
+    (3.6, 1500.0, 1500.5, 2500.0)
+    """
+    s = raw.replace("\u202f", " ").replace("\u00a0", " ").replace(" ", "")
+    dec, grp = (".", ",") if language == "en" else (",", ".")
+    if grp in s and dec not in s and re.fullmatch(r"\d+[.,]\d{1,2}", s):
+        dec, grp = grp, dec  # "3.6 Milliarden" from a machine translation
+    return float(s.replace(grp, "").replace(dec, "."))
+
+
+def _scale(m: re.Match, language: str) -> float:
+    for i, (_, factor) in enumerate(_SCALES):
+        if m.group(f"s{i}"):
+            if factor == "BILLION_DE":
+                return 1e12 if language == "de" else 1e9
+            return factor
+    return 1.0
+
+
+def _currency(m: re.Match) -> str:
+    if m.re is SYMBOL_FIRST and m.group("sym"):
+        return {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "₸": "KZT"}[m.group("sym")]
+    if m.re is SYMBOL_FIRST and m.group("code"):
+        return m.group("code")
+    for i, (_, code) in enumerate(_CUR):
+        if m.group(f"k{i}"):
+            return code
+    raise AssertionError("amount without currency")
+
+
+_BRACKET = re.compile(r"\s*[(\[]\s*(?:ca\.|etwa|rund|ungefähr|about|around|approximately|roughly|около|примерно|порядка|~|≈)?\s*$", re.I)
+
+
+def find_amounts(work: str, text: str, language: str) -> list[AmountMention]:
+    """Money mentions; one in brackets right after another is its converted equivalent.
+
+    >>> [(a.value, a.currency, a.equivalent_of) for a in find_amounts(*(["26 Milliarden Yuan (3,6 Milliarden US-Dollar)"] * 2), "de")]
+    [(26000000000.0, 'CNY', None), (3600000000.0, 'USD', 0)]
+    """
+    out: list[AmountMention] = []
+    matches = sorted([*SYMBOL_FIRST.finditer(work), *NUMBER_FIRST.finditer(work)], key=lambda m: (m.start(), -m.end()))
+    last_end = -1
+    for m in matches:
+        if m.start() < last_end:
+            continue
+        last_end = m.end()
+        n = m.group("n")
+        value = parse_number(n, language) if n else 1.0
+        value *= _scale(m, language)
+        eq = None
+        if out and _BRACKET.fullmatch(work, out[-1].end, m.start()):
+            eq = len(out) - 1
+        s, e = m.start(), m.end()
+        out.append(AmountMention(text[s:e], s, e, round(value, 2), _currency(m), eq))
+    return out
