@@ -234,6 +234,16 @@ class Store:
 
     def add_article(self, article: Article, facts: Sequence[Fact] = (), extraction: dict | None = None) -> bool:
         """Store an article and its extracted facts together; False if already stored."""
+        try:
+            return self._add_article(article, facts, extraction)
+        except sa.exc.IntegrityError:
+            # Another process stored the same text between our check and our insert
+            # (the check runs before SQLite takes the write lock): a duplicate, not an error.
+            if self.has_article(article.id):
+                return False
+            raise
+
+    def _add_article(self, article: Article, facts: Sequence[Fact], extraction: dict | None) -> bool:
         with self.engine.begin() as c:
             if c.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first():
                 return False

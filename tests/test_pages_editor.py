@@ -1,0 +1,316 @@
+"""AppTest behaviour of the Ingest and Review pages: the editor gate, ingest, review,
+audit log, re-extraction. Widgets are found by key. Each test has its own SQLite
+file (ATLAS_DB), prefilled so the app does not seed itself from seeds/.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import review
+from atlas.auth import MSG_EDITING_OFF, MSG_LOGIN, MSG_NEED_NAME, MSG_WRONG_PASSWORD
+from atlas.files import MAX_ARTICLE_BYTES
+from atlas.ingest import prepare, run_extractor, store_prepared
+from atlas.models import Article, Fact
+from atlas.query import Filters, select_facts
+from atlas.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+INGEST = str(ROOT / "pages" / "4_Ingest.py")
+REVIEW = str(ROOT / "pages" / "5_Review.py")
+CURATED = ROOT / "data" / "curated"
+PASSWORD = "open sesame"
+TIMEOUT = 60
+
+TEXT = (
+    "China and Kazakhstan sign pipeline deal\n"
+    "On 19 May 2023 Chinese President Xi Jinping met Kazakh President Tokayev in Astana and signed an "
+    "agreement on a new gas pipeline worth $2 billion.\n"
+    "Russia and Uzbekistan agreed on 3 March 2024 in Tashkent to build a nuclear power plant.\n"
+    "The weather was nice <script>alert(1)</script> in Bishkek.\n"
+)
+STORED = (
+    "Turkey and Turkmenistan talk gas\n"
+    "On 12 October 2023 Turkish President Erdogan met President Berdimuhamedov in Ashgabat <b>to discuss</b> "
+    "a gas pipeline.\n"
+    "Russia and Kyrgyzstan agreed on 3 March 2024 in Bishkek to build a new military base.\n"
+)
+
+CURATED_FACT = Fact(id="curated-test-1", type="diplomacy", title="Curated test fact", date_start=date(2022, 9, 15),
+                    date_precision="day", origin="curated", countries=("UZB",), actors=("CHN",),
+                    geometry={"type": "Point", "coordinates": [69.28, 41.31]}, geo_precision="city")
+
+
+def curated_digest() -> str:
+    h = hashlib.sha256()
+    for p in sorted(CURATED.rglob("*")):
+        h.update(str(p.relative_to(CURATED)).encode())
+        if p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    """A prefilled store: one curated fact (so the app does not seed) and one article with pending facts."""
+    path = tmp_path / "app.sqlite"
+    s = Store(path)
+    s.replace_curated([CURATED_FACT])
+    assert store_prepared(s, prepare(Article.from_text(STORED, title="Ashgabat talks", language="en")))
+    assert len(s.facts(origin="extracted")) >= 2
+    s.dispose()
+    monkeypatch.setenv("ATLAS_DB", str(path))
+    monkeypatch.delenv("ATLAS_EDITOR_PASSWORD", raising=False)
+    return path
+
+
+@pytest.fixture
+def editor_env(db, monkeypatch) -> Path:
+    monkeypatch.setenv("ATLAS_EDITOR_PASSWORD", PASSWORD)
+    return db
+
+
+def login(at: AppTest, password: str = PASSWORD, name: str = "Ada Editor") -> AppTest:
+    at.text_input(key="editor_name").input(name)
+    at.text_input(key="editor_password").input(password)
+    return at.run()
+
+
+def page(path: str) -> AppTest:
+    return AppTest.from_file(path, default_timeout=TIMEOUT).run()
+
+
+def keys(at: AppTest, kind: str) -> set[str]:
+    return {w.key for w in getattr(at, kind) if w.key}
+
+
+def messages(at: AppTest, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+def no_exceptions(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+# -- the gate ------------------------------------------------------------------------
+@pytest.mark.parametrize("path", [INGEST, REVIEW])
+def test_read_only_when_no_password_is_configured(db, path):
+    at = page(path)
+    no_exceptions(at)
+    assert MSG_EDITING_OFF in messages(at, "info")
+    assert "editor_password" not in keys(at, "text_input")
+    assert "ingest_text" not in keys(at, "text_area")
+    assert not any(k.startswith(("accept_", "reject_", "save_accept_", "reextract")) for k in keys(at, "button"))
+
+
+def test_review_read_only_still_shows_queue_and_audit(db):
+    at = page(REVIEW)
+    html = "".join(m.value for m in at.markdown)
+    assert "atlas-evidence" in html and "&lt;b&gt;to discuss&lt;/b&gt;" in html and "<b>to discuss" not in html
+    assert not any(k.startswith("accept_") for k in keys(at, "button"))
+
+
+@pytest.mark.parametrize("path", [INGEST, REVIEW])
+def test_wrong_password_stays_read_only(editor_env, path):
+    at = page(path)
+    assert MSG_LOGIN in messages(at, "info")
+    at = login(at, password="wrong")
+    no_exceptions(at)
+    assert MSG_WRONG_PASSWORD in messages(at, "warning")
+    assert "ingest_text" not in keys(at, "text_area")
+    assert not any(k.startswith(("accept_", "reextract")) for k in keys(at, "button"))
+
+
+def test_name_is_required(editor_env):
+    at = page(INGEST)
+    at.text_input(key="editor_password").input(PASSWORD)
+    at.run()
+    assert MSG_NEED_NAME in messages(at, "warning")
+    assert "ingest_text" not in keys(at, "text_area")
+
+
+def test_password_from_streamlit_secrets(db):
+    at = AppTest.from_file(INGEST, default_timeout=TIMEOUT)
+    at.secrets["editor_password"] = "from-secrets"
+    at.run()
+    assert MSG_EDITING_OFF not in messages(at, "info")
+    login(at, password="from-secrets")
+    no_exceptions(at)
+    assert "ingest_text" in keys(at, "text_area")
+
+
+# -- ingest --------------------------------------------------------------------------
+def test_ingest_paste_preview_save_and_duplicate(editor_env):
+    before = curated_digest()
+    at = login(page(INGEST))
+    assert {"ingest_title", "ingest_url", "ingest_publisher"} <= keys(at, "text_input")
+    at.text_area(key="ingest_text").input(TEXT)
+    at.text_input(key="ingest_title").input("Pipeline deal")
+    at.text_input(key="ingest_url").input("https://example.org/pipeline")
+    at.text_input(key="ingest_publisher").input("Example News")
+    at.date_input(key="ingest_published").set_value(date(2023, 5, 20))
+    at.run()
+    assert at.selectbox(key="ingest_language").value == "en"  # detected
+
+    at.button(key="ingest_preview").click().run()
+    no_exceptions(at)
+    html = "".join(m.value for m in at.markdown)
+    assert '<mark class="place"' in html and "&lt;script&gt;" in html and "<script>" not in html
+    frame = at.dataframe[0].value
+    assert {"type", "date", "places", "amounts", "confidence"} <= set(frame.columns)
+    assert "Astana" in set(frame["places"]) and "2023-05-19" in set(frame["date"])
+    s = Store(editor_env)
+    assert s.count_articles() == 1  # preview stored nothing
+
+    at.button(key="ingest_save").click().run()
+    no_exceptions(at)
+    aid = Article.from_text(TEXT).id
+    n = len(s.facts(article_id=aid))
+    assert n >= 3
+    assert messages(at, "success") == [review.MSG_SAVED.format(article_id=aid, n=n)]
+    art = s.article(aid)
+    assert (art.title, art.url, art.publisher, art.published, art.language) == (
+        "Pipeline deal", "https://example.org/pipeline", "Example News", date(2023, 5, 20), "en")
+    assert {f.review for f in s.facts(article_id=aid)} == {"pending"}
+
+    at.button(key="ingest_save").click().run()
+    assert review.MSG_DUPLICATE.format(article_id=aid) in messages(at, "info")
+    assert s.count_articles() == 2 and len(s.facts(article_id=aid)) == n
+    assert curated_digest() == before
+
+
+def test_ingest_language_override(editor_env):
+    at = login(page(INGEST))
+    at.text_area(key="ingest_text").input(TEXT).run()
+    at.selectbox(key="ingest_language").set_value("de").run()
+    assert at.selectbox(key="ingest_language").value == "de"  # the user's choice sticks
+    at.button(key="ingest_save").click().run()
+    assert Store(editor_env).article(Article.from_text(TEXT).id).language == "de"
+
+
+def test_ingest_html_upload(editor_env):
+    at = login(page(INGEST))
+    page_html = ("<html><body><nav>Home | About</nav><article>"
+                 + "".join(f"<p>{line}</p>" for line in TEXT.splitlines()) + "</article></body></html>")
+    at.file_uploader(key="ingest_file").upload("pipeline.html", page_html.encode(), "text/html")
+    at.run()
+    at.button(key="ingest_save").click().run()
+    no_exceptions(at)
+    assert len(messages(at, "success")) == 1 and messages(at, "success")[0].startswith("Saved article ")
+    s = Store(editor_env)
+    (art,) = [s.article(a["id"]) for a in s.articles() if a["path"] == "pipeline.html"]
+    assert "<p>" not in art.text and "Tokayev in Astana" in art.text
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("big.txt", b"Astana. " * (MAX_ARTICLE_BYTES // 8 + 1), "big.txt: 5,242,888 bytes is over the limit"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.txt: a binary file, not text"),
+    ("latin1.txt", "Gespräche über Gas".encode("latin-1"), "latin1.txt: not UTF-8 text"),
+    ("empty.md", b"", "empty.md: the article is empty"),
+])
+def test_ingest_refuses_bad_uploads(editor_env, name, data, reason):
+    s = Store(editor_env)
+    counts = (s.count_articles(), s.count(), s.version())
+    at = login(page(INGEST))
+    at.file_uploader(key="ingest_file").upload(name, data, "text/plain")
+    at.run()
+    at.button(key="ingest_save").click().run()
+    no_exceptions(at)
+    errors = messages(at, "error")
+    assert len(errors) == 1 and errors[0].startswith("Refused, nothing was stored. ") and reason in errors[0]
+    assert (s.count_articles(), s.count(), s.version()) == counts
+
+
+def test_ingest_empty_text_message(editor_env):
+    at = login(page(INGEST))
+    at.button(key="ingest_save").click().run()
+    assert messages(at, "error") == [review.md_escape(review.MSG_REFUSED.format(reason=review.MSG_NO_TEXT))]
+
+
+# -- review --------------------------------------------------------------------------
+def test_review_accept_reject_edit_audit(editor_env):
+    before = curated_digest()
+    s = Store(editor_env)
+    ids = [f.id for f in sorted(s.facts(origin="extracted"), key=lambda f: f.evidence[0].start)]
+    at = login(page(REVIEW), name="Ada Editor")
+    no_exceptions(at)
+    bkeys = keys(at, "button")
+    assert {f"accept_{i}" for i in ids} <= bkeys and {f"save_accept_{i}" for i in ids} <= bkeys
+    assert "reextract_all" in bkeys
+
+    at.button(key=f"accept_{ids[0]}").click().run()
+    no_exceptions(at)
+    assert messages(at, "success") == [review.MSG_ACCEPTED.format(fact_id=ids[0])]
+    assert s.fact(ids[0]).review == "accepted"
+    assert f"accept_{ids[0]}" not in keys(at, "button")  # left the queue
+
+    edit = ids[1]
+    at.selectbox(key=f"edit_type_{edit}").set_value("security")
+    at.text_input(key=f"edit_title_{edit}").input("Russian base in Kyrgyzstan")
+    at.number_input(key=f"edit_lat_{edit}").set_value(42.65)
+    at.number_input(key=f"edit_lon_{edit}").set_value(74.7)
+    at.multiselect(key=f"edit_countries_{edit}").set_value(["KGZ"])
+    at.text_input(key=f"edit_actors_{edit}").input("RUS, CSTO")
+    at.button(key=f"save_accept_{edit}").click().run()
+    no_exceptions(at)
+    assert messages(at, "success") == [review.MSG_EDITED_ACCEPTED.format(fact_id=edit)]
+    g = s.fact(edit)
+    assert (g.type, g.title, g.review, g.edited, g.actors, g.countries) == (
+        "security", "Russian base in Kyrgyzstan", "accepted", True, ("RUS", "CSTO"), ("KGZ",))
+    assert g.geometry == {"type": "Point", "coordinates": [74.7, 42.65]}
+
+    rest = [i for i in ids[2:]]
+    if rest:
+        at.button(key=f"reject_{rest[0]}").click().run()
+        assert s.fact(rest[0]).review == "rejected"
+
+    audit = s.audit_log()
+    assert {e["who"] for e in audit} == {"Ada Editor"}
+    frame = next(d.value for d in at.dataframe if "who" in d.value.columns)
+    assert set(frame["fact"]) >= {ids[0], edit} and "Russian base in Kyrgyzstan" in set(frame["after"])
+    assert ("title", "Russian base in Kyrgyzstan") in set(zip(frame["field"], frame["after"]))
+
+    on_map = {f.id: f.trust_label for f in select_facts(s, Filters(reviews=("accepted",)))}
+    assert ids[0] in on_map and edit in on_map and CURATED_FACT.id in on_map
+    assert on_map[edit].startswith("Extracted, accepted by a reviewer")
+    if rest:
+        assert rest[0] not in on_map
+    assert curated_digest() == before
+
+
+def test_review_invalid_edit_shows_reason(editor_env):
+    s = Store(editor_env)
+    fid = s.facts(origin="extracted")[0].id
+    at = login(page(REVIEW))
+    at.text_input(key=f"edit_title_{fid}").input("   ")
+    at.button(key=f"save_accept_{fid}").click().run()
+    no_exceptions(at)
+    assert messages(at, "error") == [review.md_escape("Not saved: title: must not be empty")]
+    assert s.fact(fid).review == "pending" and s.audit_log() == []
+
+
+def test_review_reextract_button_keeps_decisions(editor_env):
+    s = Store(editor_env)
+    facts = s.facts(origin="extracted")
+    s.decide([facts[0].id], "rejected", "Bo")
+    at = login(page(REVIEW))
+    at.button(key="reextract_all").click().run()
+    no_exceptions(at)
+    assert messages(at, "success") == [review.MSG_REEXTRACTED.format(
+        articles=1, updated=len(facts) - 1, added=0, removed=0, kept=1)]
+    assert s.fact(facts[0].id).review == "rejected"
+
+
+def test_decision_refused_after_logout(editor_env):
+    """A click that arrives with a changed (wrong) password does nothing."""
+    s = Store(editor_env)
+    fid = s.facts(origin="extracted")[0].id
+    at = login(page(REVIEW))
+    at.text_input(key="editor_password").input("wrong")
+    at.button(key=f"accept_{fid}").click().run()
+    assert s.fact(fid).review == "pending"
+    assert MSG_WRONG_PASSWORD in messages(at, "error")
