@@ -30,6 +30,14 @@ class UnknownFact(AtlasError):
     """A fact id that is not in the store."""
 
 
+class AlreadyDecided(AtlasError):
+    """A reviewer decided on a fact that someone else decided on first."""
+
+    def __init__(self, fact_id: str, review: str | None):
+        self.fact_id, self.review = fact_id, review
+        super().__init__(f"{fact_id} was already {review}; nothing changed.")
+
+
 class Problem:
     """One located problem: ``file:line: field: message`` (line/field optional)."""
 

@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
-from .errors import ArticleError, AtlasError, UnknownFact, ValidationError
+from .errors import AlreadyDecided, ArticleError, AtlasError, UnknownFact, ValidationError
 from .files import MAX_ARTICLE_BYTES, decode_article, html_to_text
 from .models import (BLOCS, CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS, LANGUAGES,
                      Article, Fact)
@@ -367,7 +367,10 @@ def decide(store: Store, fact_id: str, decision: str, who: str) -> str:
     current = store.fact(fact_id)
     if current.review in ("accepted", "rejected"):
         return MSG_ALREADY_DECIDED.format(fact_id=fact_id, review=current.review)
-    store.decide([fact_id], decision, who)
+    try:
+        store.decide([fact_id], decision, who, only_pending=True)
+    except AlreadyDecided as exc:
+        return MSG_ALREADY_DECIDED.format(fact_id=fact_id, review=exc.review)
     return (MSG_ACCEPTED if decision == "accepted" else MSG_REJECTED).format(fact_id=fact_id)
 
 
@@ -492,7 +495,10 @@ def save_edit(store: Store, fact_id: str, values: Mapping[str, Any], who: str) -
         edited = apply_edit(current, values)
     except ValidationError as exc:
         return False, MSG_EDIT_INVALID.format(problems="; ".join(exc.problems))
-    store.update_fact(edited.with_(review="accepted"), who, action=EDIT_ACTION)
+    try:
+        store.update_fact(edited.with_(review="accepted"), who, action=EDIT_ACTION, only_pending=True)
+    except AlreadyDecided as exc:
+        return False, MSG_ALREADY_DECIDED.format(fact_id=fact_id, review=exc.review)
     return True, MSG_EDITED_ACCEPTED.format(fact_id=fact_id)
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
-from .errors import StoreError, UnknownFact
+from .errors import AlreadyDecided, StoreError, UnknownFact
 from .models import Article, Evidence, Fact, Source
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "atlas.sqlite"
@@ -349,39 +349,52 @@ class Store:
             self._bump(c)
 
     # -- review and edits, each with an audit entry in the same transaction
-    def decide(self, fact_ids: Sequence[str], decision: str, who: str) -> list[Fact]:
+    def decide(self, fact_ids: Sequence[str], decision: str, who: str, only_pending: bool = False) -> list[Fact]:
+        """Set the review state of extracted facts, audited, in one transaction.
+
+        ``only_pending``: refuse (:class:`AlreadyDecided`, nothing written) when any fact
+        is no longer pending, so two reviewers acting at once cannot both decide.
+        """
         if decision not in ("accepted", "rejected", "pending"):
             raise ValueError(f"unknown decision {decision!r}")
         out = []
         with self.engine.begin() as c:
             for fid in fact_ids:
-                row = c.execute(sa.select(facts_t).where(facts_t.c.id == fid)).first()
-                if row is None:
-                    raise UnknownFact(f"no fact with id {fid!r}")
-                before = row_to_fact(row)
-                if before.origin != "extracted":
-                    raise UnknownFact(f"fact {fid!r} is curated; only extracted facts are reviewed")
+                before = self._fact_for_update(c, fid, "only extracted facts are reviewed")
                 after = before.with_(review=decision)
-                c.execute(facts_t.update().where(facts_t.c.id == fid).values(review=decision, updated_at=now()))
+                self._guarded_update(c, before, only_pending, review=decision, updated_at=now())
                 self._audit(c, fid, decision, who, before, after)
                 out.append(after)
             self._bump(c)
         return out
 
-    def update_fact(self, fact: Fact, who: str, action: str = "edited") -> Fact:
+    def update_fact(self, fact: Fact, who: str, action: str = "edited", only_pending: bool = False) -> Fact:
         """Replace an extracted fact with an edited version (marked edited, audited)."""
         with self.engine.begin() as c:
-            row = c.execute(sa.select(facts_t).where(facts_t.c.id == fact.id)).first()
-            if row is None:
-                raise UnknownFact(f"no fact with id {fact.id!r}")
-            before = row_to_fact(row)
-            if before.origin != "extracted":
-                raise UnknownFact(f"fact {fact.id!r} is curated; edit it in data/curated/")
+            before = self._fact_for_update(c, fact.id, "edit it in data/curated/")
             after = fact.with_(edited=True, origin="extracted")
-            c.execute(facts_t.update().where(facts_t.c.id == fact.id).values(**fact_to_row(after)))
+            self._guarded_update(c, before, only_pending, **fact_to_row(after))
             self._audit(c, fact.id, action, who, before, after)
             self._bump(c)
         return after
+
+    def _fact_for_update(self, c: sa.Connection, fid: str, curated_hint: str) -> Fact:
+        row = c.execute(sa.select(facts_t).where(facts_t.c.id == fid)).first()
+        if row is None:
+            raise UnknownFact(f"no fact with id {fid!r}")
+        fact = row_to_fact(row)
+        if fact.origin != "extracted":
+            raise UnknownFact(f"fact {fid!r} is curated; {curated_hint}")
+        return fact
+
+    def _guarded_update(self, c: sa.Connection, before: Fact, only_pending: bool, **values: Any) -> None:
+        # The condition sits in the UPDATE itself, so it holds even against another process.
+        stmt = facts_t.update().where(facts_t.c.id == before.id)
+        if only_pending:
+            stmt = stmt.where(facts_t.c.review == "pending")
+        if c.execute(stmt.values(**values)).rowcount == 0:
+            current = c.execute(sa.select(facts_t.c.review).where(facts_t.c.id == before.id)).scalar()
+            raise AlreadyDecided(before.id, current)
 
     def replace_pending(self, article_id: str, facts: Sequence[Fact], extraction: dict | None) -> dict[str, int]:
         """Re-extraction: refresh undecided, unedited facts; never touch human decisions."""

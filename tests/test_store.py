@@ -129,3 +129,53 @@ def test_facts_by_ids_keeps_order(mem_store):
     a, b = extracted(0, 28), extracted(29, 50)
     mem_store.add_article(ART, [a, b])
     assert [f.id for f in mem_store.facts_by_ids([b.id, "missing", a.id])] == [b.id, a.id]
+
+
+def test_only_pending_refuses_a_second_decision_and_writes_nothing(mem_store):
+    from atlas.errors import AlreadyDecided
+
+    a, b = extracted(0, 28), extracted(29, 50)
+    mem_store.add_article(ART, [a, b])
+    mem_store.decide([a.id], "rejected", who="ana", only_pending=True)
+    with pytest.raises(AlreadyDecided, match=f"{a.id} was already rejected; nothing changed."):
+        mem_store.decide([b.id, a.id], "accepted", who="ben", only_pending=True)
+    assert mem_store.fact(b.id).review == "pending"  # the whole call rolled back
+    assert [e["who"] for e in mem_store.audit_log()] == ["ana"]
+
+
+def test_two_processes_deciding_at_once_only_one_wins(db_path):
+    """Both reviewers read 'pending'; the conditional UPDATE lets exactly one through."""
+    import subprocess
+    import sys
+
+    s = Store(str(db_path))
+    f = extracted(0, 28)
+    s.add_article(ART, [f])
+    s.dispose()
+    child = (
+        "import sys\n"
+        "from atlas.store import Store\n"
+        "from atlas.errors import AlreadyDecided\n"
+        "s = Store(sys.argv[1])\n"
+        "assert s.fact(sys.argv[2]).review == 'pending'\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.readline()\n"
+        "try:\n"
+        "    s.decide([sys.argv[2]], sys.argv[3], who=sys.argv[3], only_pending=True)\n"
+        "    print('won', flush=True)\n"
+        "except AlreadyDecided:\n"
+        "    print('lost', flush=True)\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", child, str(db_path), f.id, d], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+             for d in ("accepted", "rejected")]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    results = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
+    assert results == ["lost", "won"]
+    s = Store(str(db_path))
+    assert len(s.audit_log(f.id)) == 1
+    assert s.fact(f.id).review == s.audit_log(f.id)[0]["after"]["review"]
