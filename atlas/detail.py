@@ -1,0 +1,168 @@
+"""The map's detail panel and click handling, as pure functions (no streamlit).
+
+:func:`detail_html` shapes one fact (+ its evidence article) into escaped HTML;
+:func:`read_click` turns streamlit-folium's ``last_active_drawing`` into what was
+clicked (a fact, a Central Asian country, or an aggregated cell).
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+from urllib.parse import urlencode, urlparse
+
+from .maps import actor_label, esc
+from .models import CENTRAL_ASIA, Article, Fact
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+NO_EVIDENCE = "No article evidence stored for this fact."
+CELL_HINT = "{n} facts in this cell — zoom in or narrow the filters to pick one."
+
+
+@dataclass(frozen=True)
+class Click:
+    kind: str  # "fact" | "country" | "cell" | "none"
+    value: str = ""
+    count: int = 0
+
+
+def read_click(drawing: Mapping[str, Any] | None) -> Click:
+    """What a ``last_active_drawing`` feature from the map stands for.
+
+    >>> read_click({"type": "Feature", "properties": {"id": "gas-line-d", "title": "x"}})
+    Click(kind='fact', value='gas-line-d', count=0)
+    >>> read_click({"properties": {"iso_a3": "KAZ", "name": "Kazakhstan"}})
+    Click(kind='country', value='KAZ', count=0)
+    >>> read_click({"properties": {"iso_a3": "CHN"}}).kind
+    'none'
+    >>> read_click({"properties": {"n": 12}})
+    Click(kind='cell', value='', count=12)
+    """
+    props = (drawing or {}).get("properties") or {}
+    if not isinstance(props, Mapping):
+        return Click("none")
+    if isinstance(props.get("id"), str) and props["id"]:
+        return Click("fact", props["id"])
+    if props.get("iso_a3") in CENTRAL_ASIA:
+        return Click("country", props["iso_a3"])
+    if isinstance(props.get("n"), (int, float)) and props["n"] > 0:
+        return Click("cell", count=int(props["n"]))
+    return Click("none")
+
+
+def format_date(d: date | None, precision: str | None) -> str:
+    """A date as precise as it is known.
+
+    >>> format_date(date(2023, 5, 19), "day"), format_date(date(2023, 5, 1), "month"), format_date(date(2023, 1, 1), "year")
+    ('19 May 2023', 'May 2023', '2023')
+    """
+    if d is None:
+        return "date unknown"
+    if precision == "year":
+        return f"{d.year}"
+    if precision == "month":
+        return f"{MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def date_text(fact: Fact) -> str:
+    """``19 May 2023`` or ``September 2014 – January 2026`` (+ precision when not a day)."""
+    start = format_date(fact.date_start, fact.date_precision)
+    text = start if fact.date_end is None else f"{start} – {format_date(fact.date_end, fact.date_precision)}"
+    if fact.date_start and fact.date_precision in ("month", "year"):
+        text += f" (precision: {fact.date_precision})"
+    return text
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is plain http(s), else None (so ``javascript:`` never becomes a link).
+
+    >>> safe_url("https://example.org/a"), safe_url("javascript:alert(1)"), safe_url(" JAVASCRIPT:x")
+    ('https://example.org/a', None, None)
+    """
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return None
+    return url if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
+
+
+def link_or_text(url: str | None, label: str) -> str:
+    ok = safe_url(url)
+    if ok:
+        return f'<a href="{esc(ok)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
+    return esc(label) + (f" <span style='color:#888'>({esc(url)})</span>" if url else "")
+
+
+def reader_link(article_id: str, fact_id: str) -> str:
+    """Relative link to the reader page with the fact's evidence scrolled to."""
+    return "Articles?" + urlencode({"article": article_id, "fact": fact_id})
+
+
+def evidence_html(article: Article, start: int, end: int) -> str:
+    """The paragraph around ``[start, end)`` with the quote in ``<mark>``, all escaped."""
+    left, right = article.paragraph_around(start, end)
+    text = article.text
+    return (esc(text[left:start]) + '<mark style="background:#ffe58a">' + esc(text[start:end]) + "</mark>"
+            + esc(text[end:right]))
+
+
+def _names(codes: tuple[str, ...], central: bool) -> str:
+    if not codes:
+        return "—"
+    return ", ".join(CENTRAL_ASIA.get(c, c) if central else f"{actor_label(c)} ({c})" for c in codes)
+
+
+def detail_html(fact: Fact, article: Article | None = None) -> str:
+    """Escaped HTML of the detail panel for ``fact``; ``article`` holds its first evidence."""
+    rows = [
+        ("Type", esc(fact.type)),
+        ("Date", esc(date_text(fact))),
+        ("Countries", esc(_names(fact.countries, True))),
+        ("Outside powers", esc(_names(fact.actors, False))),
+    ]
+    if fact.status:
+        as_of = f" (as of {format_date(fact.status_as_of, 'day')})" if fact.status_as_of else ""
+        rows.append(("Status", esc(fact.status + as_of)))
+    rows.append(("Origin", esc(f"{fact.origin} — {fact.trust_label}")))
+    if fact.geo_precision:
+        rows.append(("Location", esc(fact.geo_precision)))
+    parts = [f'<div class="atlas-detail"><h4 style="margin:0 0 6px 0">{esc(fact.title)}</h4>']
+    if fact.summary:
+        parts.append(f"<p>{esc(fact.summary)}</p>")
+    parts.append('<table style="font-size:0.9em;border-collapse:collapse">')
+    parts += [f'<tr><th style="text-align:left;padding-right:8px;vertical-align:top">{k}</th><td>{v}</td></tr>'
+              for k, v in rows]
+    parts.append("</table>")
+    ev = fact.evidence[0] if fact.evidence else None
+    if ev and article is not None and article.id == ev.article:
+        parts.append("<h5 style='margin:8px 0 4px 0'>Evidence</h5>")
+        parts.append(f'<blockquote style="margin:0;padding:4px 8px;border-left:3px solid #ccc">'
+                     f"{evidence_html(article, ev.start, ev.end)}</blockquote>")
+        src = article.title or article.path or article.id
+        who = f"{article.publisher}: " if article.publisher else ""
+        parts.append(f"<p style='font-size:0.85em'>Article: {esc(who)}{link_or_text(article.url, src)}"
+                     f"{' (' + esc(article.published.isoformat()) + ')' if article.published else ''}<br>"
+                     f'<a href="{esc(reader_link(article.id, fact.id))}" target="_self">'
+                     f"Read the article with the evidence highlighted</a></p>")
+    elif ev:
+        parts.append(f"<h5>Evidence</h5><blockquote>{esc(ev.quote)}</blockquote>")
+    else:
+        parts.append(f"<p style='color:#666;font-size:0.85em'>{esc(NO_EVIDENCE)}</p>")
+    if fact.sources:
+        parts.append("<h5 style='margin:8px 0 4px 0'>Sources</h5><ul style='margin:0;padding-left:18px'>")
+        for s in fact.sources:
+            parts.append(f"<li>{esc(s.publisher)}: {link_or_text(s.url, s.title)} ({esc(s.date)})</li>")
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def plain(text: str) -> str:
+    """Inverse of :func:`esc` for tests and plain-text rendering."""
+    return html.unescape(text)

@@ -1,0 +1,130 @@
+"""Timeline charts (Altair, rendered offline by Streamlit's bundled Vega): pure builders.
+
+Lanes are countries (or outside powers); x is time; colour is fact type. Facts with a
+``date_end`` are bars from start to end, the others are points: curated filled,
+extracted hollow. Above :data:`DETAIL_LIMIT` rows the chart shows counts per lane,
+time bin and type instead of single facts, so the spec stays small at 100,000 facts.
+An x-interval selection named ``window`` lets the page narrow the time filter.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Mapping
+
+import altair as alt
+import pandas as pd
+
+from .maps import TYPE_COLORS, actor_label
+from .models import CENTRAL_ASIA, FACT_TYPES
+
+LANES = {"country": "Country", "actor": "Outside power"}
+DETAIL_LIMIT = 3000
+SELECTION = "window"
+NO_LANE = "(none)"
+
+
+def lane_rows(frame: pd.DataFrame, lanes: str = "country") -> pd.DataFrame:
+    """One row per fact and lane (a fact about KAZ and UZB is in both lanes); dated facts only."""
+    col = "countries" if lanes == "country" else "actors"
+    cols = ["id", "title", "type", "origin", "date_start", "date_end", col]
+    df = frame.loc[frame["date_start"].notna(), cols].copy()
+    if df.empty:
+        return pd.DataFrame(columns=["id", "title", "type", "origin", "start", "end", "lane"])
+    df["lane"] = df[col].fillna("").astype(str).str.split("|")
+    df = df.explode("lane")
+    df["lane"] = df["lane"].replace("", NO_LANE).fillna(NO_LANE)
+    names = CENTRAL_ASIA if lanes == "country" else {c: actor_label(c) for c in df["lane"].unique() if c != NO_LANE}
+    df["lane"] = df["lane"].map(lambda c: names.get(c, c))
+    df = df.rename(columns={"date_start": "start", "date_end": "end"})
+    df["type"] = df["type"].astype(str)
+    df["origin"] = df["origin"].astype(str)
+    return df.drop(columns=[col]).reset_index(drop=True)
+
+
+def _color() -> alt.Color:
+    return alt.Color("type:N", title="Fact type",
+                     scale=alt.Scale(domain=list(FACT_TYPES), range=[TYPE_COLORS[t] for t in FACT_TYPES]))
+
+
+def timeline_chart(frame: pd.DataFrame, lanes: str = "country", *, select: bool = True,
+                   detail_limit: int = DETAIL_LIMIT, height: int | None = None) -> alt.TopLevelMixin:
+    """Facts over time in lanes; with ``select`` an x-interval selection named ``window``."""
+    rows = lane_rows(frame, lanes)
+    lane_title = LANES.get(lanes, "Lane")
+    order = sorted(rows["lane"].unique(), key=lambda s: (s == NO_LANE, s)) if len(rows) else []
+    y = alt.Y("lane:N", title=lane_title, sort=order)
+    h = height or max(120, 38 * max(1, len(order)))
+    brush = alt.selection_interval(encodings=["x"], name=SELECTION)
+    if len(rows) > detail_limit:
+        span_days = (rows["start"].max() - rows["start"].min()).days
+        unit = "yearmonth" if span_days <= 5 * 366 else "year"
+        agg = rows.assign(bin=rows["start"].dt.to_period("M" if unit == "yearmonth" else "Y").dt.to_timestamp())
+        agg = agg.groupby(["lane", "bin", "type"], observed=True).size().reset_index(name="facts")
+        agg = agg.rename(columns={"bin": "start"})
+        base = alt.Chart(agg).mark_circle(opacity=0.7).encode(
+            x=alt.X("start:T", title="Date"), y=y, color=_color(),
+            size=alt.Size("facts:Q", title="Facts", scale=alt.Scale(range=[15, 400])),
+            tooltip=[alt.Tooltip("lane:N", title=lane_title), alt.Tooltip("start:T", title="From"),
+                     "type:N", "facts:Q"],
+        )
+        chart = base.add_params(brush) if select else base
+        return chart.properties(height=h, width="container")
+    points = rows[rows["end"].isna()]
+    bars = rows[rows["end"].notna()]
+    tooltip = [alt.Tooltip("title:N", title="Fact"), alt.Tooltip("start:T", title="Start"),
+               alt.Tooltip("end:T", title="End"), "type:N", "origin:N"]
+    x = alt.X("start:T", title="Date")
+    # One data source; the two marks filter it, so the selection sees every fact.
+    base = alt.Chart(rows).encode(x=x, y=y, color=_color(), tooltip=tooltip)
+    point_layer = base.transform_filter("!isValid(datum.end)").mark_point(size=70, filled=False, strokeWidth=2)
+    point_layer = point_layer.encode(
+        fill=alt.condition("datum.origin == 'curated'", _color(), alt.value("transparent")),
+        shape=alt.Shape("origin:N", title="Origin", scale=alt.Scale(domain=["curated", "extracted"],
+                                                                   range=["circle", "diamond"])),
+    )
+    bar_layer = base.transform_filter("isValid(datum.end)").mark_bar(height=8, opacity=0.6, cornerRadius=3).encode(
+        x2="end:T")
+    if select:
+        point_layer = point_layer.add_params(brush)
+    layers = [bar_layer, point_layer] if len(bars) else [point_layer]
+    if not len(points) and len(bars):
+        layers = [bar_layer.add_params(brush) if select else bar_layer]
+    return alt.layer(*layers).properties(height=h, width="container")
+
+
+def _to_date(v: Any) -> date | None:
+    if v is None:
+        return None
+    if isinstance(v, (int, float)):
+        return datetime.fromtimestamp(v / 1000, tz=timezone.utc).date()
+    if isinstance(v, str):
+        try:
+            return pd.Timestamp(v).date()
+        except ValueError:
+            return None
+    return None
+
+
+def window_from_selection(event: Any) -> tuple[date, date] | None:
+    """The (since, until) picked by the ``window`` selection of an ``st.altair_chart`` event.
+
+    >>> window_from_selection({"selection": {"window": {"start": [1577836800000, 1609372800000]}}})
+    (datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
+    >>> window_from_selection({"selection": {"window": {}}}) is None
+    True
+    """
+    if event is None:
+        return None
+    sel = event.get("selection") if isinstance(event, Mapping) else getattr(event, "selection", None)
+    if not sel:
+        return None
+    win = sel.get(SELECTION) if isinstance(sel, Mapping) else getattr(sel, SELECTION, None)
+    if not win:
+        return None
+    values = win.get("start") if isinstance(win, Mapping) else None
+    if not values or len(values) != 2:
+        return None
+    a, b = _to_date(values[0]), _to_date(values[1])
+    if a is None or b is None:
+        return None
+    return (a, b) if a <= b else (b, a)

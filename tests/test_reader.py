@@ -1,0 +1,71 @@
+"""The reader's HTML: exact highlight spans, everything escaped."""
+from __future__ import annotations
+
+import html
+import re
+
+from atlas.models import Article, Evidence, Fact
+from atlas.reader import Span, article_html, mention_spans, reader_document, segments
+from tests.dash_data import ARTICLE, ARTICLE_TEXT, EVIL, SCRIPT, extraction, sample_facts
+
+
+def _strip(h: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", h.replace("<br>\n", "\n")))
+
+
+def test_text_survives_exactly():
+    h = article_html(ARTICLE, extraction(), sample_facts(), focus="summit-xian-2023")
+    assert _strip(h) == ARTICLE_TEXT
+
+
+def test_mention_spans_exact():
+    h = article_html(ARTICLE, extraction())
+    for m in extraction()["mentions"]:
+        found = "".join(html.unescape(t) for t in re.findall(rf'class="[^"]*k-{m["kind"]}[^"]*"[^>]*>([^<]*)<', h))
+        assert m["text"] in found
+
+
+def test_segments_cover_and_split_at_boundaries():
+    spans = [Span(2, 6, "evidence"), Span(4, 8, "date"), Span(0, 3, "country")]
+    segs = segments(10, spans)
+    assert [s.start for s in segs] == [0, 2, 3, 4, 6, 8] and segs[-1].end == 10
+    for sp in spans:
+        covered = [s for s in segs if sp.kind in s.kinds]
+        assert covered[0].start == sp.start and covered[-1].end == sp.end
+
+
+def test_focus_anchor_and_escaping():
+    fid = next(f.id for f in sample_facts() if f.origin == "extracted" and f.evidence)
+    doc = reader_document(ARTICLE, extraction(), sample_facts(), focus=fid)
+    assert EVIL not in doc and SCRIPT not in doc
+    assert "&lt;img src=x onerror=alert(1)&gt;" in doc and "&lt;script&gt;" in doc
+    start = ARTICLE_TEXT.index("China verspricht")
+    anchor = doc.index('<span id="ev"></span>')
+    assert _strip(doc[anchor:]).startswith(ARTICLE_TEXT[start:start + 20])
+    assert "scrollIntoView" in doc
+    assert "k-focus" in doc
+
+
+def test_bad_spans_are_dropped():
+    text = "Kasachstan und China"
+    art = Article.from_text(text)
+    ex = {"mentions": [{"kind": "country", "text": "Kasachstan", "start": 0, "end": 10, "value": "KAZ"},
+                       {"kind": "country", "text": "wrong", "start": 0, "end": 5},
+                       {"kind": "place", "text": "x", "start": 50, "end": 51}]}
+    assert [(s.start, s.end) for s in mention_spans(ex, text)] == [(0, 10)]
+    stale = Fact(id="f", type="trade", title="t", date_start=None, date_precision=None, origin="extracted",
+                 evidence=(Evidence(art.id, 0, 5, "other"),))
+    assert "k-evidence" not in article_html(art, ex, [stale])
+
+
+def test_contract_lists_without_mentions():
+    text = "Am 19. Mai in Xi'an"
+    ex = {"dates": [{"text": "19. Mai", "start": 3, "end": 10, "date": "2023-05-19"}],
+          "places": [{"name": "Xi'an", "text": "Xi'an", "start": 14, "end": 19, "lat": 34.3, "lon": 108.9}]}
+    kinds = {s.kind for s in mention_spans(ex, text)}
+    assert kinds == {"date", "place"}
+
+
+def test_no_extraction_no_marks():
+    h = article_html(ARTICLE, None)
+    assert "<span" not in h and _strip(h) == ARTICLE_TEXT

@@ -1,0 +1,160 @@
+"""The shared sidebar filters, kept in ``st.query_params`` so a link reproduces the view.
+
+The URL carries exactly ``Filters.to_query()``. Widgets have explicit keys; their
+values are seeded from the URL (first run, deep link), from a pending change
+requested by the map or timeline (:func:`request_filters`), or from the filters saved
+in the session (after a page switch that dropped the query string). After the
+widgets run, their values are written back to the URL.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from atlas.maps import actor_label
+from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
+from atlas.query import REVIEW_CHOICES, Filters, actor_options, date_bounds
+
+K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
+K_ORIGIN, K_REVIEW, K_MINCONF = "f_origin", "f_review", "f_minconf"
+WIDGET_KEYS = (K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES, K_ORIGIN, K_REVIEW, K_MINCONF)
+FILTER_PARAMS = tuple(Filters._PARAMS.values())
+_PENDING = "_atlas_pending_filters"
+_WRITTEN = "_atlas_written_query"
+_SAVED = "_atlas_filters"
+_BOUNDS = "_atlas_date_bounds"
+DEFAULT_BOUNDS = (date(1991, 1, 1), date.today())
+
+
+def query_dict() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def _filter_part(q: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {k: list(v) for k, v in q.items() if k in FILTER_PARAMS}
+
+
+def request_filters(f: Filters) -> None:
+    """Change the filters from outside the sidebar (map click, timeline) and rerun."""
+    st.session_state[_PENDING] = f
+    st.rerun()
+
+
+def current_filters() -> Filters:
+    """The filters of the last run (for callbacks and pages that have not run the sidebar)."""
+    return st.session_state.get(_SAVED) or Filters.from_query(query_dict())[0]
+
+
+def _bounds(frame: pd.DataFrame) -> tuple[date, date]:
+    b = date_bounds(frame) if len(frame) else None
+    lo, hi = b or DEFAULT_BOUNDS
+    if lo >= hi:
+        hi = lo + timedelta(days=1)
+    return lo, hi
+
+
+def _seed(f: Filters, actors: Sequence[str], bounds: tuple[date, date]) -> None:
+    lo, hi = bounds
+    since = min(max(f.since or lo, lo), hi)
+    until = max(min(f.until or hi, hi), since)
+    st.session_state[K_COUNTRIES] = list(f.countries)
+    st.session_state[K_ACTORS] = [a for a in f.actors]
+    st.session_state[K_TYPES] = list(f.types)
+    st.session_state[K_DATES] = (since, until)
+    st.session_state[K_ORIGIN] = list(f.origins)
+    st.session_state[K_REVIEW] = list(f.reviews)
+    st.session_state[K_MINCONF] = float(f.min_confidence)
+
+
+def write_query(f: Filters) -> None:
+    """Make the URL's filter parameters exactly ``f.to_query()`` (other parameters kept)."""
+    want = f.to_query()
+    have = _filter_part(query_dict())
+    if want == have:
+        return
+    for k in have:
+        if k not in want:
+            del st.query_params[k]
+    for k, v in want.items():
+        if have.get(k) != v:
+            st.query_params[k] = v
+
+
+def sidebar_filters(frame: pd.DataFrame) -> Filters:
+    """Draw the shared filter widgets in the sidebar; return the filters they set."""
+    q = query_dict()
+    url_part = _filter_part(q)
+    bounds = _bounds(frame)
+    pending = st.session_state.pop(_PENDING, None)
+    warnings: list[str] = []
+    seed: Filters | None = None
+    if pending is not None:
+        seed = pending
+    elif url_part and url_part != st.session_state.get(_WRITTEN):
+        seed, warnings = Filters.from_query(q)  # first run or a deep link: the URL wins
+    elif any(k not in st.session_state for k in WIDGET_KEYS) or st.session_state.get(_BOUNDS) != bounds:
+        seed = st.session_state.get(_SAVED) or Filters.from_query(q)[0]
+    actors = actor_options(frame)
+    if seed is not None:
+        actors = list(dict.fromkeys([*actors, *seed.actors]))
+        _seed(seed, actors, bounds)
+    else:
+        actors = list(dict.fromkeys([*actors, *st.session_state.get(K_ACTORS, [])]))
+    st.session_state[_BOUNDS] = bounds
+    for w in warnings:
+        st.warning(w)
+
+    sb = st.sidebar
+    sb.header("Filters")
+    countries = sb.multiselect("Countries", list(CENTRAL_ASIA), key=K_COUNTRIES,
+                               format_func=lambda c: f"{CENTRAL_ASIA[c]} ({c})")
+    chosen_actors = sb.multiselect("Actors", actors, key=K_ACTORS, format_func=lambda c: f"{actor_label(c)} ({c})",
+                                   help="Outside powers and blocs involved")
+    types = sb.multiselect("Fact types", list(FACT_TYPES), key=K_TYPES)
+    lo, hi = bounds
+    since, until = sb.slider("Dates", min_value=lo, max_value=hi, key=K_DATES, format="YYYY-MM-DD")
+    origins = sb.multiselect("Origin", list(ORIGINS), key=K_ORIGIN, help="Empty: curated and extracted")
+    reviews = sb.multiselect("Extracted facts to show", list(REVIEW_CHOICES), key=K_REVIEW,
+                             help="Review states of automatically extracted facts; rejected ones are never shown")
+    minconf = sb.slider("Minimum confidence", min_value=0.0, max_value=1.0, step=0.05, key=K_MINCONF,
+                        help="For extracted facts")
+    f = Filters(
+        countries=tuple(countries), actors=tuple(chosen_actors), types=tuple(types),
+        since=since if since > lo else None, until=until if until < hi else None,
+        origins=tuple(origins), reviews=tuple(reviews), min_confidence=round(float(minconf), 2),
+    )
+    write_query(f)
+    st.session_state[_WRITTEN] = f.to_query()
+    st.session_state[_SAVED] = f
+    return f
+
+
+def url_choice(widget: Callable[..., Any], label: str, options: Sequence[Any], *, key: str, default: Any,
+               **kw: Any) -> Any:
+    """A selectbox/radio whose value is mirrored in the URL as ``?key=value`` (default omitted)."""
+    raw = st.query_params.get(key)
+    if key not in st.session_state:
+        st.session_state[key] = raw if raw in options else default
+    value = widget(label, list(options), key=key, **kw)
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
+    return value
+
+
+def url_flag(label: str, *, key: str, container: Any = None, **kw: Any) -> bool:
+    """A checkbox mirrored in the URL as ``?key=1`` when on."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(key) == "1"
+    value = (container or st.sidebar).checkbox(label, key=key, **kw)
+    if value:
+        if st.query_params.get(key) != "1":
+            st.query_params[key] = "1"
+    elif key in st.query_params:
+        del st.query_params[key]
+    return bool(value)

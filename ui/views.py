@@ -1,0 +1,261 @@
+"""Streamlit glue for the map page and the other views: caches, clicks, panels.
+
+Pages call these; the shaping itself lives in atlas/ (maps, detail, timeline, reader).
+Caches here are keyed by the store's version and the filters, so a rerun that only
+changes other widgets reuses the built layer data and the map component stays
+mounted (same script → same component id).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from atlas import detail, maps, timeline
+from atlas.errors import UnknownFact
+from atlas.files import BOUNDARIES, load_boundaries
+from atlas.query import Filters, apply_filters
+from atlas.webassets import ensure_vendor
+from ui.cache import fact_frame, get_store
+from ui.filters import request_filters
+
+FACT_KEY = "fact"  # session_state and URL: the clicked fact
+_MAP_SEEN = "_atlas_map_click_seen"
+_TL_SEEN = "_atlas_timeline_seen"
+MAP_HEIGHT = 560
+FACT_GONE = "This fact is not in the atlas any more."
+PICK_HINT = "Click a marker or a route on the map to see the fact here; click a country to filter to it."
+
+
+@st.cache_resource(show_spinner=False)
+def vendor_assets() -> int:
+    """Copy Leaflet/jQuery into static/vendor once per process (idempotent)."""
+    return len(ensure_vendor().copied)
+
+
+@st.cache_resource(show_spinner=False)
+def boundaries() -> dict:
+    return load_boundaries(BOUNDARIES)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _map_data(url: str, version: str, query: str, measure: str) -> maps.MapData:
+    frame = filtered_frame(Filters.from_query(json.loads(query))[0])
+    return maps.map_data(frame, boundaries(), measure=measure)
+
+
+def filtered_frame(f: Filters) -> pd.DataFrame:
+    return apply_filters(fact_frame(), f)
+
+
+def cached_map_data(f: Filters, measure: str) -> maps.MapData:
+    store = get_store()
+    return _map_data(store.url, store.version(), json.dumps(f.to_query(), sort_keys=True), measure)
+
+
+def header_metrics(frame: pd.DataFrame) -> None:
+    origin = frame["origin"].astype(str) if len(frame) else pd.Series(dtype=str)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Facts shown", f"{len(frame):,}")
+    c2.metric("Curated", f"{int((origin == 'curated').sum()):,}")
+    c3.metric("Extracted", f"{int((origin == 'extracted').sum()):,}")
+
+
+def selected_fact() -> str | None:
+    """The clicked fact: session state first, else the URL's ``fact``; mirrored to the URL."""
+    fid = st.session_state.get(FACT_KEY) or st.query_params.get(FACT_KEY)
+    if fid:
+        st.session_state[FACT_KEY] = fid
+        if st.query_params.get(FACT_KEY) != fid:
+            st.query_params[FACT_KEY] = fid
+    return fid or None
+
+
+def clear_fact() -> None:
+    st.session_state.pop(FACT_KEY, None)
+    if FACT_KEY in st.query_params:
+        del st.query_params[FACT_KEY]
+
+
+def map_view(f: Filters, measure: str, tiles: bool) -> maps.MapData:
+    """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
+    from streamlit_folium import st_folium
+
+    vendor_assets()
+    data = cached_map_data(f, measure)
+    m = maps.map_from_data(data, tiles=tiles)
+    out = st_folium(m, key="map", returned_objects=["last_active_drawing"], height=MAP_HEIGHT,
+                    use_container_width=True)
+    drawing = (out or {}).get("last_active_drawing")
+    seen = json.dumps(drawing, sort_keys=True) if drawing else None
+    if seen is None:
+        st.session_state.pop(_MAP_SEEN, None)
+    elif seen != st.session_state.get(_MAP_SEEN):
+        st.session_state[_MAP_SEEN] = seen
+        click = detail.read_click(drawing)
+        if click.kind == "fact":
+            st.session_state[FACT_KEY] = click.value
+            st.query_params[FACT_KEY] = click.value
+        elif click.kind == "country" and click.value not in f.countries:
+            request_filters(f.with_(countries=f.countries + (click.value,)))
+        elif click.kind == "cell":
+            st.toast(detail.CELL_HINT.format(n=click.count))
+    notes = []
+    if data.aggregated:
+        notes.append(f"{', '.join(data.aggregated)}: too many facts to draw one by one, shown as grid cells "
+                     f"(circle size = number of facts). Zoom in or narrow the filters.")
+    if data.unlocated:
+        notes.append(f"{data.unlocated:,} filtered fact(s) have no location and are not on the map.")
+    if notes:
+        st.caption(" ".join(notes))
+    return data
+
+
+def detail_panel() -> None:
+    """The clicked fact with its evidence, or a hint."""
+    st.subheader("Selected fact")
+    fid = selected_fact()
+    if not fid:
+        st.info(PICK_HINT)
+        return
+    store = get_store()
+    try:
+        fact = store.fact(fid)
+    except UnknownFact:
+        st.warning(FACT_GONE)
+        return
+    article = store.article(fact.article_id) if fact.article_id else None
+    st.html(detail.detail_html(fact, article))
+    if st.button("Close", key="close_fact"):
+        clear_fact()
+        st.rerun()
+
+
+def timeline_view(frame: pd.DataFrame, f: Filters, lanes: str = "country", *, key: str = "timeline") -> None:
+    """The lanes chart; an x-interval selection sets the since/until filters."""
+    if not frame["date_start"].notna().any():
+        st.info("No dated facts match the filters.")
+    else:
+        chart = timeline.timeline_chart(frame, lanes)
+        event = st.altair_chart(chart, on_select="rerun", key=key, width="stretch")
+        window = timeline.window_from_selection(event)
+        seen = (key, window)
+        if window is None:
+            st.session_state.pop(_TL_SEEN, None)
+        elif seen != st.session_state.get(_TL_SEEN):
+            st.session_state[_TL_SEEN] = seen
+            if (f.since, f.until) != window:
+                request_filters(f.with_(since=window[0], until=window[1]))
+        st.caption("Drag across the timeline to narrow the time window; the map follows.")
+    if st.button("Clear time window", key="clear_window", disabled=not (f.since or f.until)):
+        request_filters(f.with_(since=None, until=None))
+
+
+# -- reader ---------------------------------------------------------------------------
+
+NO_ARTICLES = "No articles are stored yet. Add some on the Ingest page."
+ARTICLE_GONE = "The linked article is not in the atlas."
+
+
+def article_choice() -> str | None:
+    """Selectbox of stored articles (key ``article``), seeded from ``?article=ID``."""
+    store = get_store()
+    arts = store.articles()
+    if not arts:
+        st.info(NO_ARTICLES)
+        return None
+    ids = [a["id"] for a in arts]
+    titles = {a["id"]: f"{a['title'] or a['path'] or a['id']} ({a['published'] or 'date unknown'})" for a in arts}
+    wanted = st.query_params.get("article")
+    if wanted and wanted not in ids:
+        st.warning(ARTICLE_GONE)
+    if "article" not in st.session_state or (wanted in ids and st.session_state.get("_atlas_article_url") != wanted):
+        st.session_state["article"] = wanted if wanted in ids else ids[0]
+    chosen = st.selectbox("Article", ids, key="article", format_func=lambda i: titles.get(i, i))
+    if st.query_params.get("article") != chosen:
+        st.query_params["article"] = chosen
+    st.session_state["_atlas_article_url"] = chosen
+    return chosen
+
+
+def reader_view(article_id: str) -> None:
+    """The article with mentions and evidence highlighted, and the facts drawn from it."""
+    from atlas.reader import NO_MENTIONS, reader_document
+
+    store = get_store()
+    article = store.article(article_id)
+    if article is None:
+        st.warning(ARTICLE_GONE)
+        return
+    facts = {f.id: f for f in store.facts(article_id=article_id)}
+    for f in store.facts(origin="curated"):
+        if any(e.article == article_id for e in f.evidence):
+            facts.setdefault(f.id, f)
+    facts = {k: f for k, f in facts.items() if f.review != "rejected"}
+    ids = [""] + sorted(facts, key=lambda i: (facts[i].evidence[0].start if facts[i].evidence else 0, i))
+    wanted = st.query_params.get(FACT_KEY) or st.session_state.get(FACT_KEY) or ""
+    if "reader_fact" not in st.session_state or st.session_state.get("_atlas_reader_for") != (article_id, wanted):
+        st.session_state["reader_fact"] = wanted if wanted in facts else ""
+    meta = " · ".join(x for x in (article.publisher, article.published.isoformat() if article.published else "",
+                                   article.language or "") if x)
+    st.html(f"<div><b>{detail.esc(article.title or article.id)}</b><br><span style='color:#666'>{detail.esc(meta)}"
+            f"</span><br>{detail.link_or_text(article.url, article.url) if article.url else ''}</div>")
+    focus = st.selectbox("Highlight the evidence of", ids, key="reader_fact",
+                         format_func=lambda i: "— no fact —" if not i else f"{facts[i].title} [{facts[i].trust_label}]")
+    st.session_state["_atlas_reader_for"] = (article_id, focus)
+    if focus:
+        st.session_state[FACT_KEY] = focus
+        if st.query_params.get(FACT_KEY) != focus:
+            st.query_params[FACT_KEY] = focus
+    elif FACT_KEY in st.query_params:
+        del st.query_params[FACT_KEY]
+    extraction = store.article_extraction(article_id)
+    if extraction is None:
+        st.caption(NO_MENTIONS)
+    # An iframe: the scroll-to-evidence script needs JS; every text inside is escaped.
+    st.iframe(reader_document(article, extraction, facts.values(), focus or None), height=620)
+    if facts:
+        st.subheader(f"Facts from this article ({len(facts)})")
+        st.dataframe(pd.DataFrame([{
+            "id": f.id, "title": f.title, "type": f.type, "date": f.date_start, "origin": f.origin,
+            "trust": f.trust_label, "quote": f.evidence[0].quote if f.evidence else "",
+        } for f in facts.values()]), hide_index=True, key="reader_facts")
+
+
+# -- data table and downloads -----------------------------------------------------------
+
+TABLE_COLUMNS = ["id", "title", "type", "date_start", "date_end", "date_precision", "countries", "actors",
+                 "status", "origin", "review", "confidence", "geo_precision", "lon", "lat"]
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the download…")
+def _export(url: str, version: str, query: str, kind: str) -> str:
+    from atlas.export import csv_text, geojson_text
+    from atlas.query import select_facts
+
+    f = Filters.from_query(json.loads(query))[0]
+    facts = select_facts(get_store(), f, fact_frame())
+    return csv_text(facts) if kind == "csv" else geojson_text(facts)
+
+
+def data_view(f: Filters) -> None:
+    """The filtered facts as a sortable table, and downloads of exactly those facts."""
+    from atlas.query import sort_for_display
+
+    frame = sort_for_display(filtered_frame(f))
+    store = get_store()
+    q = json.dumps(f.to_query(), sort_keys=True)
+    c1, c2 = st.columns(2)
+    c1.download_button("Download CSV", lambda: _export(store.url, store.version(), q, "csv"),
+                       file_name="atlas-facts.csv", mime="text/csv", key="dl_csv")
+    c2.download_button("Download GeoJSON", lambda: _export(store.url, store.version(), q, "geojson"),
+                       file_name="atlas-facts.geojson", mime="application/geo+json", key="dl_geojson")
+    table = frame[TABLE_COLUMNS].copy()
+    for c in ("countries", "actors"):
+        table[c] = table[c].fillna("").str.replace("|", ", ", regex=False)
+    st.dataframe(table, hide_index=True, key="facts_table", column_config={
+        "date_start": st.column_config.DateColumn("start"), "date_end": st.column_config.DateColumn("end"),
+        "confidence": st.column_config.NumberColumn(format="%.2f"),
+    })
