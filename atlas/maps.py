@@ -119,16 +119,55 @@ def _fc(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+SPREAD_STEP_DEG = 0.22  # spacing of markers on a ring, ~ one marker width at zoom 5
+
+
+def spread_colocated(ids: list[str], lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Move facts that share a position onto a small ring around it, so each can be clicked.
+
+    Returns new lon, lat and how many facts share each position (1 = not moved). Order
+    on the ring follows the fact id, so positions are stable across reruns.
+
+    >>> lo, la, n = spread_colocated(["a", "b", "c"], np.array([70.0, 70.0, 60.0]), np.array([40.0, 40.0, 41.0]))
+    >>> n.tolist(), float(lo[2]), float(la[2]), bool(lo[0] != lo[1] or la[0] != la[1])
+    ([2, 2, 1], 60.0, 41.0, True)
+    """
+    lon, lat = np.asarray(lon, dtype=float).copy(), np.asarray(lat, dtype=float).copy()
+    shared = np.ones(len(lon), dtype=np.int64)
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, key in enumerate(zip(np.round(lon, 3), np.round(lat, 3))):
+        groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        n = len(members)
+        if n == 1:
+            continue
+        members.sort(key=lambda i: ids[i])
+        radius = max(SPREAD_STEP_DEG, SPREAD_STEP_DEG * n / (2 * math.pi))
+        cx, cy = lon[members[0]], lat[members[0]]
+        squash = max(math.cos(math.radians(cy)), 0.2)  # keep the ring round on the map
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / n
+            lon[i] = cx + radius * math.sin(angle) / squash
+            lat[i] = cy + radius * math.cos(angle)
+            shared[i] = n
+    return lon, lat, shared
+
+
 def _point_features(df: pd.DataFrame) -> list[dict]:
     out = []
-    cols = zip(df["id"], df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
-               df["lon"], df["lat"])
-    for fid, title, ftype, origin, ds, prec, lon, lat in cols:
+    ids = df["id"].tolist()
+    lons, lats, shared = spread_colocated(ids, df["lon"].to_numpy(), df["lat"].to_numpy())
+    cols = zip(ids, df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
+               lons, lats, shared)
+    for fid, title, ftype, origin, ds, prec, lon, lat, n in cols:
+        props = {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
+                 "date": short_date(ds, prec)}
+        if n > 1:
+            props["near"] = int(n)  # drawn beside its true position, which it shares with n-1 others
         out.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]},
-            "properties": {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
-                           "date": short_date(ds, prec)},
+            "properties": props,
         })
     return out
 
@@ -277,7 +316,9 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
         ev_feats, pr_feats = _cell_features(events), _cell_features(pressure)
         aggregated += [LAYER_EVENTS, LAYER_PRESSURE]
     else:
-        ev_feats, pr_feats = _point_features(events), _point_features(pressure)
+        # Spread over both layers at once: a sanctions fact and a summit in Astana share a spot.
+        feats = _point_features(pd.concat([events, pressure]))
+        ev_feats, pr_feats = feats[:len(events)], feats[len(events):]
     if len(lines) > route_limit:
         rt_feats = _cell_features(lines)
         aggregated.append(LAYER_ROUTES)
@@ -301,7 +342,8 @@ function atlasCellRadius(n) { return Math.min(30, 6 + 3 * Math.log2(n)); }
 function atlasTip(p) {
   if (p.n) { return %(cell_tip)s.replace('{n}', p.n); }
   var extra = p.status ? ' · ' + p.status : '';
-  return '<b>' + p.title + '</b><br>' + p.date + ' · ' + p.type + extra + ' · ' + p.origin;
+  var near = p.near ? '<br><i>drawn beside its place, shared with ' + (p.near - 1) + ' other fact(s)</i>' : '';
+  return '<b>' + p.title + '</b><br>' + p.date + ' · ' + p.type + extra + ' · ' + p.origin + near;
 }
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from atlas import maps
@@ -145,3 +146,23 @@ def test_empty_frame(frame, boundaries):
     m = maps.build_map(frame.iloc[0:0], boundaries)
     assert maps.shown_fact_ids(m) == set()
     assert json.loads(maps.layers_by_name(m)[maps.LAYER_COUNTRIES].data_js)["features"]
+
+
+def test_colocated_facts_get_distinct_clickable_positions():
+    """Facts at one place (several curated facts at Xi'an) are spread on a ring, each its own marker."""
+    from atlas.maps import map_data
+
+    rows = []
+    for i, t in enumerate(["diplomacy", "security", "finance", "sanctions"]):
+        rows.append({"id": f"x{i}", "title": f"T{i}", "type": t, "origin": "curated",
+                     "date_start": pd.Timestamp("2023-05-19"), "date_end": pd.NaT, "date_precision": "day",
+                     "countries": "KAZ", "actors": "CHN", "lon": 108.94, "lat": 34.26, "geom_type": "Point",
+                     "geometry": None, "geo_precision": "city", "status": None, "status_as_of": None,
+                     "review": None, "confidence": None, "article_id": None})
+    data = map_data(pd.DataFrame(rows), {"features": []})
+    feats = data.events["features"] + data.pressure["features"]
+    coords = {tuple(f["geometry"]["coordinates"]) for f in feats}
+    assert len(feats) == 4 and len(coords) == 4
+    assert all(f["properties"]["near"] == 4 for f in feats)
+    for x, y in coords:  # still close to Xi'an
+        assert abs(x - 108.94) < 1.0 and abs(y - 34.26) < 1.0
