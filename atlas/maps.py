@@ -67,6 +67,37 @@ NO_DATA_COLOR = "#e8e8e8"
 OUTSIDE_COLOR = "#f6f4ef"
 
 REGION_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # south-west, north-east (lat, lon)
+# Facts inside this window widen the first view (Xi'an, Moscow, Delhi); farther ones
+# (New York, Brussels) would shrink the region to a speck, so they stay off-screen.
+VIEW_WINDOW = [[15.0, 25.0], [62.0, 125.0]]
+
+
+def view_bounds(data: "MapData") -> list[list[float]]:
+    """The region plus every drawn fact that lies inside :data:`VIEW_WINDOW`.
+
+    >>> fc = {"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.94, 34.26]}, "properties": {}},
+    ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-74.0, 40.7]}, "properties": {}}]}
+    >>> view_bounds(MapData({}, fc, _fc([]), _fc([]), "", "facts"))
+    [[34.26, 46.0], [55.5, 108.94]]
+    """
+    (s, w), (n, e) = REGION_BOUNDS
+    (ws, ww), (wn, we) = VIEW_WINDOW
+    for fc in (data.events, data.routes, data.pressure):
+        for feat in fc.get("features", []):
+            for lon, lat in _positions(feat["geometry"]):
+                if ws <= lat <= wn and ww <= lon <= we:
+                    s, w, n, e = min(s, lat), min(w, lon), max(n, lat), max(e, lon)
+    return [[s, w], [n, e]]
+
+
+def _positions(geometry: dict) -> list:
+    coords = geometry["coordinates"]
+    if geometry["type"] == "Point":
+        return [coords]
+    if geometry["type"] == "LineString":
+        return coords
+    return [p for part in coords for p in part] if geometry["type"] == "MultiLineString" else []
 
 
 def esc(value: Any) -> str:
@@ -455,7 +486,7 @@ def map_from_data(data: MapData, *, tiles: bool = False, height: int | str = "10
     AtlasGeoJson(data.pressure, LAYER_PRESSURE, point_js=POINT_JS % {"cell": "#e377c2"}).add_to(m)
     Legend(data.legend_html).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds(REGION_BOUNDS)
+    m.fit_bounds(view_bounds(data))
     return offline_map(m)
 
 
