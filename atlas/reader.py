@@ -137,3 +137,14 @@ def reader_document(article: Article, extraction: Mapping | None = None, facts: 
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
             "<body style='font:15px/1.6 Georgia,serif;margin:8px 12px;color:#222'>"
             + legend_html() + f"<div class='article'>{body}</div>{scroll}</body></html>")
+
+
+def facts_citing(store, article_id: str) -> dict[str, Fact]:
+    """Facts whose evidence is in this article: its extracted facts (not rejected) and
+    curated facts quoting it, in reading order of their first quote."""
+    facts = {f.id: f for f in store.facts(article_id=article_id) if f.review != "rejected"}
+    for f in store.facts(origin="curated"):
+        if any(e.article == article_id for e in f.evidence):
+            facts.setdefault(f.id, f)
+    order = sorted(facts, key=lambda i: (facts[i].evidence[0].start if facts[i].evidence else 0, i))
+    return {i: facts[i] for i in order}

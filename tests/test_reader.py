@@ -69,3 +69,24 @@ def test_contract_lists_without_mentions():
 def test_no_extraction_no_marks():
     h = article_html(ARTICLE, None)
     assert "<span" not in h and _strip(h) == ARTICLE_TEXT
+
+
+def test_facts_citing_an_article_in_reading_order_without_rejected():
+    from datetime import date
+
+    from atlas.models import Article, Evidence, Fact
+    from atlas.reader import facts_citing
+    from atlas.store import Store
+
+    text = "Erster Satz über Kasachstan. Zweiter Satz über China."
+    art = Article.from_text(text)
+    store = Store("sqlite://")
+
+    def fact(fid, start, end, **kw):
+        return Fact(id=fid, type="diplomacy", title=fid, date_start=date(2023, 1, 1), date_precision="day",
+                    countries=("KAZ",), evidence=(Evidence(art.id, start, end, text[start:end]),), **kw)
+
+    store.add_article(art, [fact("x-late", 29, 53, origin="extracted", review="pending"),
+                            fact("x-gone", 0, 28, origin="extracted", review="rejected")])
+    store.replace_curated([fact("cur-early", 0, 28, origin="curated")])
+    assert list(facts_citing(store, art.id)) == ["cur-early", "x-late"]

@@ -182,19 +182,15 @@ def article_choice() -> str | None:
 
 def reader_view(article_id: str) -> None:
     """The article with mentions and evidence highlighted, and the facts drawn from it."""
-    from atlas.reader import NO_MENTIONS, reader_document
+    from atlas.reader import NO_MENTIONS, facts_citing, reader_document
 
     store = get_store()
     article = store.article(article_id)
     if article is None:
         st.warning(ARTICLE_GONE)
         return
-    facts = {f.id: f for f in store.facts(article_id=article_id)}
-    for f in store.facts(origin="curated"):
-        if any(e.article == article_id for e in f.evidence):
-            facts.setdefault(f.id, f)
-    facts = {k: f for k, f in facts.items() if f.review != "rejected"}
-    ids = [""] + sorted(facts, key=lambda i: (facts[i].evidence[0].start if facts[i].evidence else 0, i))
+    facts = facts_citing(store, article_id)
+    ids = [""] + list(facts)
     wanted = st.query_params.get(FACT_KEY) or st.session_state.get(FACT_KEY) or ""
     if "reader_fact" not in st.session_state or st.session_state.get("_atlas_reader_for") != (article_id, wanted):
         st.session_state["reader_fact"] = wanted if wanted in facts else ""
