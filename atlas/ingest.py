@@ -201,9 +201,34 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
     return report
 
 
+def sources_fingerprint(seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR) -> str:
+    """A hash of every seed and curated file (names and bytes): changes when either changes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for folder in (seeds_dir, curated_dir):
+        for f in sorted(Path(folder).rglob("*")) if Path(folder).exists() else []:
+            if f.is_file():
+                h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR) -> bool:
-    """First start: load seeds and curated facts into an empty store. True if it did."""
+    """Load seeds and curated facts when the store is new or those files changed since.
+
+    True if it loaded. Raises :class:`ValidationError` (nothing written) when the
+    files have problems; the store keeps what it had.
+    """
+    stamp = sources_fingerprint(seeds_dir, curated_dir)
+    known = store.get_meta("sources_fingerprint")
     if store.count(origin="curated") > 0:
-        return False
+        if known == stamp:
+            return False
+        if known is None:
+            # Filled by other means (the CLI's ingest, a test, a benchmark): take it as it is
+            # and watch the files from now on.
+            store.set_meta("sources_fingerprint", stamp)
+            return False
     ingest_paths(store, [seeds_dir], curated_dir=curated_dir, seeds_dir=seeds_dir)
+    store.set_meta("sources_fingerprint", stamp)
     return True

@@ -227,6 +227,17 @@ class Store:
         else:
             conn.execute(meta_t.update().where(meta_t.c.key == "version").values(value=new))
 
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as c:
+            return c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as c:
+            if c.execute(sa.select(meta_t.c.key).where(meta_t.c.key == key)).first():
+                c.execute(meta_t.update().where(meta_t.c.key == key).values(value=value))
+            else:
+                c.execute(meta_t.insert().values(key=key, value=value))
+
     # -- articles
     def has_article(self, article_id: str) -> bool:
         with self.engine.connect() as c:

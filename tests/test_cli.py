@@ -159,3 +159,33 @@ def test_ci_script_runs_the_readme_test_command():
 
 def test_curated_files_exist():
     assert list(CURATED.glob("*.yaml"))
+
+
+def test_first_start_loads_seeds_and_curated_then_only_when_files_change(tmp_path, curated_copy):
+    from atlas.ingest import ensure_seeded
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds / SEED.name)
+    store = Store("sqlite://")
+    assert ensure_seeded(store, seeds, curated_copy)
+    n = store.count(origin="curated")
+    assert n >= 25 and store.count_articles() == 1
+    assert not ensure_seeded(store, seeds, curated_copy)  # nothing changed: no work
+    (seeds / "new.txt").write_text("Usbekistan und China bauen eine Eisenbahn nach Kirgisistan, "
+                                   "sagte der Minister am 6. Juni 2024 in Peking.\n", encoding="utf-8")
+    assert ensure_seeded(store, seeds, curated_copy)
+    assert store.count_articles() == 2 and store.count(origin="curated") == n
+
+
+def test_app_start_with_broken_curated_keeps_the_store(tmp_path, curated_copy):
+    from atlas.errors import ValidationError
+    from atlas.ingest import ensure_seeded
+
+    store = Store("sqlite://")
+    ensure_seeded(store, SEEDS, curated_copy)
+    before = (store.count(), store.count_articles())
+    (curated_copy / "zz.yaml").write_text("facts: [oops\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="zz.yaml:.*malformed YAML"):
+        ensure_seeded(store, SEEDS, curated_copy)
+    assert (store.count(), store.count_articles()) == before

@@ -6,26 +6,42 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas.errors import AtlasError, ValidationError
 from atlas.ingest import ensure_seeded
 from atlas.query import load_frame
 from atlas.store import Store, resolve_url
 
 
 @st.cache_resource(show_spinner="Opening the atlas database…")
-def _store(url: str) -> Store:
+def _store(url: str) -> tuple[Store, tuple[str, ...]]:
     store = Store(url)
-    ensure_seeded(store)  # first start: seeds and curated data, no other step needed
-    return store
+    try:
+        ensure_seeded(store)  # first start (or changed seeds/curated files): load them, no other step
+        problems: tuple[str, ...] = ()
+    except ValidationError as exc:  # bad files: keep serving what is stored, and say why
+        problems = tuple(exc.problems)
+    except AtlasError as exc:
+        problems = (str(exc),)
+    return store, problems
 
 
 def get_store() -> Store:
     """The app's store, chosen by ATLAS_DB (a path or SQLAlchemy URL), default data/atlas.sqlite."""
-    return _store(resolve_url(None))
+    return _store(resolve_url(None))[0]
+
+
+SOURCES_PROBLEM = ("Seeds or curated data could not be loaded; showing what the database already holds. "
+                   "Run `python -m atlas validate` for details.")
+
+
+def source_problems() -> tuple[str, ...]:
+    """Problems met loading seeds/curated files at start-up (empty when all loaded)."""
+    return _store(resolve_url(None))[1]
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _frame(url: str, version: str) -> pd.DataFrame:
-    return load_frame(_store(url))
+    return load_frame(_store(url)[0])
 
 
 def fact_frame() -> pd.DataFrame:

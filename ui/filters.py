@@ -85,6 +85,10 @@ def write_query(f: Filters) -> None:
 
 def sidebar_filters(frame: pd.DataFrame) -> Filters:
     """Draw the shared filter widgets in the sidebar; return the filters they set."""
+    from ui.cache import SOURCES_PROBLEM, source_problems
+
+    if source_problems():
+        st.warning(SOURCES_PROBLEM + "\n\n" + "\n".join(f"- `{p}`" for p in source_problems()[:10]))
     q = query_dict()
     url_part = _filter_part(q)
     bounds = _bounds(frame)
