@@ -475,8 +475,10 @@ def type_legend_html() -> str:
 
 def map_from_data(data: MapData, *, tiles: bool = False, height: int | str = "100%") -> folium.Map:
     """A folium Map drawing ``data``; offline unless ``tiles`` adds OpenStreetMap."""
+    # Without tiles Leaflet has no zoom limits; 1:110m polygons are useless past ~12.
     m = folium.Map(location=[44.0, 66.0], zoom_start=4, tiles=None, prefer_canvas=True,
                    control_scale=True, height=height)
+    m.options.update(minZoom=2, maxZoom=12)  # folium gives min/max_zoom to tile layers only
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True).add_to(m)
     AtlasGeoJson(data.countries, LAYER_COUNTRIES, style_js=STYLE_JS["countries"], country_tip=True).add_to(m)
