@@ -40,11 +40,13 @@ HAND_ADDED = [
     ("Tengiz field", 46.15, 53.38, "KZ", 50000, ["Tengiz", "Тенгиз"]),
     ("Rogun Dam", 38.68, 69.77, "TJ", 50000, ["Rogun", "Рогун", "Рогунская ГЭС"]),
     ("Kambarata", 41.80, 73.30, "KG", 50000, ["Kambar-Ata", "Камбарата", "Камбар-Ата"]),
+    ("Dostyk", 45.25, 82.48, "KZ", 50000, ["Dostyq", "Достык"]),
+    ("Altynkol", 44.20, 80.40, "KZ", 50000, ["Altynkol", "Altynköl", "Алтынколь"]),
+    ("Kuryk", 43.17, 51.67, "KZ", 50000, ["Port Kuryk", "Kuryk", "Курык"]),
 ]
 
 
-# Common words that are also place names somewhere (checked against the German,
-# English and Russian stoplists of justext when installed, plus this hand list).
+# Common words that are also place names somewhere (a hand list; see _stopwords).
 COMMON_WORDS = set("""
 mai may union energie energy bereich mittel zusammenarbeit rosenberg hilfe gas bau linie partner frieden region
 krieg staat land berg stadt markt handel kredit gipfel ende anfang beginn bank mitte ost west nord süd osten westen
@@ -58,14 +60,9 @@ oder sun moon star new old big kent dover
 
 
 def _stopwords() -> set[str]:
-    words = set(COMMON_WORDS)
-    try:
-        import justext
-        for lang in ("German", "English", "Russian"):
-            words |= {w.lower() for w in justext.get_stoplist(lang)}
-    except Exception:  # justext is optional; the hand list still applies
-        pass
-    return words
+    """The hand list only. justext's stoplists were tried and dropped: they contain
+    frequent proper nouns (москва, london, berlin, wien), which removed real capitals."""
+    return set(COMMON_WORDS)
 
 
 def _names(city: dict, stop: set[str], min_len: int) -> list[str]:

@@ -80,10 +80,42 @@ COLLECTIVE = ([f"zentralasi{W}", f"mittelasi{W}", r"central\s+asia\w*", r"цен
                f"центральноазиатск{W}", f"среднеазиатск{W}", r"postsowjetisch\w*\s+asiatisch\w*\s+(?:länder\w*|staaten)"],
               ["C5", "С5"])
 
+# Central Asian heads of state named without their country ("Japarov is due to meet Putin"):
+# facts count them for the state they lead; they are not country mentions. (Outside leaders
+# are not made actors this way: actors stay the powers named.)
+LEADERS: dict[str, list[str]] = {
+    "KAZ": ["Tokayev(?:'s)?", "Tokajew", "Tokaïev", f"токаев{W}", "Nazarbayev(?:'s)?", "Nasarbajew", f"назарбаев{W}"],
+    "KGZ": ["Japarov(?:'s)?", "Zhaparov(?:'s)?", "Dschaparow", f"жапаров{W}", f"джапаров{W}"],
+    "TJK": ["Rahmon(?:'s)?", "Rachmon", f"рахмон{W}"],
+    "TKM": [f"berdimuhamedo[vw]{W}", f"berdymukhamedov{W}", f"бердымухамедов{W}"],
+    "UZB": ["Mirziyoyev(?:'s)?", "Mirsijojew", f"мирзиеев{W}", f"мирзияев{W}"],
+}
+
+
+@lru_cache(maxsize=1)
+def _leader_matcher() -> StemMatcher:
+    return StemMatcher([(stem, code) for code, stems in LEADERS.items() for stem in stems], ignore_case=True)
+
+
+def find_leaders(work: str, lowered: str | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, ISO3) of leaders named in the text (capitalised only).
+
+    >>> [c for _, _, c in find_leaders("Japarov will meet Putin; рахмона нет; Жапаров и Токаев")]
+    ['KGZ', 'KGZ', 'KAZ']
+    """
+    return [(s, e, code) for s, e, code in _leader_matcher().find(work, lowered) if work[s].isupper()]
+
+
 # Currency words: "US-Dollar", "доллар США", "chinesische Yuan" are money, not countries.
 _CURRENCY_AFTER = re.compile(r"[\s-]*(?:dollar|долл|yuan|юан|rubel|rubl|ruble|рубл|tenge|тенге|som\b|сом\b|сомов|sum\b|сум\b|"
                              r"manat|манат|lira|лир|rupee|rupie|рупи|yen|иен|йен|euro|евро|pfund|pound|фунт|\$)", re.I)
 _CURRENCY_BEFORE = re.compile(r"(?:доллар|рубл|юан|тенге|сом|фунт|dollar)\w*\s+$", re.I)
+# English "Georgia" is the US state after "state of" or "<City>, " (unless a Georgian city),
+# or before ", U.S." / a US office title.
+_US_GEORGIA_BEFORE = re.compile(r"(?:(?P<state>state\s+of|U\.S\.\s+state)|(?<![A-Za-z])(?P<city>[A-Z][a-z]+),)\s*$")
+_GEORGIAN_CITIES = {"Tbilisi", "Batumi", "Kutaisi", "Poti", "Rustavi", "Gori", "Zugdidi", "Anaklia", "Tiflis"}
+_US_GEORGIA_AFTER = re.compile(r"(?:,?\s*(?:U\.S\.|USA\b|US\b)|\s+(?:state\b|Gov\.|Governor|Senator|Sen\.|Republican|Democrat|"
+                               r"Attorney|Tech\b|Power\b|Bulldogs|Peach))")
 _REGION_BEFORE = re.compile(r"(?:latin|south|north|central|латинск\w*|южн\w*|северн\w*|центральн\w*)\s+$", re.I)
 # pycountry names that are also ordinary words or persons.
 _PYCOUNTRY_SKIP = {"Jordan", "Chad", "Niger", "Georgia", "Turkey", "Jersey", "Guernsey", "Guinea", "Dominica",
@@ -119,6 +151,13 @@ def _pycountry_names() -> dict[str, str]:
     return names
 
 
+def _us_georgia(work: str, s: int, e: int) -> bool:
+    m = _US_GEORGIA_BEFORE.search(work, max(0, s - 24), s)
+    if m and (m.group("state") or m.group("city") not in _GEORGIAN_CITIES):
+        return True
+    return bool(_US_GEORGIA_AFTER.match(work, e))
+
+
 def find_countries(work: str, lowered: str | None = None) -> list[CountryMention]:
     """Country, bloc and collective mentions in the cleaned text, by start.
 
@@ -126,6 +165,8 @@ def find_countries(work: str, lowered: str | None = None) -> list[CountryMention
     [('Kasachstans', 'KAZ'), ('USA', 'USA'), ('EU', 'EU')]
     >>> [m.code for m in find_countries("доллар США; Казахстана и КНР; Latin America")]
     ['KAZ', 'CHN']
+    >>> [m.code for m in find_countries("Atlanta, Georgia; the state of Georgia; Tbilisi, Georgia; Georgia's ports")]
+    ['GEO', 'GEO']
     """
     found: list[CountryMention] = []
     for matcher in _matchers():
@@ -135,6 +176,8 @@ def find_countries(work: str, lowered: str | None = None) -> list[CountryMention
             if kind == "country" and (_CURRENCY_AFTER.match(work, e) or _CURRENCY_BEFORE.search(work, max(0, s - 20), s)):
                 continue
             if code == "USA" and _REGION_BEFORE.search(work, max(0, s - 20), s):
+                continue
+            if code == "GEO" and work.startswith("Georgia", s) and _us_georgia(work, s, e):
                 continue
             found.append(CountryMention(work[s:e], s, e, code, kind))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))

@@ -16,8 +16,8 @@ def _add(type_: str, weight: int, label: str, *stems: str) -> None:
 
 _add("diplomacy", 3, "summit", f"gipfel{W}", f"summit{W}", f"саммит{W}", f"staatsbesuch{W}", "state visit")
 _add("diplomacy", 2, "visit", f"besuch{W}", f"visit{W}", f"визит{W}", f"посетил{W}", f"посещени{W}")
-_add("diplomacy", 2, "meeting", "treffen", "trafen", "traf", f"getroffen", f"meeting{W}", "met", f"встреч{W}",
-     f"gespräch{W}", "talks", f"переговор{W}")
+_add("diplomacy", 2, "meeting", "treffen", "trafen", "traf", f"getroffen", f"meeting{W}", "met", "meet", "meets", f"встреч{W}",
+     f"gespräch{W}", "talks", f"переговор{W}", f"встретил{W}", f"встретят{W}")
 _add("diplomacy", 2, "agreement", f"abkommen{W}", f"vereinbarung{W}", f"agreement{W}", f"memorand{W}",
      f"соглашени{W}", f"меморандум{W}", f"unterzeichn{W}", "signed", f"подписал{W}", f"подписан{W}", f"vertrag{W}", "treaty")
 _add("diplomacy", 1, "cooperation", "zusammenarbeit", f"kooperation{W}", f"cooperation{W}", f"сотрудничеств{W}",
@@ -25,7 +25,12 @@ _add("diplomacy", 1, "cooperation", "zusammenarbeit", f"kooperation{W}", f"coope
      f"außenminister{W}", "foreign minister", f"botschaft{W}", f"embassy{W}", f"посольств{W}", f"diplomat{W}", f"дипломат{W}")
 _add("security", 3, "defence cooperation", f"verteidigung{W}", f"defen[cs]e{W}", f"оборон{W}")
 _add("security", 3, "military base", f"militärbasis{W}", f"stützpunkt{W}", r"military\s+bases?", f"airbase{W}",
-     r"воен\w*\s+баз\w*", f"авиабаз{W}")
+     r"воен\w*\s+баз\w*", f"авиабаз{W}", r"air\s+bases?", r"naval\s+bases?")
+_add("security", 3, "armed clash", f"перестрелк{W}", f"столкновени{W}", r"clash(?:es|ed)?", f"gefecht{W}", f"feuergefecht{W}",
+     f"zusammenstö{W}", f"zusammenstoß{W}", f"обстрел{W}", "shelling", f"skirmish{W}", f"grenzkonflikt{W}")
+_add("security", 2, "troops", "troops", r"soldiers?", f"soldaten", f"truppen{W}", f"войск{W}", f"военнослужащ{W}",
+     f"пограничник{W}", r"border\s+guards?", r"guards", f"grenzschutz{W}", f"grenzsoldat{W}", f"grenzschützer{W}")
+_add("security", 1, "attack", f"attack{W}", f"anschlag{W}", f"anschläg{W}", f"angriff{W}", f"нападени{W}", f"атак{W}")
 _add("security", 2, "military cooperation", f"militär{W}", "military", f"воен{W}", f"armee{W}", "army", f"арми{W}")
 _add("security", 2, "security cooperation", f"sicherheit{W}", "security", f"безопасност{W}")
 _add("security", 2, "military exercise", f"manöver{W}", f"militärübung{W}", r"exercises?", "drills", "учения", "учений",
@@ -52,11 +57,15 @@ _add("energy", 2, "nuclear power", f"kernkraft{W}", f"atomkraft{W}", f"kernenerg
 _add("infrastructure", 3, "railway", f"eisenbahn{W}", f"railway{W}", f"railroad{W}", f"bahnstrecke{W}",
      r"железн\w*\s+дорог\w*", f"железнодорожн{W}", f"trockenhafen{W}", r"dry\s+port", r"сух\w*\s+порт\w*")
 _add("infrastructure", 2, "transport corridor", f"korridor{W}", f"corridor{W}", f"коридор{W}", f"autobahn{W}",
-     "highway", f"автодорог{W}", f"flughafen{W}", f"airport{W}", f"аэропорт{W}", f"logistik{W}", "logistics",
+     "highway", f"автодорог{W}", f"logistik{W}", "logistics",
      f"логистик{W}", f"transit{W}", f"транзит{W}")
+_add("infrastructure", 1, "airport", f"flughafen{W}", f"airport{W}", f"аэропорт{W}")
 _add("infrastructure", 1, "construction", f"bau", f"baus", "construction", f"строительств{W}", f"infrastruktur{W}",
      f"infrastructure", f"инфраструктур{W}")
-_add("trade", 2, "trade", f"handel{W}", "trade", "trading", f"торгов{W}", f"товарооборот{W}", f"export{W}",
+_add("trade", 3, "trade", r"trad(?:e|ing)\s+partners?", f"handelspartner{W}", r"торгов\w*\s+партнер\w*", f"товарооборот{W}",
+     r"trade\s+turnover", f"handelsvolum{W}", r"bilateral\s+trade", f"handelsabkommen{W}", r"trade\s+(?:agreement|deal)s?",
+     r"free\s+trade", f"freihandel{W}", r"re-?exports?", f"reexport{W}", f"реэкспорт{W}")
+_add("trade", 2, "trade", f"handel{W}", "trade", "trading", f"торгов{W}", f"export{W}",
      f"import{W}", f"экспорт{W}", f"импорт{W}", f"parallelimport{W}", f"zoll{W}", "customs", f"tariff{W}",
      f"таможен{W}", f"пошлин{W}")
 _add("trade", 1, "border", f"grenze{W}", r"borders?", f"границ{W}")
@@ -70,7 +79,7 @@ CLOSE = r"geschlossen|schließ|schloss|closed|clos|закры"
 BUILD = r"bau|construct|build|строител|строит|beschleunig|accelerat|ускор"
 BACKGROUND = (r"erinnern\s+sie\s+sich|zur\s+erinnerung|erinnert\s+sei|bereits\s+im|bereits\s+am|zuvor|damals|"
               r"im\s+vergangenen\s+jahr|letztes\s+jahr|recall\s+that|\brecall|earlier\s+this|previously|last\s+year|"
-              r"back\s+in|in\s+the\s+past|напомним|ранее|в\s+прошлом\s+году|прежде|до\s+этого|еще\s+в")
+              r"back\s+in|in\s+the\s+past|напомним|ранее|прошлом\s+году|прежде|до\s+этого|еще\s+в")
 CONTINUATION = (r"(?:er|sie|es|dies\w*|diese\w*|außerdem|zudem|auch|darüber|dabei|he|she|it|they|this|these|also|"
                 r"in\s+addition|moreover|он|она|оно|они|это|кроме\s+того|также|при\s+этом)\b")
 PRIORITY = ("sanctions", "security", "energy", "finance", "infrastructure", "trade", "diplomacy")

@@ -74,6 +74,53 @@ WEEKDAY_ALONE = re.compile(rf"(?P<wd>{_WD})\b")
 _WEEKDAY_PREFIX = re.compile(r"(?:\b(?P<q>vergangenen|letzten|kommenden|nächsten|last|next|this|прошл\w*|следующ\w*)\s+)?"
                              r"(?:\b(?:am|on|во?)\s+)?$", re.I)
 _NEXT_WORDS = ("kommenden", "nächsten", "next", "следующ")
+_LAST_WORDS = ("vergangenen", "letzten", "last", "прошл")
+# Tense of the sentence around a bare weekday: "will meet on Friday", "am Donnerstag wird ...
+# verhandeln", "в пятницу посетит" point forward from ``published``; everything else back.
+_FUTURE = re.compile(r"\b(?:will|shall|is\s+due|are\s+due|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|"
+                     r"are\s+set\s+to|(?:is|are)\s+scheduled|plans?\s+to|is\s+to|are\s+to|wird|werden|soll|sollen|"
+                     r"will|wollen|geplant|vorgesehen|будет|будут|состоится|состоятся|пройдет|пройдут|планиру\w*|"
+                     r"запланирован\w*|намерен\w*|ожидается|ожидаются|предстоит|собирается)\b", re.I)
+# a reporting or past verb right before the weekday ("said on Friday it will") anchors it in the past
+_PAST_BEFORE = re.compile(r"\b(?:said|told|announced|added|stated|\w+ed|met|sagte|sagten|erklärte\w*|teilte\w*|hieß|"
+                          r"kündigte\w*|hatte\w*|war|waren|wurde\w*|\w+ли|\w+ла|\w+л|\w+лся|\w+лась|\w+лись)"
+                          r"(?:\s+\w+){0,2}\s*$", re.I)
+_RU_PAST = re.compile(r"(?<![^\W\d_])[а-я]{2,}(?:л|ла|ло|ли|лся|лась|лось|лись)(?![^\W\d_])")
+_RU_NONPAST = re.compile(r"(?<![^\W\d_])[а-я]{3,}(?:ит|ет|ут|ют)(?:ся)?(?![^\W\d_])")
+_RU_NOUNS_T = {"совет", "бюджет", "кредит", "лимит", "транзит", "визит", "дефицит", "комитет", "приоритет", "паритет",
+               "объект", "ответ", "предмет", "кабинет", "пакет", "интернет", "институт", "маршрут", "минут", "валют",
+               "депозит", "авторитет", "суверенитет", "иммунитет", "проект", "аспект", "эффект", "контракт", "министерств"}
+_NOT_TODAY = re.compile(r"(?:\b(?:bis|schon|noch|erst|until|till)\s+)$", re.I)
+
+
+def _sentence_window(work: str, p: int) -> tuple[int, int]:
+    a = max(work.rfind(". ", 0, p), work.rfind("\n", 0, p), work.rfind("! ", 0, p), work.rfind("? ", 0, p)) + 1
+    ends = [i for i in (work.find(". ", p), work.find("\n", p)) if i >= 0]
+    return a, min(ends) if ends else len(work)
+
+
+def is_future(work: str, start: int, end: int) -> bool:
+    """Does the sentence holding ``work[start:end]`` speak of the future?
+
+    >>> is_future("Er wird am Donnerstag reisen.", 9, 22), is_future("He said on Friday it will go.", 8, 17)
+    (True, False)
+    >>> is_future("В пятницу делегация посетит Астану.", 0, 9), is_future("В среду делегация посетила Астану.", 0, 7)
+    (True, False)
+    """
+    a, b = _sentence_window(work, start)
+    if _PAST_BEFORE.search(work, max(a, start - 40), start):
+        return False
+    sent = work[a:b]
+    if _FUTURE.search(sent):
+        return True
+    low = sent.lower()
+    if _CYR.search(low) and not _RU_PAST.search(low):
+        return any(w.group(0) not in _RU_NOUNS_T for w in _RU_NONPAST.finditer(low))
+    return False
+
+
+_CYR = re.compile("[а-я]")
+_MONTH_ABBR = {"Jan", "Feb", "Febr", "Mär", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Okt", "Oct", "Nov", "Dez", "Dec"}
 
 
 def _word_starts(work: str, words: dict) -> list[int]:
@@ -150,6 +197,35 @@ def _safe(y: int, m: int, d: int) -> date | None:
         return None
 
 
+_REL_WORDS = {w: 0 for k in _REL_DAYS for w in (k, k[0].upper() + k[1:])}
+_YEAR_NUM = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _day_first(work: str, month_at: list[int]) -> list[re.Match]:
+    """DAY_FIRST matches whose month word starts at one of ``month_at`` (no scan of the whole text).
+
+    >>> [m.group(0) for m in _day_first("am 18. und 19. Mai, am 2. Juni", [15, 26])]
+    ['18. und 19. Mai', '2. Juni']
+    """
+    out, seen = [], set()
+    for p in month_at:
+        for m in DAY_FIRST.finditer(work, max(0, p - 40), p + 40):
+            if m.start("m") == p and m.span() not in seen:
+                seen.add(m.span())
+                out.append(m)
+    return out
+
+
+def _year_only(work: str) -> list[re.Match]:
+    """YEAR_ONLY matches, tried only just before four-digit years."""
+    out = []
+    for y in _YEAR_NUM.finditer(work):
+        m = YEAR_ONLY.search(work, max(0, y.start() - 14), y.end() + 6)
+        if m and m.start("y") == y.start():
+            out.append(m)
+    return out
+
+
 def find_dates(work: str, text: str, published: date | None) -> tuple[list[DateMention], list[DateMention]]:
     """(day-precise mentions, month/year-only mentions), each sorted by start."""
     ref = reference_year(work)
@@ -157,7 +233,7 @@ def find_dates(work: str, text: str, published: date | None) -> tuple[list[DateM
     month_at = _word_starts(work, MONTH)
     month_first = [m for m in (MONTH_FIRST.match(work, p) for p in month_at) if m]
     for rx, rule in ((DAY_FIRST, "day-month"), (MONTH_FIRST, "month-day")):
-        for m in (rx.finditer(work) if rx is DAY_FIRST else month_first):
+        for m in (_day_first(work, month_at) if rx is DAY_FIRST else month_first):
             mon, day = MONTH[m.group("m")], int(m.group("d"))
             d2 = int(m.group("d2")) if m.group("d2") else None
             start = m.start()
@@ -176,14 +252,19 @@ def find_dates(work: str, text: str, published: date | None) -> tuple[list[DateM
             if not start_d:
                 continue
             end_d = _safe(year, mon, d2) if d2 and d2 > day else None
-            found.append(DateMention(text[start:m.end()], start, m.end(), start_d, "day", end_d, why))
+            stop = m.end()
+            if work[stop - 1] == "." and m.end("m") == stop - 1 and m.group("m") not in _MONTH_ABBR:
+                stop -= 1  # "6 марта." ends the sentence; the dot is not part of the date
+            found.append(DateMention(text[start:stop], start, stop, start_d, "day", end_d, why))
     for rx, rule in ((NUMERIC, "numeric"), (ISO, "iso")):
         for m in rx.finditer(work):
             d = _safe(int(m.group("y")), int(m.group("m")), int(m.group("d")))
             if d:
                 found.append(DateMention(text[m.start():m.end()], m.start(), m.end(), d, "day", None, rule))
     if published:
-        for m in RELATIVE.finditer(work):
+        for m in filter(None, (RELATIVE.match(work, p) for p in _word_starts(work, _REL_WORDS))):
+            if _NOT_TODAY.search(work, max(0, m.start() - 8), m.start()):
+                continue  # "bis heute", "schon heute": up to now, not a day
             d = published + timedelta(days=_REL_DAYS[m.group(0).lower()])
             found.append(DateMention(text[m.start():m.end()], m.start(), m.end(), d, "day", None, "relative"))
         for p in _word_starts(work, WEEKDAY):
@@ -193,13 +274,15 @@ def find_dates(work: str, text: str, published: date | None) -> tuple[list[DateM
             s0 = pre.start() if pre and pre.group(0) else p
             if q.startswith(_NEXT_WORDS):
                 d = published + timedelta(days=(wd - published.weekday()) % 7 or 7)
+            elif not q.startswith(_LAST_WORDS) and is_future(work, s0, m.end()):
+                d = published + timedelta(days=(wd - published.weekday()) % 7)
             else:
                 d = published - timedelta(days=(published.weekday() - wd) % 7)
             found.append(DateMention(text[s0:m.end()], s0, m.end(), d, "day", None, "weekday"))
     for m in filter(None, (MONTH_YEAR.match(work, p) for p in month_at)):
         found.append(DateMention(text[m.start():m.end()], m.start(), m.end(), date(int(m.group("y")), MONTH[m.group("m")], 1),
                                  "month", None, "month-year"))
-    for m in YEAR_ONLY.finditer(work):
+    for m in _year_only(work):
         found.append(DateMention(text[m.start():m.end()], m.start(), m.end(), date(int(m.group("y")), 1, 1), "year", None, "year"))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     days, periods, last_end = [], [], -1

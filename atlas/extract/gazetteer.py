@@ -31,8 +31,44 @@ REFUSED = {
     "xinhua", "синьхуа", "tass", "тасс", "interfax", "интерфакс", "sputnik", "спутник", "reuters", "kazinform",
     "казинформ", "akipress", "trend", "тренд", "novosti", "новости", "eurasianet", "azattyk", "азаттык",
 }
-_TITLE_BEFORE = re.compile(r"(?:präsident\w*|president|президент\w*|minister\w*|министр\w*|herr|frau|mr|mrs|ms|"
-                           r"xi|chef\w*|leader|лидер\w*|глав\w*)[\s.]+$", re.I)
+_TITLE_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:präsident\w*|president|президент\w*|minister\w*|министр\w*|herr|frau|mr|mrs|ms|dr|prof|"
+    r"xi|chef\w*|leader|лидер\w*|глав\w*|premier\w*|премьер\w*|kanzler\w*|chancellor|senator|sen|gov|governor|"
+    r"gouverneur\w*|general|генерал\w*|sprecher\w*|spokes(?:man|woman|person)|представител\w*|"
+    r"botschafter\w*|ambassador|посол|посла|envoy|gesandt\w*|чиновник\w*|secretary|sekretär\w*|секретар\w*|"
+    r"vorsitzend\w*|chairman|chairwoman|chair|председател\w*|ceo|director|direktor\w*|директор\w*|"
+    r"adviser|advisor|berater\w*|советник\w*|помощник\w*|analyst\w*|аналитик\w*|эксперт\w*|expert\w*|"
+    r"г-н\w*|г-жа|господин\w*|госпож\w*|king|könig\w*|emir|sheikh|scheich)[\s.]+$", re.I)
+# Given names common in this genre (nominative and Russian case endings): a gazetteer
+# match right after one is a surname ("Dmitri Danilov", "Сергей Лавров").
+_GIVEN = (r"Vladimir|Wladimir|Sergei|Sergey|Sergej|Alexei|Alexey|Aleksei|Dmitry|Dmitri|Dmitrij|Andrei|Andrey|"
+          r"Mikhail|Michail|Nikolai|Igor|Yuri|Juri|Yevgeny|Jewgeni|Maria|Anna|Elena|Olga|Alexander|Aleksandr|"
+          r"Kassym-Jomart|Kassym|Shavkat|Schawkat|Emomali|Sadyr|Serdar|Gurbanguly|Akylbek|Adylbek|Nurlan|Yerlan|"
+          r"Erlan|Roman|Ilham|Recep|Tayyip|Wang|Antony|Anton|Joe|Donald|Kamala|Ursula|Kaja|Olaf|Annalena|Emmanuel|"
+          r"Narendra|Shehbaz|Elizabeth|Kadri|Maros|Josep|Alisher|Bakhtiyor|Rustam|Murat|Timur|Askar|Pavel|Viktor|"
+          r"Maxim|Denis|Stanislav|Mark|John|James|David|Michael|Robert|Daniel|Paul|Peter|Thomas|"
+          r"Владимир\w{0,2}|Серге(?:й|я|ю|ем)|Алексе(?:й|я|ю|ем)|Дмитри(?:й|я|ю|ем)|Андре(?:й|я|ю|ем)|Михаил\w{0,2}|"
+          r"Никола(?:й|я|ю|ем)|Игор(?:ь|я|ю|ем)|Юри(?:й|я|ю|ем)|Евгени(?:й|я|ю|ем)|Мари(?:я|и|ю|ей)|"
+          r"Ан(?:на|ны|не|ну|ной)|Елен\w|Ольг\w|Александр\w{0,2}|Касым-Жомарт\w{0,2}|Шавкат\w{0,2}|Эмомали|"
+          r"Садыр\w{0,2}|Сердар\w{0,2}|Гурбангулы|Ильхам\w{0,2}|Реджеп\w{0,2}|Ван|Антон\w{0,2}|Пав(?:ел|ла|лу|лом)|"
+          r"Виктор\w{0,2}|Максим\w{0,2}|Денис\w{0,2}|Станислав\w{0,2}|Ерлан\w{0,2}|Нурлан\w{0,2}|Алишер\w{0,2}|"
+          r"Рустам\w{0,2}|Тимур\w{0,2}|Мурат\w{0,2}|Роман\w{0,2}|Мари(?:я|и|ю|ей)")
+_GIVEN_BEFORE = re.compile(rf"(?<![\w-])(?:{_GIVEN}|[A-ZА-Я]\.)\s+$")
+# A capitalised token with a surname ending right after the match: the match is a given name
+# ("Serdar Berdimuhamedov", "Sadyr Japarov", "Шавкатом Мирзиёевым").
+_SURNAME = (r"(?:ov|ev|yev|jew|ow|ew|ova|eva|owa|ewa|uly|ulu|uulu|kyzy|qyzy|ovich|evich|ovna|evna|yan|jan|enko|dze|"
+            r"shvili|ski|sky|skiy|ов|ев|ёв|ова|ева|ёва|ович|евич|овна|евна|улы|уулу|кызы|ян|енко|ский|ская|швили)")
+_SURNAME_AFTER = re.compile(rf"[\s\u00a0]+[A-ZА-ЯЁ][\w'-]*{_SURNAME}(?:a|u|om|ym|а|у|ым|ом|ой|е|ы|s|'s)?(?![\w])")
+# Places whose name looks like a Russian surname (Серов, Данилов, Pushkin) are towns only
+# when big (a city, POP_SURNAME_OK+) or after a locative word ("в Королеве", "near Serov").
+_SURNAME_SHAPED = re.compile(r"(?:ов|ев|ёв|ин|ова|ева|ёва|ина|ову|еву|ину|овым|евым|иным|ове|еве|ине|ov|ev|yov|ow|ew|ova|eva|owa|ewa)$")
+POP_SURNAME_OK = 300_000
+_LOCATIVE_BEFORE = re.compile(r"(?:^|[^\w])(?:в|во|из|под|до|через|город\w*|г\.|посел\w*|сел\w*|райцентр\w*|"
+                              r"in|near|from|to|at|via|city\s+of|town\s+of|nach|bei|aus|von|im|nahe|über|zum|zur|bis|Stadt|Ortschaft)\s+$", re.I)
+# A German article right before a capitalised word marks a noun ("den Rest", "das Mittel"):
+# town names take no article (countries, which may, are not found here).
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein\w*|jede\w*|"
+                             r"diese\w*|jene\w*)\s+$")
 
 
 @dataclass(frozen=True)
@@ -95,6 +131,26 @@ class Gazetteer:
             self.automaton.make_automaton()
         self.size = len(best)
 
+    def _person_or_noun(self, work: str, s: int, e: int, i: int) -> bool:
+        """True when the capitalised match is a name part or a German noun, not a town.
+
+        >>> g = Gazetteer([Place("Serov", 59.6, 60.6, "RUS", 98000, ("Serov", "Серов")),
+        ...                Place("Gyzylarbat", 39.0, 56.3, "TKM", 40000, ("Serdar",))])
+        >>> [p.text for p in g.find("Андрей Серов приехал в Серов; Serdar Berdimuhamedov; Präsident Serov.")]
+        ['Серов']
+        """
+        lo = max(0, s - 32)
+        if _TITLE_BEFORE.search(work, max(0, s - 24), s) or _GIVEN_BEFORE.search(work, lo, s):
+            return True
+        if _ARTICLE_BEFORE.search(work, max(0, s - 8), s):
+            return True
+        if _SURNAME_AFTER.match(work, e):
+            return True
+        p = self.places[i]
+        if p.population < POP_SURNAME_OK and _SURNAME_SHAPED.search(work[s:e].lower()):
+            return not _LOCATIVE_BEFORE.search(work, lo, s)
+        return False
+
     @classmethod
     def load(cls, path: Path = DATA) -> "Gazetteer":
         places = []
@@ -120,7 +176,7 @@ class Gazetteer:
                 if cyr or work[e] != "s" or (e + 1 < len(work) and work[e + 1].isalnum()):
                     continue
                 e += 1  # German genitive: "Astanas"
-            if not work[s].isupper() or _TITLE_BEFORE.search(work, max(0, s - 14), s):
+            if not work[s].isupper() or self._person_or_noun(work, s, e, i):
                 continue
             cands.append((s, e, i))
         cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))

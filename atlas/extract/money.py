@@ -17,9 +17,9 @@ _CUR = [  # (regex, ISO 4217); longest forms first inside each group
     (r"Rubel|rubles?|roubles?|Rubles?|Roubles?|RUB|₽|руб(?:л\w*|\.)|рубл\w*", "RUB"),
     (r"Tenge|tenge|KZT|₸|тенге", "KZT"),
     (r"Somoni|somoni|TJS|сомони", "TJS"),
-    (r"Som|som|KGS|сомов|сом", "KGS"),
-    (r"Sum|sum|so'm|UZS|сумов|сум", "UZS"),
-    (r"Manat|manat|TMT|манат\w*", "TMT"),
+    (r"Soms|soms|Som|som|KGS|сомов|сома|сом", "KGS"),
+    (r"Sums|sums|Sum|sum|so'm|UZS|сумов|сума|сум", "UZS"),
+    (r"Manats|manats|Manat|manat|TMT|манат\w*", "TMT"),
     (r"£|Pfund(?:\s+Sterling)?|pounds?(?:\s+sterling)?|GBP|фунт\w*(?:\s+стерлинг\w*)?", "GBP"),
     (r"Yen|yen|JPY|иен\w*|йен\w*", "JPY"),
     (r"Lira|lira|TRY|лир\w*", "TRY"),
@@ -40,7 +40,10 @@ _ART = r"(?P<art>eine[nr]?|a|one|один|одного|одну)"
 _SYM = r"(?P<sym>US\$|\$|€|£|₽|₸)"
 _CODE = r"(?P<code>USD|EUR|CNY|RUB|KZT|GBP)"
 # "26 Milliarden Yuan", "1,5 млрд долларов", "eine Milliarde Euro", "$3.6 billion", "USD 3.6 bn", "€500m"
-SYMBOL_FIRST = re.compile(rf"(?<![\w.,])(?:{_SYM}|{_CODE}\s)\s?{_NUM}\s?(?:(?:{_SCALE})(?![\w]))?")
+_NUM2 = _NUM.replace("(?P<n>", "(?P<n2>")
+_SCALE_PLAIN = "|".join(rx for rx, _ in _SCALES)
+SYMBOL_FIRST = re.compile(rf"(?<![\w.,])(?:{_SYM}|{_CODE}\s)\s?{_NUM}(?:\s?[-–—]\s?(?:US\$|\$|€|£|₽|₸)?{_NUM2}(?=\s?(?:{_SCALE_PLAIN})(?![\w])))?"
+                          rf"\s?(?:(?:{_SCALE})(?![\w]))?")
 NUMBER_FIRST = re.compile(
     rf"(?<![\w.,])(?:{_NUM}|{_ART})\s?(?:(?:{_SCALE})\s+)?(?P<cur>{CURRENCY.pattern.replace('(?P<c', '(?P<k')})(?![\w])")
 
@@ -79,6 +82,11 @@ def _currency(m: re.Match) -> str:
     raise AssertionError("amount without currency")
 
 
+# The lower end of a range printed before an amount: "2 bis 3 Mrd. Euro", "$300-500 million",
+# "от 2 до 3 млрд долларов", "between 2 and 3 billion euros". It takes the amount's scale and currency.
+_RANGE_LOW = re.compile(rf"(?<![\w.,]){_NUM}\s?(?:(?:[-–—]|bis|to|until|до|или|or|oder)|"
+                        rf"(?<=\d)\s+(?:and|und|и))\s?(?:US\$|\$|€|£|₽|₸)?$", re.I)
+_BETWEEN = re.compile(r"(?:between|zwischen|между|from|von|от)\s+(?:US\$|\$|€|£)?$", re.I)
 _BRACKET = re.compile(r"\s*[(\[]\s*(?:ca\.|etwa|rund|ungefähr|about|around|approximately|roughly|около|примерно|порядка|~|≈)?\s*$", re.I)
 
 
@@ -102,5 +110,38 @@ def find_amounts(work: str, text: str, language: str) -> list[AmountMention]:
         if out and _BRACKET.fullmatch(work, out[-1].end, m.start()):
             eq = len(out) - 1
         s, e = m.start(), m.end()
+        if m.re is SYMBOL_FIRST and m.group("n2"):  # "$300-500 million": two amounts, one scale
+            scale = _scale(m, language)
+            low_value = parse_number(n, language) * scale
+            out.append(AmountMention(text[s:m.end("n")], s, m.end("n"), round(low_value, 2), _currency(m), eq))
+            s, value = m.start("n2"), parse_number(m.group("n2"), language) * scale
+            out.append(AmountMention(text[s:e], s, e, round(value, 2), _currency(m), None))
+            continue
+        low = _range_low(work, m, language, n)
+        if low is not None:
+            out.append(AmountMention(text[low[0]:low[1]], low[0], low[1], round(low[2] * _scale(m, language), 2),
+                                     _currency(m), None))
         out.append(AmountMention(text[s:e], s, e, round(value, 2), _currency(m), eq))
     return out
+
+
+def _range_low(work: str, m: re.Match, language: str, n: str | None) -> tuple[int, int, float] | None:
+    """(start, end, unscaled value) of a bare number opening a range that ends in amount ``m``.
+
+    >>> [(a.text, a.value) for a in find_amounts(*(["2 bis 3 Mrd. Euro"] * 2), "de")]
+    [('2', 2000000000.0), ('3 Mrd. Euro', 3000000000.0)]
+    >>> [(a.text, a.value) for a in find_amounts(*(["$300-500 million and between 2 and 3 billion euros"] * 2), "en")]
+    [('$300', 300000000.0), ('500 million', 500000000.0), ('2', 2000000000.0), ('3 billion euros', 3000000000.0)]
+    """
+    if not n:
+        return None
+    r = _RANGE_LOW.search(work, max(0, m.start() - 30), m.start())
+    if not r:
+        return None
+    joiner = work[r.end("n"):r.end()].strip().lower()
+    if joiner in ("and", "und", "и") and not _BETWEEN.search(work, max(0, r.start() - 12), r.start()):
+        return None
+    low, high = parse_number(r.group("n"), language), parse_number(n, language)
+    if not low < high:
+        return None
+    return r.start(), r.end("n"), low

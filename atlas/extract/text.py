@@ -14,8 +14,9 @@ from dataclasses import dataclass
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]{0,200})?\s*/?\s*>|<\s*/\s*>")
 _ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
 # one-to-one look-alikes so gazetteer and rules see one spelling
-_MAP = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "ё": "е", "Ё": "Е",
-                      "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2011": "-"})
+_MAP_CHARS = {"’": "'", "ʼ": "'", "`": "'", "´": "'", "ё": "е", "Ё": "Е",
+                      "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2011": "-"}
+_PAIRS = tuple(_MAP_CHARS.items())
 
 
 def clean(text: str) -> str:
@@ -25,7 +26,11 @@ def clean(text: str) -> str:
     '    Dies       das'
     """
     blank = lambda m: " " * len(m.group(0))
-    out = _ENTITY.sub(blank, _TAG.sub(blank, text)).translate(_MAP)
+    out = _TAG.sub(blank, text) if "<" in text else text
+    out = _ENTITY.sub(blank, out) if "&" in out else out
+    for a, b in _PAIRS:  # str.replace per present character beats str.translate over the whole text
+        if a in out:
+            out = out.replace(a, b)
     assert len(out) == len(text)
     return out
 
@@ -98,12 +103,14 @@ def _is_boundary(line: str, m: re.Match) -> bool:
         return True
     if nxt.group(1).islower():
         return False
-    word = re.search(r"([\w.]+)$", line[: m.start()])
-    token = word.group(1) if word else ""
+    i = m.start()
+    while i > 0 and (line[i - 1].isalnum() or line[i - 1] in "._"):
+        i -= 1  # the token before the stop, dots included (a backward scan, not a regex over the line)
+    token = line[i:m.start()]
     if "." in token:  # U.S., z.B., т.е.
         return False
     if token.isdigit():
-        return len(token) > 2  # "19. Mai" is a date; "im Jahr 2023. Dann" ends
+        return len(token) > 3  # "19. Mai", "201. Militärbasis" are ordinals; "im Jahr 2023. Dann" ends
     if len(token) == 1 and token.isalpha():
         return False  # initials, z. B.
     return token.lower() not in ABBREVIATIONS
