@@ -18,6 +18,7 @@ from atlas.ingest import prepare, run_extractor, store_prepared
 from atlas.models import Article, Fact
 from atlas.query import Filters, select_facts
 from atlas.store import Store
+from tests.test_review import TEXT  # one article text serves the logic and the page tests
 
 ROOT = Path(__file__).resolve().parents[1]
 INGEST = str(ROOT / "pages" / "4_Ingest.py")
@@ -26,13 +27,6 @@ CURATED = ROOT / "data" / "curated"
 PASSWORD = "open sesame"
 TIMEOUT = 60
 
-TEXT = (
-    "China and Kazakhstan sign pipeline deal\n"
-    "On 19 May 2023 Chinese President Xi Jinping met Kazakh President Tokayev in Astana and signed an "
-    "agreement on a new gas pipeline worth $2 billion.\n"
-    "Russia and Uzbekistan agreed on 3 March 2024 in Tashkent to build a nuclear power plant.\n"
-    "The weather was nice <script>alert(1)</script> in Bishkek.\n"
-)
 STORED = (
     "Turkey and Turkmenistan talk gas\n"
     "On 12 October 2023 Turkish President Erdogan met President Berdimuhamedov in Ashgabat <b>to discuss</b> "
