@@ -67,9 +67,9 @@ NO_DATA_COLOR = "#e8e8e8"
 OUTSIDE_COLOR = "#f6f4ef"
 
 REGION_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # south-west, north-east (lat, lon)
-# Facts inside this window widen the first view (Xi'an, Moscow, Delhi); farther ones
-# (New York, Brussels) would shrink the region to a speck, so they stay off-screen.
-VIEW_WINDOW = [[15.0, 25.0], [62.0, 125.0]]
+# Facts inside this window widen the first view (Xi'an, Wuqia); farther ones (Moscow,
+# Delhi, New York, Brussels) would shrink the region to a speck, so they stay off-screen.
+VIEW_WINDOW = [[30.0, 40.0], [58.0, 112.0]]
 
 
 def view_bounds(data: "MapData") -> list[list[float]]:
@@ -478,7 +478,8 @@ def map_from_data(data: MapData, *, tiles: bool = False, height: int | str = "10
     # Without tiles Leaflet has no zoom limits; 1:110m polygons are useless past ~12.
     m = folium.Map(location=[44.0, 66.0], zoom_start=4, tiles=None, prefer_canvas=True,
                    control_scale=True, height=height)
-    m.options.update(minZoom=2, maxZoom=12)  # folium gives min/max_zoom to tile layers only
+    # folium gives min/max_zoom to tile layers only; quarter steps let fitBounds fill the frame.
+    m.options.update(minZoom=2, maxZoom=12, zoomSnap=0.25, zoomDelta=0.5)
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True).add_to(m)
     AtlasGeoJson(data.countries, LAYER_COUNTRIES, style_js=STYLE_JS["countries"], country_tip=True).add_to(m)
