@@ -5,6 +5,7 @@ few vectorised comparisons. Filters round-trip through URL query parameters.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Mapping
@@ -141,6 +142,37 @@ def load_frame(store: Store) -> pd.DataFrame:
     """All facts as a flat frame (no evidence bodies; fetch those per fact)."""
     cols, rows = store.fact_rows(FRAME_COLUMNS)
     return frame_from_rows(cols, rows)
+
+
+def load_frame_snapshotted(store: Store) -> pd.DataFrame:
+    """:func:`load_frame`, kept as an Arrow file beside a SQLite store between processes.
+
+    A cold server's first visitor then reads 100,000 facts in a few hundredths of a
+    second instead of most of one. The file is named by the store's version, which
+    every write bumps, so a stale frame is never read; the version is read *before*
+    the rows, so a file can only ever be older than its name says, never newer.
+    """
+    path = store.snapshot_base()
+    if path is None:
+        return load_frame(store)
+    version = store.version()
+    snap = path.with_name(f"{path.name}.frame-v{version}.arrow")
+    if snap.exists():
+        try:
+            return pd.read_feather(snap)
+        except (OSError, ValueError):
+            pass  # unreadable (cut short by a crash?): rebuild below
+    df = load_frame(store)
+    tmp = snap.with_name(snap.name + f".tmp{os.getpid()}")
+    try:
+        df.reset_index(drop=True).to_feather(tmp)
+        os.replace(tmp, snap)  # atomic: readers see the whole file or none
+        for old in path.parent.glob(f"{path.name}.frame-v*.arrow"):
+            if old != snap:
+                old.unlink(missing_ok=True)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only folder: just serve without a snapshot
+    return df
 
 
 def frame_from_rows(cols: list[str], rows: list[tuple]) -> pd.DataFrame:

@@ -210,6 +210,12 @@ class Store:
 
         return engine
 
+    def snapshot_base(self) -> Path | None:
+        """The database file, where derived files may sit beside it; None if not a file."""
+        if self.url.startswith("sqlite:///") and self.url not in ("sqlite:///:memory:",):
+            return Path(self.url.split("sqlite:///", 1)[1])
+        return None
+
     def dispose(self) -> None:
         self.engine.dispose()
 

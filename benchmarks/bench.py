@@ -96,6 +96,14 @@ def one_size(n: int) -> dict:
         store.dispose()
 
         out.update(app_times(db))
+        from atlas.query import load_frame_snapshotted
+        from atlas.store import Store
+
+        again = Store(str(db))  # as a restarted server would: the app left an Arrow snapshot
+        t = time.perf_counter()
+        load_frame_snapshotted(again)
+        out["load_snapshot_s"] = round(time.perf_counter() - t, 3)
+        again.dispose()
         out["peak_mb"] = peak_mb()  # this process: store, frame, maps and the AppTest runs
         out.update(browser_first_load(db))
     return out

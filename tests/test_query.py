@@ -97,3 +97,36 @@ def test_leading_actor(store):
 def test_select_facts_returns_full_facts_in_date_order(store):
     got = select_facts(store, Filters(countries=("KAZ",)))
     assert [f.id for f in got] == ["a", "b", "e"] and got[0].sources == SRC
+
+
+def test_snapshot_is_used_only_for_its_version(db_path):
+    from atlas.query import load_frame_snapshotted
+    from atlas.store import Store
+
+    store = Store(str(db_path))
+    store.bulk_insert_facts([fact("a"), fact("b", countries=("UZB",))])
+    first = load_frame_snapshotted(store)
+    snaps = list(db_path.parent.glob("*.frame-v*.arrow"))
+    assert len(snaps) == 1 and snaps[0].name.endswith(f"-v{store.version()}.arrow")
+    again = load_frame_snapshotted(Store(str(db_path)))  # another process would read the file
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(again, first.reset_index(drop=True))  # same values and dtypes
+    assert sorted(apply_filters(again, Filters(countries=("UZB",)))["id"]) == ["b"]
+
+    store.bulk_insert_facts([fact("c", countries=("TJK",))])  # a write bumps the version
+    newer = load_frame_snapshotted(store)
+    assert sorted(newer["id"]) == ["a", "b", "c"]
+    assert [p.name for p in db_path.parent.glob("*.frame-v*.arrow")] == [
+        f"{db_path.name}.frame-v{store.version()}.arrow"]
+
+
+def test_broken_snapshot_is_rebuilt(db_path):
+    from atlas.query import load_frame_snapshotted
+    from atlas.store import Store
+
+    store = Store(str(db_path))
+    store.bulk_insert_facts([fact("a")])
+    snap = db_path.parent / f"{db_path.name}.frame-v{store.version()}.arrow"
+    snap.write_bytes(b"not arrow")
+    assert list(load_frame_snapshotted(store)["id"]) == ["a"]

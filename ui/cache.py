@@ -8,7 +8,7 @@ import streamlit as st
 
 from atlas.errors import AtlasError, ValidationError
 from atlas.ingest import ensure_seeded
-from atlas.query import load_frame
+from atlas.query import actor_options, load_frame_snapshotted
 from atlas.store import Store, resolve_url
 
 
@@ -41,9 +41,20 @@ def source_problems() -> tuple[str, ...]:
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _frame(url: str, version: str) -> pd.DataFrame:
-    return load_frame(_store(url)[0])
+    return load_frame_snapshotted(_store(url)[0])
 
 
 def fact_frame() -> pd.DataFrame:
     store = get_store()
     return _frame(store.url, store.version())
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _actors(url: str, version: str) -> list[str]:
+    return actor_options(_frame(url, version))
+
+
+def actor_choices() -> list[str]:
+    """Outside powers present in the store, most frequent first (0.2 s at 100k facts: cached)."""
+    store = get_store()
+    return _actors(store.url, store.version())

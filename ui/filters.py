@@ -16,7 +16,8 @@ import streamlit as st
 
 from atlas.maps import actor_label
 from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
-from atlas.query import REVIEW_CHOICES, Filters, actor_options, date_bounds
+from atlas.query import REVIEW_CHOICES, Filters, date_bounds
+from ui.cache import actor_choices
 
 K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
 K_ORIGIN, K_REVIEW, K_MINCONF = "f_origin", "f_review", "f_minconf"
@@ -101,7 +102,7 @@ def sidebar_filters(frame: pd.DataFrame) -> Filters:
         seed, warnings = Filters.from_query(q)  # first run or a deep link: the URL wins
     elif any(k not in st.session_state for k in WIDGET_KEYS) or st.session_state.get(_BOUNDS) != bounds:
         seed = st.session_state.get(_SAVED) or Filters.from_query(q)[0]
-    actors = actor_options(frame)
+    actors = actor_choices()
     if seed is not None:
         actors = list(dict.fromkeys([*actors, *seed.actors]))
         _seed(seed, actors, bounds)
