@@ -226,14 +226,17 @@ TABLE_COLUMNS = ["id", "title", "type", "date_start", "date_end", "date_precisio
                  "status", "origin", "review", "confidence", "geo_precision", "lon", "lat"]
 
 
-@st.cache_resource(max_entries=4, show_spinner="Preparing the download…")
-def _export(url: str, version: str, query: str, kind: str) -> str:
+def _export(store, f: Filters, frame: pd.DataFrame, kind: str):
+    """The download's contents, made only when the button is clicked. Streamlit runs
+    this on another thread, outside the script run: plain atlas calls only, no st.*."""
     from atlas.export import csv_text, geojson_text
     from atlas.query import select_facts
 
-    f = Filters.from_query(json.loads(query))[0]
-    facts = select_facts(get_store(), f, fact_frame())
-    return csv_text(facts) if kind == "csv" else geojson_text(facts)
+    def make() -> str:
+        facts = select_facts(store, f, frame)
+        return csv_text(facts) if kind == "csv" else geojson_text(facts)
+
+    return make
 
 
 def data_view(f: Filters) -> None:
@@ -241,12 +244,13 @@ def data_view(f: Filters) -> None:
     from atlas.query import sort_for_display
 
     frame = sort_for_display(filtered_frame(f))
-    store = get_store()
-    q = json.dumps(f.to_query(), sort_keys=True)
+    store, everything = get_store(), fact_frame()
     c1, c2 = st.columns(2)
-    c1.download_button("Download CSV", lambda: _export(store.url, store.version(), q, "csv"),
+    # on_click="ignore": a download changes nothing on the page, so no rerun (a rerun racing
+    # the deferred export could drop the file).
+    c1.download_button("Download CSV", _export(store, f, everything, "csv"), on_click="ignore",
                        file_name="atlas-facts.csv", mime="text/csv", key="dl_csv")
-    c2.download_button("Download GeoJSON", lambda: _export(store.url, store.version(), q, "geojson"),
+    c2.download_button("Download GeoJSON", _export(store, f, everything, "geojson"), on_click="ignore",
                        file_name="atlas-facts.geojson", mime="application/geo+json", key="dl_geojson")
     table = frame[TABLE_COLUMNS].copy()
     for c in ("countries", "actors"):
