@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
         ra.add_argument("ids", nargs="+")
         ra.add_argument("--who", default=None, help="reviewer name for the audit log (default: $USER)")
 
+    b = sub.add_parser("backup", help="copy the SQLite store consistently while the app runs",
+                       description="example: python -m atlas backup backups/atlas-2026-11-29.sqlite")
+    b.add_argument("path", type=Path, help="the new backup file (must not exist)")
+
     rx = sub.add_parser("reextract", help="re-run the extractor on stored articles; human decisions are kept")
     rx.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="articles to re-extract (default: all)")
     return p
@@ -78,6 +82,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # database driver errors: one line (no SQL, no traceback), exit 1
+        import sqlalchemy as sa
+        import sqlite3
+
+        from .storeguard import db_error
+
+        if not isinstance(exc, (sa.exc.SQLAlchemyError, sqlite3.Error)):
+            raise
+        print(f"error: {db_error(exc)}", file=sys.stderr)
         return 1
 
 
@@ -203,5 +217,14 @@ def cmd_reextract(args) -> int:
     return 1 if report.problems else 0
 
 
-COMMANDS = {"validate": cmd_validate, "ingest": cmd_ingest, "extract": cmd_extract,
+def cmd_backup(args) -> int:
+    from .backup import backup_url
+    from .store import resolve_url
+
+    size = backup_url(resolve_url(args.db), args.path)
+    print(f"backed up to {args.path} ({size:,} bytes)")
+    return 0
+
+
+COMMANDS = {"backup": cmd_backup, "validate": cmd_validate, "ingest": cmd_ingest, "extract": cmd_extract,
             "export": cmd_export, "review": cmd_review, "reextract": cmd_reextract}

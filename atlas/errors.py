@@ -42,8 +42,11 @@ class Problem:
     """One located problem: ``file:line: field: message`` (line/field optional)."""
 
     __slots__ = ("file", "line", "field", "message")
+    MAX_MESSAGE = 300  # a message quoting a huge value (an alias bomb) stays one short line
 
     def __init__(self, file: str, message: str, line: int | None = None, field: str | None = None):
+        if len(message) > self.MAX_MESSAGE:
+            message = message[:self.MAX_MESSAGE] + f"… ({len(message):,} characters)"
         self.file, self.message, self.line, self.field = file, message, line, field
 
     def __str__(self) -> str:

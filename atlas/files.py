@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from . import safeyaml
 from .errors import ArticleError, Problem, ValidationError
 from .models import LANGUAGES, Article, Fact
 from .records import parse_curated, parse_date
@@ -55,30 +56,41 @@ def meta_path(path: Path) -> Path:
 
 
 def read_meta(path: Path) -> dict[str, Any]:
-    """The optional sidecar ``NAME.meta.yaml`` of an article, checked."""
+    """The optional sidecar ``NAME.meta.yaml`` of an article, checked (bounded: size, depth, aliases)."""
     mp = meta_path(path)
     if not mp.exists():
         return {}
     try:
-        raw = yaml.safe_load(mp.read_text(encoding="utf-8")) or {}
+        raw = safeyaml.load(safeyaml.read_bounded(mp, safeyaml.MAX_SIDECAR_BYTES), _LineLoader) or {}
     except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise ArticleError(f"{mp}:{(line or 0) + 1}: malformed YAML: {getattr(exc, 'problem', exc)}") from None
+        line = safeyaml.problem_line(exc)
+        where = f"{mp}:{line}" if line else str(mp)
+        what = "too large" if isinstance(exc, safeyaml.YamlTooLarge) else "malformed YAML"
+        raise ArticleError(f"{where}: {what}: {safeyaml.problem_text(exc)}") from None
+    except UnicodeDecodeError:
+        raise ArticleError(f"{mp}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ArticleError(f"{mp}: cannot read: {exc.strerror}") from None
     if not isinstance(raw, dict):
         raise ArticleError(f"{mp}: must be a mapping of {', '.join(META_FIELDS)}")
+    lines = raw.pop("__lines__", {})
+    raw.pop("__line__", None)
     meta: dict[str, Any] = {}
     for key, value in raw.items():
+        where = f"{mp}:{lines[key]}" if key in lines else str(mp)
         if key not in META_FIELDS:
-            raise ArticleError(f"{mp}: {key}: unknown field; expected one of {', '.join(META_FIELDS)}")
+            raise ArticleError(f"{where}: {key}: unknown field; expected one of {', '.join(META_FIELDS)}")
         if value in (None, ""):
             continue
         if key == "published":
             try:
                 value = parse_date(value)
             except ValueError as exc:
-                raise ArticleError(f"{mp}: published: {exc}") from None
+                raise ArticleError(f"{where}: published: {exc}") from None
         elif key == "language" and value not in LANGUAGES:
-            raise ArticleError(f"{mp}: language: {value!r} is not supported; use one of {', '.join(LANGUAGES)}")
+            raise ArticleError(f"{where}: language: {value!r} is not supported; use one of {', '.join(LANGUAGES)}")
+        elif not isinstance(value, (str, int, float)):
+            raise ArticleError(f"{where}: {key}: must be text, got a {type(value).__name__}")
         else:
             value = str(value)
         meta[key] = value
@@ -144,12 +156,12 @@ def read_seed_articles(seeds_dir: Path = SEEDS_DIR) -> dict[str, Article]:
     return out
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records each mapping's line and each key's line (1-based)."""
+class _LineLoader(safeyaml.BoundedLoader):
+    """Bounded SafeLoader that records each mapping's line and each key's line (1-based)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping = safeyaml.BoundedLoader.construct_mapping(loader, node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__lines__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
     return mapping
@@ -162,13 +174,15 @@ def load_yaml_records(path: Path) -> tuple[list[dict], list[Problem]]:
     """Records of a curated YAML file (``facts:`` list), each with line numbers."""
     name = _display(path)
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        doc = safeyaml.load(safeyaml.read_bounded(path, safeyaml.MAX_CURATED_BYTES), _LineLoader)
+    except safeyaml.YamlTooLarge as exc:
+        return [], [Problem(name, str(exc))]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        return [], [Problem(name, f"malformed YAML: {getattr(exc, 'problem', None) or exc}", line=line)]
+        return [], [Problem(name, f"malformed YAML: {safeyaml.problem_text(exc)}", line=safeyaml.problem_line(exc))]
     except UnicodeDecodeError:
         return [], [Problem(name, "not UTF-8 text")]
+    except OSError as exc:
+        return [], [Problem(name, f"cannot read: {exc.strerror}")]
     if not isinstance(doc, dict) or not isinstance(doc.get("facts"), list):
         return [], [Problem(name, "a curated file must be a mapping with a 'facts:' list", line=1)]
     return doc["facts"], []

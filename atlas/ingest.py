@@ -168,6 +168,9 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
     report = IngestReport()
     problems: list[str] = []
     prepared: list[Prepared] = []
+    paths = list(paths)
+    # Taken before reading, so a file edited during this ingest makes the app reload it later.
+    stamp = sources_fingerprint(seeds_dir, curated_dir) if curated_dir is not None else None
     try:
         files = article_files(paths)
     except ArticleError as exc:
@@ -198,6 +201,10 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
             report.duplicates.append(p.article.path)
     if curated is not None:
         report.curated = load_curated_into(store, curated_dir, seeds_dir)
+        if Path(seeds_dir).resolve() in {Path(p).resolve() for p in paths}:
+            # Seeds and curated files are both loaded: record which versions, so the app's
+            # start-up (ensure_seeded) reloads them when they change instead of adopting them.
+            store.set_meta("sources_fingerprint", stamp)
     return report
 
 

@@ -41,15 +41,20 @@ def parse_date(raw: Any) -> date:
     >>> parse_date("19.05.2023")
     Traceback (most recent call last):
     ValueError: not an ISO date (YYYY-MM-DD): '19.05.2023'
+    >>> parse_date("2024-02-30")
+    Traceback (most recent call last):
+    ValueError: '2024-02-30' is not a real date: day is out of range for month
     """
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):
+        text = raw.strip()
         try:
-            return date.fromisoformat(raw.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"not an ISO date (YYYY-MM-DD): {raw!r}")
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the shape of a date, but no such day
+                raise ValueError(f"{text!r} is not a real date: {exc}") from None
+    raise ValueError(f"not an ISO date (YYYY-MM-DD): {str(raw)[:40]!r}")
 
 
 def is_actor(code: str) -> bool:

@@ -19,6 +19,8 @@ from .errors import AlreadyDecided, StoreError, UnknownFact
 from .models import Article, Evidence, Fact, Source
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "atlas.sqlite"
+# How long a write waits for another writer's lock before "the atlas is busy" (seconds).
+BUSY_TIMEOUT_S = float(os.environ.get("ATLAS_BUSY_TIMEOUT", "30"))
 
 metadata = sa.MetaData()
 articles_t = sa.Table(
@@ -186,6 +188,10 @@ class Store:
             raise StoreError(f"cannot use database {self.url!r}: {exc}") from None
         except sa.exc.OperationalError as exc:
             raise StoreError(f"cannot open database {self.url!r}: {exc.orig}") from None
+        except sa.exc.DBAPIError as exc:  # e.g. "file is not a database": one line, not a traceback
+            from .storeguard import db_error
+
+            raise db_error(exc, self.url) from None
 
     @staticmethod
     def _engine(url: str) -> sa.Engine:
@@ -194,15 +200,18 @@ class Store:
         if url in ("sqlite://", "sqlite:///:memory:"):
             engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
+            from .storeguard import check_sqlite_file
+
             path = Path(url.split("sqlite:///", 1)[1])
             if not path.parent.exists():
                 raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
-            engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            check_sqlite_file(path)  # a 0-byte or foreign file is refused, never silently re-created
+            engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _):  # WAL lets readers and one writer work at once
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             cur.execute("PRAGMA foreign_keys=ON")
             if url not in ("sqlite://", "sqlite:///:memory:"):
                 cur.execute("PRAGMA journal_mode=WAL")

@@ -17,6 +17,7 @@ import streamlit as st
 from atlas.maps import actor_label
 from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
 from atlas.query import REVIEW_CHOICES, Filters, date_bounds
+from atlas.textguard import md_plain
 from ui.cache import actor_choices
 
 K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
@@ -89,7 +90,7 @@ def sidebar_filters(frame: pd.DataFrame) -> Filters:
     from ui.cache import SOURCES_PROBLEM, source_problems
 
     if source_problems():
-        st.warning(SOURCES_PROBLEM + "\n\n" + "\n".join(f"- `{p}`" for p in source_problems()[:10]))
+        st.warning(SOURCES_PROBLEM + "\n\n" + "\n".join(f"- {md_plain(p)}" for p in source_problems()[:10]))
     q = query_dict()
     url_part = _filter_part(q)
     bounds = _bounds(frame)
@@ -110,7 +111,7 @@ def sidebar_filters(frame: pd.DataFrame) -> Filters:
         actors = list(dict.fromkeys([*actors, *st.session_state.get(K_ACTORS, [])]))
     st.session_state[_BOUNDS] = bounds
     for w in warnings:
-        st.warning(w)
+        st.warning(md_plain(w))  # the values come from the URL: plain text, never markdown
 
     sb = st.sidebar
     sb.header("Filters")

@@ -1,0 +1,73 @@
+"""Database trouble as one-line messages: busy, corrupt, empty, read-only.
+
+The store, the CLI and the app turn driver exceptions (which carry SQL and its
+parameters) into these named errors; details go to the log, never to a visitor.
+A 0-byte or non-SQLite file is refused before SQLite would silently start a new,
+empty atlas over it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BACKUP_HINT = "restore it from a backup (python -m atlas backup; see README, Backups)"
+
+
+class StoreBusy(StoreError):
+    """Another process held the database's write lock for longer than the busy timeout."""
+
+
+class StoreCorrupt(StoreError):
+    """The database file is empty, not SQLite, or damaged; it is never overwritten."""
+
+
+class StoreReadOnly(StoreError):
+    """A write was attempted on a store that can only be read."""
+
+
+MSG_BUSY = "the atlas is busy (another process is writing to it); nothing was changed, try again in a moment"
+MSG_READ_ONLY = "the atlas database is read-only here; nothing was changed"
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse an existing SQLite file that is empty or not a database (new files are fine).
+
+    >>> check_sqlite_file(Path("/nonexistent/atlas.sqlite")) is None
+    True
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the database: {exc.strerror}") from None
+    if not head:
+        raise StoreCorrupt(f"{path}: the database file is empty (0 bytes), so its articles, extracted facts "
+                           f"and reviews are gone; it was left untouched: {BACKUP_HINT}, or delete it to start "
+                           "a new atlas from seeds/ and data/curated/")
+    if head != SQLITE_HEADER:
+        raise StoreCorrupt(f"{path}: not an SQLite database (damaged or a different file); it was left "
+                           f"untouched: {BACKUP_HINT}")
+
+
+def db_error(exc: BaseException, where: str = "") -> StoreError:
+    """A named, one-line :class:`StoreError` for a driver exception (no SQL, no parameters).
+
+    >>> import sqlite3
+    >>> str(db_error(sqlite3.OperationalError("database is locked")))
+    'the atlas is busy (another process is writing to it); nothing was changed, try again in a moment'
+    """
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).split("\n", 1)[0]
+    low = text.lower()
+    prefix = f"{where}: " if where else ""
+    if "locked" in low or "busy" in low:
+        return StoreBusy(MSG_BUSY)
+    if "readonly" in low or "read-only" in low:
+        return StoreReadOnly(prefix + MSG_READ_ONLY)
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return StoreCorrupt(f"{prefix}the database is damaged ({text}); it was left untouched: {BACKUP_HINT}")
+    return StoreError(f"{prefix}database error: {text}")
