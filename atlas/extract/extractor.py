@@ -8,6 +8,7 @@ from .countries import find_countries
 from .dates import find_dates
 from .facts import build_facts
 from .gazetteer import Gazetteer, default_gazetteer
+from .invisible import INVISIBLE, compact, remap
 from .language import check_language, detect_language
 from .mentions import Extraction
 from .money import find_amounts
@@ -25,6 +26,9 @@ def extract(text: str, published: date | None = None, language: str | None = Non
             raise ArticleError("article text is empty or whitespace only")
         check_language(language)
     gaz = gazetteer if gazetteer is not None else default_gazetteer()
+    if INVISIBLE.search(text):  # zero-width / bidi controls: extract the visible text, map spans back
+        visible, keep = compact(text)
+        return remap(extract(visible, published, language, gaz), text, keep)
     work = clean(text)
     lowered = lower_same_length(work)
     sentences = split_sentences(work)

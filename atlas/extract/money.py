@@ -35,7 +35,9 @@ _SCALES = [
     (r"trillions?|tn|трлн\.?|триллион\w*", 1e12),
 ]
 _SCALE = "|".join(f"(?P<s{i}>{rx})" for i, (rx, _) in enumerate(_SCALES))
-_NUM = r"(?P<n>\d{1,3}(?:[ .,\u202f\u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+# At most six thousands groups (10^21): an unbounded group run was re-scanned from
+# every group of a long "123 456 789 ..." line, quadratic in its length (issue 13).
+_NUM = r"(?P<n>\d{1,3}(?:[ .,\u202f\u00a0]\d{3}){1,6}+(?:[.,]\d{1,12})?|\d{1,24}+(?:[.,]\d{1,12})?)"
 _ART = r"(?P<art>eine[nr]?|a|one|один|одного|одну)"
 _SYM = r"(?P<sym>US\$|\$|€|£|₽|₸)"
 _CODE = r"(?P<code>USD|EUR|CNY|RUB|KZT|GBP)"
@@ -43,7 +45,7 @@ _CODE = r"(?P<code>USD|EUR|CNY|RUB|KZT|GBP)"
 _NUM2 = _NUM.replace("(?P<n>", "(?P<n2>")
 _SCALE_PLAIN = "|".join(rx for rx, _ in _SCALES)
 SYMBOL_FIRST = re.compile(rf"(?<![\w.,])(?:{_SYM}|{_CODE}\s)\s?{_NUM}(?:\s?[-–—]\s?(?:US\$|\$|€|£|₽|₸)?{_NUM2}(?=\s?(?:{_SCALE_PLAIN})(?![\w])))?"
-                          rf"\s?(?:(?:{_SCALE})(?![\w]))?")
+                          rf"(?:\s?(?:{_SCALE})(?![\w]))?")
 NUMBER_FIRST = re.compile(
     rf"(?<![\w.,])(?:{_NUM}|{_ART})\s?(?:(?:{_SCALE})\s+)?(?P<cur>{CURRENCY.pattern.replace('(?P<c', '(?P<k')})(?![\w])")
 
@@ -60,6 +62,18 @@ def parse_number(raw: str, language: str) -> float:
     if grp in s and dec not in s and re.fullmatch(r"\d+[.,]\d{1,2}", s):
         dec, grp = grp, dec  # "3.6 Milliarden" from a machine translation
     return float(s.replace(grp, "").replace(dec, "."))
+
+
+def _parse_or_none(raw: str, language: str) -> float | None:
+    """``parse_number``, or None for a malformed number.
+
+    >>> _parse_or_none("1.623,427.54", "en") is None, _parse_or_none("1,623,427.54", "en")
+    (True, 1623427.54)
+    """
+    try:
+        return parse_number(raw, language)
+    except ValueError:
+        return None
 
 
 def _scale(m: re.Match, language: str) -> float:
@@ -104,7 +118,9 @@ def find_amounts(work: str, text: str, language: str) -> list[AmountMention]:
             continue
         last_end = m.end()
         n = m.group("n")
-        value = parse_number(n, language) if n else 1.0
+        value = _parse_or_none(n, language) if n else 1.0
+        if value is None:  # "$1.623,427.54": a typo loses this amount, not the article
+            continue
         value *= _scale(m, language)
         eq = None
         if out and _BRACKET.fullmatch(work, out[-1].end, m.start()):
@@ -112,9 +128,12 @@ def find_amounts(work: str, text: str, language: str) -> list[AmountMention]:
         s, e = m.start(), m.end()
         if m.re is SYMBOL_FIRST and m.group("n2"):  # "$300-500 million": two amounts, one scale
             scale = _scale(m, language)
-            low_value = parse_number(n, language) * scale
+            low_value, high_value = _parse_or_none(n, language), _parse_or_none(m.group("n2"), language)
+            if low_value is None or high_value is None:
+                continue
+            low_value *= scale
             out.append(AmountMention(text[s:m.end("n")], s, m.end("n"), round(low_value, 2), _currency(m), eq))
-            s, value = m.start("n2"), parse_number(m.group("n2"), language) * scale
+            s, value = m.start("n2"), high_value * scale
             out.append(AmountMention(text[s:e], s, e, round(value, 2), _currency(m), None))
             continue
         low = _range_low(work, m, language, n)
@@ -141,7 +160,7 @@ def _range_low(work: str, m: re.Match, language: str, n: str | None) -> tuple[in
     joiner = work[r.end("n"):r.end()].strip().lower()
     if joiner in ("and", "und", "и") and not _BETWEEN.search(work, max(0, r.start() - 12), r.start()):
         return None
-    low, high = parse_number(r.group("n"), language), parse_number(n, language)
-    if not low < high:
+    low, high = _parse_or_none(r.group("n"), language), _parse_or_none(n, language)
+    if low is None or high is None or not low < high:
         return None
     return r.start(), r.end("n"), low

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 # "< p>", "</p >", "<br/>", "<a href=...>" and MT-mangled variants; entities.
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]{0,200})?\s*/?\s*>|<\s*/\s*>")
+# Every repeat is bounded: "<a" followed by a long run of spaces made the unbounded
+# "\s*/?\s*" after an attribute run backtrack cubically (issue 13).
+_TAG = re.compile(r"<\s{0,8}/?\s{0,8}[A-Za-z][A-Za-z0-9]{0,30}(?:\s[^<>\n]{0,200})?/?\s{0,8}>|<\s{0,8}/\s{0,8}>")
 _ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
 # one-to-one look-alikes so gazetteer and rules see one spelling
 _MAP_CHARS = {"’": "'", "ʼ": "'", "`": "'", "´": "'", "ё": "е", "Ё": "Е",
@@ -63,8 +65,10 @@ ABBREVIATIONS = {
     "т", "е", "д", "п", "г", "гг", "млн", "млрд", "трлн", "тыс", "руб", "долл", "им", "ул", "н", "э",
     "см", "др", "пр", "гос", "ген", "проф", "тов", "кв", "км",
 }
-_END = re.compile(r"[.!?…]+[\"»“”'’)]*(?=\s)")
-_NEXT = re.compile(r"\s+[\"„«“'(\[]?([^\s])")
+# A stop run is matched once from its first character and possessively: restarting
+# inside a long run of dots re-scanned the rest of the run each time (quadratic).
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"»“”'’)]*+(?=\s)")
+_NEXT = re.compile(r"\s++[\"„«“'(\[]?([^\s])")
 
 
 def split_sentences(work: str) -> list[Sentence]:
