@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     rx = sub.add_parser("reextract", help="re-run the extractor on stored articles; human decisions are kept")
     rx.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="articles to re-extract (default: all)")
+
+    s = sub.add_parser("search", help="full-text search over facts and articles, best first",
+                       description='example: python -m atlas search "Line D" --limit 5')
+    s.add_argument("text")
+    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--json", action="store_true")
     return p
 
 
@@ -162,7 +168,7 @@ def cmd_extract(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import csv_text, geojson_text
+    from .export import article_index, csv_text, geojson_text
     from .query import Filters, select_facts
 
     kw = {}
@@ -173,8 +179,10 @@ def cmd_export(args) -> int:
     if warnings:
         raise ValidationError(warnings)
     filters = filters.with_(since=args.since, until=args.until, min_confidence=args.min_confidence, **kw)
-    facts = select_facts(_store(args), filters)
-    text = geojson_text(facts) if args.format == "geojson" else csv_text(facts)
+    store = _store(args)
+    facts = select_facts(store, filters)
+    articles = article_index(store)
+    text = geojson_text(facts, articles) if args.format == "geojson" else csv_text(facts, articles)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {len(facts)} fact(s) to {args.output}", file=sys.stderr)
@@ -226,5 +234,20 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    from dataclasses import asdict
+
+    from .search import search
+
+    hits = search(_store(args), args.text, max(1, args.limit))
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=1))
+    else:
+        for h in hits:
+            print(f"{h.fact_id}\t{h.type}\t{h.via}\t{h.title}")
+        print(f"{len(hits)} fact(s)", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {"backup": cmd_backup, "validate": cmd_validate, "ingest": cmd_ingest, "extract": cmd_extract,
-            "export": cmd_export, "review": cmd_review, "reextract": cmd_reextract}
+            "export": cmd_export, "review": cmd_review, "reextract": cmd_reextract, "search": cmd_search}

@@ -1,21 +1,52 @@
-"""Facts as GeoJSON and CSV: exactly the facts given, nothing dropped or added."""
+"""Facts as GeoJSON and CSV: exactly the facts given, nothing dropped or added.
+
+Each fact carries where it comes from: its sources' titles and URLs, and for a fact
+with evidence the article's id, title and URL beside the quote. Keys the YAML loader
+adds for error messages (``__line__``) never leave the atlas.
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .models import Fact
 
 CSV_COLUMNS = [
     "id", "type", "title", "summary", "origin", "review", "confidence", "trust", "countries", "actors",
     "date_start", "date_end", "date_precision", "geo_precision", "status", "status_as_of", "lon", "lat",
-    "evidence_article", "evidence_quote", "sources",
+    "evidence_article", "evidence_quote", "article_title", "article_url", "sources", "source_titles",
+    "source_urls",
 ]
+ArticleIndex = Mapping[str, Mapping[str, Any]]  # article id -> {"title", "url", "publisher", ...}
 
 
-def fact_properties(f: Fact) -> dict:
+def article_index(store) -> dict[str, dict[str, Any]]:
+    """Title, URL and publisher of every stored article (no text), for exports."""
+    return {a["id"]: a for a in store.articles()}
+
+
+def public(value: Any) -> Any:
+    """``value`` without the loader's internal ``__…`` keys, at any depth.
+
+    >>> public({"type": "Point", "coordinates": [1, 2], "__line__": 5, "__lines__": {"type": 5}})
+    {'type': 'Point', 'coordinates': [1, 2]}
+    """
+    if isinstance(value, Mapping):
+        return {k: public(v) for k, v in value.items() if not str(k).startswith("__")}
+    if isinstance(value, list):
+        return [public(v) for v in value]
+    return value
+
+
+def _articles_of(f: Fact, articles: ArticleIndex | None) -> list[Mapping[str, Any]]:
+    ids = list(dict.fromkeys(e.article for e in f.evidence))
+    return [(articles or {}).get(i) or {"id": i} for i in ids]
+
+
+def fact_properties(f: Fact, articles: ArticleIndex | None = None) -> dict:
+    arts = _articles_of(f, articles)
     return {
         "id": f.id, "type": f.type, "title": f.title, "summary": f.summary, "origin": f.origin,
         "review": f.review, "confidence": f.confidence, "trust": f.trust_label,
@@ -26,38 +57,45 @@ def fact_properties(f: Fact) -> dict:
         "status_as_of": f.status_as_of.isoformat() if f.status_as_of else None,
         "rule": f.rule or None,
         "evidence": [e.to_dict() for e in f.evidence],
+        "articles": [{"id": a.get("id", ""), "title": a.get("title") or "", "url": a.get("url") or "",
+                      "publisher": a.get("publisher") or ""} for a in arts],
         "sources": [s.to_dict() for s in f.sources],
     }
 
 
-def to_geojson(facts: Iterable[Fact]) -> dict:
+def to_geojson(facts: Iterable[Fact], articles: ArticleIndex | None = None) -> dict:
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": f.id, "geometry": f.geometry, "properties": fact_properties(f)}
+            {"type": "Feature", "id": f.id, "geometry": public(f.geometry),
+             "properties": public(fact_properties(f, articles))}
             for f in facts
         ],
     }
 
 
-def geojson_text(facts: Iterable[Fact]) -> str:
-    return json.dumps(to_geojson(facts), ensure_ascii=False, indent=1)
+def geojson_text(facts: Iterable[Fact], articles: ArticleIndex | None = None) -> str:
+    return json.dumps(to_geojson(facts, articles), ensure_ascii=False, indent=1)
 
 
-def csv_text(facts: Sequence[Fact]) -> str:
+def csv_text(facts: Sequence[Fact], articles: ArticleIndex | None = None) -> str:
     from .store import representative_point
 
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for f in facts:
-        p = fact_properties(f)
+        p = fact_properties(f, articles)
         lon, lat = representative_point(f.geometry)
         w.writerow({
             **{k: p.get(k) for k in CSV_COLUMNS if k in p},
             "countries": "|".join(f.countries), "actors": "|".join(f.actors), "lon": lon, "lat": lat,
             "evidence_article": "|".join(e.article for e in f.evidence),
             "evidence_quote": " | ".join(e.quote for e in f.evidence),
+            "article_title": " | ".join(a["title"] for a in p["articles"]),
+            "article_url": " | ".join(a["url"] for a in p["articles"]),
             "sources": " | ".join(f"{s.publisher}: {s.title} ({s.date})" for s in f.sources),
+            "source_titles": " | ".join(s.title for s in f.sources),
+            "source_urls": " | ".join(s.url for s in f.sources),
         })
     return buf.getvalue()

@@ -229,12 +229,12 @@ TABLE_COLUMNS = ["id", "title", "type", "date_start", "date_end", "date_precisio
 def _export(store, f: Filters, frame: pd.DataFrame, kind: str):
     """The download's contents, made only when the button is clicked. Streamlit runs
     this on another thread, outside the script run: plain atlas calls only, no st.*."""
-    from atlas.export import csv_text, geojson_text
+    from atlas.export import article_index, csv_text, geojson_text
     from atlas.query import select_facts
 
     def make() -> str:
-        facts = select_facts(store, f, frame)
-        return csv_text(facts) if kind == "csv" else geojson_text(facts)
+        facts, articles = select_facts(store, f, frame), article_index(store)
+        return csv_text(facts, articles) if kind == "csv" else geojson_text(facts, articles)
 
     return make
 
