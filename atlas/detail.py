@@ -6,13 +6,13 @@ clicked (a fact, a Central Asian country, or an aggregated cell).
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
-from .maps import actor_label, esc
+from .labels import actor_label
+from .markup import esc, evidence_html, link_or_text
 from .models import CENTRAL_ASIA, Article, Fact
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -76,40 +76,9 @@ def date_text(fact: Fact) -> str:
     return text
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is plain http(s), else None (so ``javascript:`` never becomes a link).
-
-    >>> safe_url("https://example.org/a"), safe_url("javascript:alert(1)"), safe_url(" JAVASCRIPT:x")
-    ('https://example.org/a', None, None)
-    """
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        parsed = urlparse(url)
-    except ValueError:
-        return None
-    return url if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
-
-
-def link_or_text(url: str | None, label: str) -> str:
-    ok = safe_url(url)
-    if ok:
-        return f'<a href="{esc(ok)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
-    return esc(label) + (f" <span style='color:#888'>({esc(url)})</span>" if url else "")
-
-
 def reader_link(article_id: str, fact_id: str) -> str:
     """Relative link to the reader page with the fact's evidence scrolled to."""
     return "Articles?" + urlencode({"article": article_id, "fact": fact_id})
-
-
-def evidence_html(article: Article, start: int, end: int) -> str:
-    """The paragraph around ``[start, end)`` with the quote in ``<mark>``, all escaped."""
-    left, right = article.paragraph_around(start, end)
-    text = article.text
-    return (esc(text[left:start]) + '<mark style="background:#ffe58a">' + esc(text[start:end]) + "</mark>"
-            + esc(text[end:right]))
 
 
 def _names(codes: tuple[str, ...], central: bool) -> str:
@@ -143,7 +112,7 @@ def detail_html(fact: Fact, article: Article | None = None) -> str:
     if ev and article is not None and article.id == ev.article:
         parts.append("<h5 style='margin:8px 0 4px 0'>Evidence</h5>")
         parts.append(f'<blockquote style="margin:0;padding:4px 8px;border-left:3px solid #ccc">'
-                     f"{evidence_html(article, ev.start, ev.end)}</blockquote>")
+                     f"{evidence_html(article.text, ev.start, ev.end)}</blockquote>")
         src = article.title or article.path or article.id
         who = f"{article.publisher}: " if article.publisher else ""
         parts.append(f"<p style='font-size:0.85em'>Article: {esc(who)}{link_or_text(article.url, src)}"
@@ -161,8 +130,3 @@ def detail_html(fact: Fact, article: Article | None = None) -> str:
         parts.append("</ul>")
     parts.append("</div>")
     return "".join(parts)
-
-
-def plain(text: str) -> str:
-    """Inverse of :func:`esc` for tests and plain-text rendering."""
-    return html.unescape(text)

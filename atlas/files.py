@@ -5,16 +5,18 @@ All I/O for inputs lives here; parsing of records is in :mod:`atlas.records`.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from datetime import date
+from html import unescape
 from pathlib import Path
 from typing import Any, Iterable
 
+import trafilatura
 import yaml
 
 from . import safeyaml
 from .errors import ArticleError, Problem, ValidationError
-from .models import LANGUAGES, Article, Fact
+from .models import CENTRAL_ASIA, LANGUAGES, Article, Fact
 from .records import parse_curated, parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +26,8 @@ BOUNDARIES = ROOT / "data" / "boundaries" / "countries.geojson"
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 META_FIELDS = ("title", "url", "publisher", "published", "language")
+MSG_BAD_SUFFIX = "{name}: only .txt, .md or .html files can be ingested"
+MSG_HTML_EMPTY = "{name}: no article text found in the HTML"
 
 
 def decode_article(data: bytes, name: str) -> str:
@@ -99,16 +103,55 @@ def read_meta(path: Path) -> dict[str, Any]:
 
 def html_to_text(html: str) -> str:
     """Main text of an HTML page, offline (trafilatura, falling back to stripping tags)."""
-    import trafilatura
-
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
     if not text:
-        import re
-        from html import unescape
-
         text = unescape(re.sub(r"<[^>]+>", " ", re.sub(r"(?is)<(script|style).*?</\1>", " ", html)))
         text = re.sub(r"[ \t]+", " ", text)
     return text.strip()
+
+
+def article_text(data: bytes, name: str, *, suffixes: tuple[str, ...] | None = None) -> str:
+    """The article text of a file's bytes: decoded, and HTML pages reduced to their main text.
+
+    The one path for uploads, CLI files and fetched pages. ``suffixes`` (when given)
+    are the only file types accepted. Raises :class:`ArticleError` naming ``name``.
+
+    >>> article_text(b"<html><body><p>Astana hosts the summit.</p></body></html>", "a.html")
+    'Astana hosts the summit.'
+    >>> article_text(b"x", "a.pdf", suffixes=ARTICLE_SUFFIXES)
+    Traceback (most recent call last):
+    atlas.errors.ArticleError: a.pdf: only .txt, .md or .html files can be ingested
+    """
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffixes is not None and suffix not in suffixes:
+        raise ArticleError(MSG_BAD_SUFFIX.format(name=name))
+    text = decode_article(data, name)
+    if suffix in (".html", ".htm"):
+        text = html_to_text(text)
+        if not text.strip():
+            raise ArticleError(MSG_HTML_EMPTY.format(name=name))
+    return text
+
+
+def first_line(text: str) -> str:
+    """The first non-blank line, whitespace collapsed, at most 200 characters (a default title).
+
+    >>> first_line("\\n  Xi   in Astana \\nmore")
+    'Xi in Astana'
+    """
+    for line in text.splitlines():
+        if line.strip():
+            return " ".join(line.split())[:200]
+    return ""
+
+
+def article_from_bytes(data: bytes, name: str, *, suffixes: tuple[str, ...] | None = None,
+                       **meta: Any) -> Article:
+    """An :class:`Article` from a file's bytes (title defaults to the first line)."""
+    text = article_text(data, name, suffixes=suffixes)
+    title = meta.pop("title", "") or first_line(text)
+    meta.setdefault("path", name)
+    return Article.from_text(text, title=title, **meta)
 
 
 def read_article(path: Path) -> Article:
@@ -118,19 +161,7 @@ def read_article(path: Path) -> Article:
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
-    text = decode_article(data, str(path))
-    if path.suffix.lower() in (".html", ".htm"):
-        text = html_to_text(text)
-        if not text.strip():
-            raise ArticleError(f"{path}: no article text found in the HTML")
-    meta = read_meta(path)
-    title = meta.pop("title", "") or _first_line(text)
-    return Article.from_text(text, title=title, path=str(path), **meta)
-
-
-def _first_line(text: str) -> str:
-    line = text.strip().split("\n", 1)[0].strip()
-    return line[:200]
+    return article_from_bytes(data, str(path), **read_meta(path))
 
 
 def article_files(paths: Iterable[Path]) -> list[Path]:
@@ -240,8 +271,6 @@ def load_boundaries(path: Path = BOUNDARIES) -> dict:
 
 
 def boundary_problems(path: Path = BOUNDARIES) -> list[Problem]:
-    from .models import CENTRAL_ASIA
-
     name = _display(path)
     try:
         gj = load_boundaries(path)

@@ -101,11 +101,6 @@ class Article:
     def from_text(cls, text: str, **kw: Any) -> "Article":
         return cls(id=article_id(text), text=text, **kw)
 
-    def paragraph_around(self, start: int, end: int) -> tuple[int, int]:
-        """Span of the paragraph (line block) holding ``[start, end)``."""
-        left = self.text.rfind("\n", 0, start) + 1
-        right = self.text.find("\n", end)
-        return left, (len(self.text) if right < 0 else right)
 
 
 @dataclass(frozen=True)

@@ -1,68 +1,18 @@
-"""The article reader: text → escaped HTML with mentions and evidence highlighted.
+"""The article reader: an article as an HTML document with mentions and evidence highlighted.
 
-The text is cut at every span boundary into non-overlapping segments; each segment is
-escaped and wrapped in one ``<span>`` carrying the classes of every span covering it,
-so highlights stay exact (``text[start:end]``) even when spans nest or overlap, and
-the concatenated segment texts are the article text, unchanged. Pure; no streamlit.
+Escaping and highlighting are :mod:`atlas.markup`'s; this module picks the spans
+(stored mentions, the evidence of facts citing the article) and wraps the document
+with the scroll-to-evidence script. Pure; no streamlit.
 """
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping
 
+from .markup import Span, highlight_html, legend_html, mention_spans
 from .models import Article, Fact
 
-MENTION_KINDS = ("country", "place", "date", "amount")
-KIND_STYLES = {
-    "country": "background:#d6eaff;border-bottom:2px solid #2e86c1",
-    "place": "background:#d9f5dd;border-bottom:2px solid #27ae60",
-    "date": "background:#fde2cf;border-bottom:2px solid #e67e22",
-    "amount": "background:#eadcf8;border-bottom:2px solid #8e44ad",
-}
-EVIDENCE_STYLE = "background-color:rgba(255,229,138,0.45)"
-FOCUS_STYLE = "background-color:#ffcf40;box-shadow:0 2px 0 #b7950b"
 NO_MENTIONS = "No stored extraction for this article: mentions are not highlighted."
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    kind: str  # a mention kind, "evidence" or "focus"
-    label: str = ""  # fact id for evidence spans
-
-
-@dataclass(frozen=True)
-class Segment:
-    start: int
-    end: int
-    kinds: tuple[str, ...]
-
-
-def mention_spans(extraction: Mapping | None, text: str) -> list[Span]:
-    """Mention spans from the stored extraction; spans not matching the text are dropped.
-
-    Reads ``mentions`` ([{kind, text, start, end, value}]) and, for older outputs,
-    the ``places`` / ``dates`` / ``amounts`` lists of the extraction contract.
-    """
-    if not extraction:
-        return []
-    raw: list[tuple[str, Mapping]] = []
-    for m in extraction.get("mentions") or []:
-        raw.append((m.get("kind", ""), m))
-    if not raw:
-        for key, kind in (("places", "place"), ("dates", "date"), ("amounts", "amount"), ("country_mentions", "country")):
-            raw += [(kind, m) for m in extraction.get(key) or [] if isinstance(m, Mapping)]
-    out = []
-    for kind, m in raw:
-        try:
-            s, e = int(m["start"]), int(m["end"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if kind in MENTION_KINDS and 0 <= s < e <= len(text) and (m.get("text") in (None, text[s:e])):
-            out.append(Span(s, e, kind))
-    return out
+FOCUS_ANCHOR = "ev"
 
 
 def evidence_spans(facts: Iterable[Fact], article: Article, focus: str | None = None) -> list[Span]:
@@ -78,62 +28,19 @@ def evidence_spans(facts: Iterable[Fact], article: Article, focus: str | None = 
     return out
 
 
-def segments(length: int, spans: Sequence[Span]) -> list[Segment]:
-    """Cut ``[0, length)`` at every span boundary; each piece lists the kinds covering it.
-
-    >>> segments(10, [Span(2, 6, "evidence"), Span(4, 8, "date")])
-    [Segment(start=0, end=2, kinds=()), Segment(start=2, end=4, kinds=('evidence',)), Segment(start=4, end=6, kinds=('date', 'evidence')), Segment(start=6, end=8, kinds=('date',)), Segment(start=8, end=10, kinds=())]
-    """
-    cuts = sorted({0, length, *(s.start for s in spans), *(s.end for s in spans)})
-    cuts = [c for c in cuts if 0 <= c <= length]
-    out = []
-    for a, b in zip(cuts, cuts[1:]):
-        kinds = tuple(sorted({s.kind for s in spans if s.start <= a and b <= s.end}))
-        out.append(Segment(a, b, kinds))
-    return out
-
-
-def _style(kinds: tuple[str, ...]) -> str:
-    styles = [KIND_STYLES[k] for k in kinds if k in KIND_STYLES]
-    if "focus" in kinds:
-        styles.append(FOCUS_STYLE)
-    elif "evidence" in kinds:
-        styles.append(EVIDENCE_STYLE)
-    return ";".join(styles)
-
-
 def article_html(article: Article, extraction: Mapping | None = None, facts: Iterable[Fact] = (),
                  focus: str | None = None) -> str:
     """The article body as escaped HTML; the focused fact's evidence starts at ``id="ev"``."""
-    text = article.text
-    spans = mention_spans(extraction, text) + evidence_spans(facts, article, focus)
-    focus_start = min((s.start for s in spans if s.kind == "focus"), default=None)
-    parts = []
-    for seg in segments(len(text), spans):
-        piece = html.escape(text[seg.start:seg.end], quote=True).replace("\n", "<br>\n")
-        if seg.start == focus_start:
-            parts.append('<span id="ev"></span>')
-        if seg.kinds:
-            parts.append(f'<span class="{" ".join("k-" + k for k in seg.kinds)}" style="{_style(seg.kinds)}">'
-                         f"{piece}</span>")
-        else:
-            parts.append(piece)
-    return "".join(parts)
-
-
-def legend_html() -> str:
-    items = [f'<span style="{KIND_STYLES[k]};padding:0 4px;margin-right:6px">{k}</span>' for k in MENTION_KINDS]
-    items.append(f'<span style="{EVIDENCE_STYLE};padding:0 4px;margin-right:6px">evidence of a fact</span>')
-    items.append(f'<span style="{FOCUS_STYLE};padding:0 4px">selected fact</span>')
-    return '<div style="font:13px sans-serif;margin-bottom:6px">' + "".join(items) + "</div>"
+    spans = mention_spans(extraction, article.text) + evidence_spans(facts, article, focus)
+    return highlight_html(article.text, spans, anchor=FOCUS_ANCHOR)
 
 
 def reader_document(article: Article, extraction: Mapping | None = None, facts: Iterable[Fact] = (),
                     focus: str | None = None) -> str:
     """A full HTML document for ``components.html``: legend, body, scroll to the evidence."""
     body = article_html(article, extraction, facts, focus)
-    scroll = ("<script>var e=document.getElementById('ev');if(e){e.scrollIntoView({block:'center'});}</script>"
-              if focus else "")
+    scroll = (f"<script>var e=document.getElementById('{FOCUS_ANCHOR}');"
+              "if(e){e.scrollIntoView({block:'center'});}</script>" if focus else "")
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
             "<body style='font:15px/1.6 Georgia,serif;margin:8px 12px;color:#222'>"
             + legend_html() + f"<div class='article'>{body}</div>{scroll}</body></html>")

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 import altair as alt
 import pandas as pd
 
-from .maps import TYPE_COLORS, actor_label
+from .labels import TYPE_COLORS, actor_label
 from .models import CENTRAL_ASIA, FACT_TYPES
 
 LANES = {"country": "Country", "actor": "Outside power"}

@@ -185,7 +185,8 @@ def app_times(db: Path) -> dict:
 
 def naive(n: int = 2000) -> dict:
     from atlas.files import load_boundaries
-    from atlas.maps import build_map, build_map_naive
+    from atlas.maps import build_map
+    from naive_map import build_map_naive
     from atlas.query import Filters, apply_filters, load_frame
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,14 +2,12 @@
 import streamlit as st
 
 from atlas.timeline import LANES
-from ui.cache import fact_frame
-from ui.filters import sidebar_filters, url_choice
+from ui.filters import url_choice
+from ui.page import page_setup
 from ui.views import filtered_frame, header_metrics, timeline_view
 
-st.set_page_config(page_title="Timeline · Central Asia Influence Atlas", layout="wide")
-st.title("Timeline")
+filters = page_setup("Timeline")
 
-filters = sidebar_filters(fact_frame())
 lanes = url_choice(st.radio, "Lanes", list(LANES), key="lanes", default="country", format_func=LANES.get,
                    horizontal=True)
 frame = filtered_frame(filters)

@@ -1,6 +1,6 @@
 """Ingest: paste or upload an article, preview its candidate facts, save them as pending.
 
-Thin page: widgets in, one call into atlas.review, render. Editing needs the
+Thin page: widgets in, one call into atlas.intake, render. Editing needs the
 editor password (ui.editor); without it the page is read-only.
 """
 from __future__ import annotations
@@ -8,12 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas import review
+from atlas import intake
+from atlas.markup import md_escape
 from ui.cache import get_store
 from ui.editor import editor_gate
+from ui.page import page_setup
 
-st.set_page_config(page_title="Ingest · Central Asia Influence Atlas", layout="wide")
-st.title("Ingest an article")
+page_setup("Ingest", heading="Ingest an article", filters=False)
 
 editor = editor_gate()
 if not editor.can_edit:
@@ -22,15 +23,15 @@ if not editor.can_edit:
 text = st.text_area("Article text (paste)", key="ingest_text", height=220)
 upload = st.file_uploader("…or upload a file (.txt, .md, .html; up to 5 MB)", key="ingest_file",
                           type=["txt", "md", "html", "htm"])
-form = review.IngestForm(text=text or "", file_name=upload.name if upload else None,
+form = intake.IngestForm(text=text or "", file_name=upload.name if upload else None,
                          file_bytes=upload.getvalue() if upload else None)
 
 # The language selectbox follows detection whenever the text changes; the user may override it.
-detected = review.detected_language(form)
+detected = intake.detected_language(form)
 source_key = (len(form.text), hash(form.text), form.file_name, hash(form.file_bytes))
 if st.session_state.get("_ingest_lang_source") != source_key:
     st.session_state["_ingest_lang_source"] = source_key
-    st.session_state["ingest_language"] = detected or review.AUTO_LANGUAGE
+    st.session_state["ingest_language"] = detected or intake.AUTO_LANGUAGE
 
 c1, c2 = st.columns(2)
 title = c1.text_input("Title (default: first line)", key="ingest_title")
@@ -38,32 +39,32 @@ url = c2.text_input("URL", key="ingest_url")
 publisher = c1.text_input("Publisher", key="ingest_publisher")
 published = c2.date_input("Published (optional)", value=None, key="ingest_published",
                           min_value=pd.Timestamp("1991-01-01").date(), max_value=pd.Timestamp("2100-12-31").date())
-language = c1.selectbox("Language", review.LANGUAGE_CHOICES, key="ingest_language",
-                        format_func=lambda v: "detect automatically" if v == review.AUTO_LANGUAGE else v,
+language = c1.selectbox("Language", intake.LANGUAGE_CHOICES, key="ingest_language",
+                        format_func=lambda v: "detect automatically" if v == intake.AUTO_LANGUAGE else v,
                         help="Detected from the text; change it if the guess is wrong.")
 if detected:
     c2.caption(f"Detected language: {detected}")
 
-form = review.IngestForm(text=form.text, file_name=form.file_name, file_bytes=form.file_bytes, title=title,
+form = intake.IngestForm(text=form.text, file_name=form.file_name, file_bytes=form.file_bytes, title=title,
                          url=url, publisher=publisher, published=published, language=language)
 
 b1, b2 = st.columns(2)
 if b1.button("Preview", key="ingest_preview"):
-    pv = review.preview_form(form, get_store())
+    pv = intake.preview_form(form, get_store())
     if pv.error:
-        st.error(review.md_escape(pv.error))
+        st.error(md_escape(pv.error))
     else:
         if pv.duplicate:
-            st.info(review.MSG_DUPLICATE.format(article_id=pv.article.id))
+            st.info(intake.MSG_DUPLICATE.format(article_id=pv.article.id))
         st.subheader("Candidate facts")
         if pv.rows:
             st.dataframe(pd.DataFrame(list(pv.rows)), hide_index=True, width="stretch")
         else:
-            st.info(review.MSG_PREVIEW_NO_FACTS)
+            st.info(intake.MSG_PREVIEW_NO_FACTS)
         st.subheader("Article with mentions highlighted")
-        st.markdown(pv.html, unsafe_allow_html=True)  # escaped by atlas.review.highlight_html
+        st.markdown(pv.html, unsafe_allow_html=True)  # escaped by atlas.markup.highlight_html
 
 if b2.button("Save as pending", key="ingest_save", type="primary"):
     with st.spinner("Extracting and saving…"):
-        out = review.save_form(get_store(), form)
-    {"saved": st.success, "duplicate": st.info}.get(out.status, st.error)(review.md_escape(out.message))
+        out = intake.save_form(get_store(), form)
+    {"saved": st.success, "duplicate": st.info}.get(out.status, st.error)(md_escape(out.message))

@@ -11,12 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from atlas import review
+from atlas.markup import md_escape
 from atlas.models import CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS
 from ui.cache import get_store
 from ui.editor import current_editor, editor_gate
+from ui.page import page_setup
 
-st.set_page_config(page_title="Review · Central Asia Influence Atlas", layout="wide")
-st.title("Review extracted facts")
+page_setup("Review", heading="Review extracted facts", filters=False)
 
 editor = editor_gate()
 store = get_store()
@@ -46,7 +47,7 @@ _reextract = _as_editor(lambda who: (True, review.reextract_all(store)))
 
 if FLASH in st.session_state:
     ok, message = st.session_state.pop(FLASH)
-    (st.success if ok else st.error)(review.md_escape(message))
+    (st.success if ok else st.error)(md_escape(message))
 
 queue_tab, audit_tab = st.tabs(["Queue", "Audit log"])
 
@@ -65,12 +66,12 @@ with queue_tab:
     for item in items:
         f = item.fact
         with st.container(border=True):
-            st.markdown(f"**{review.md_escape(f.title)}**")
+            st.markdown(f"**{md_escape(f.title)}**")
             st.text(f"{f.type} · {f.date_start or 'no date'} · countries {', '.join(f.countries) or '–'} · "
                     f"actors {', '.join(f.actors) or '–'} · {f.trust_label} · {f.id}")
             if item.article_title:
                 st.text(f"From: {item.article_title}")
-            st.markdown(item.context_html, unsafe_allow_html=True)  # escaped by atlas.review.evidence_html
+            st.markdown(item.context_html, unsafe_allow_html=True)  # escaped by atlas.markup.evidence_html
             if not editor.can_edit:
                 continue
             a, r, _ = st.columns([1, 1, 4])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import review
+from atlas import intake, review
 from atlas.errors import ValidationError
 from atlas.files import MAX_ARTICLE_BYTES
 from atlas.ingest import ingest_paths, prepare
@@ -253,22 +253,22 @@ def test_bad_upload_is_refused_with_reason_and_stores_nothing(tmp_path, name):
     data, reason = BAD_UPLOADS[name]
     store = Store(tmp_path / "atlas.sqlite")
     before = _counts(store)
-    out = review.save_form(store, review.IngestForm(file_name=name, file_bytes=data), extractor=stub_extract)
+    out = intake.save_form(store, intake.IngestForm(file_name=name, file_bytes=data), extractor=stub_extract)
     assert out.status == "refused"
-    assert out.message.startswith(review.MSG_REFUSED.format(reason=name + ":"))
+    assert out.message.startswith(intake.MSG_REFUSED.format(reason=name + ":"))
     assert reason in out.message
     assert _counts(store) == before == (0, 0, "0")
 
 
 @pytest.mark.parametrize("text,reason", [
-    ("", review.MSG_NO_TEXT),
+    ("", intake.MSG_NO_TEXT),
     ("   \n  ", "pasted text: the article is empty"),
     ("Astana. " * (MAX_ARTICLE_BYTES // 8 + 1), "pasted text: 5,242,888 bytes is over the limit"),
     ("nul\x00byte in Astana.", "pasted text: a binary file, not text"),
 ])
 def test_bad_pasted_text_is_refused(tmp_path, text, reason):
     store = Store(tmp_path / "atlas.sqlite")
-    out = review.save_form(store, review.IngestForm(text=text), extractor=stub_extract)
+    out = intake.save_form(store, intake.IngestForm(text=text), extractor=stub_extract)
     assert out.status == "refused" and reason in out.message
     assert _counts(store) == (0, 0, "0")
 
@@ -300,7 +300,7 @@ def _tree_digest(folder: Path) -> str:
 def test_ingest_and_review_never_write_curated_files(tmp_path):
     before = _tree_digest(CURATED)
     store = Store(tmp_path / "atlas.sqlite")
-    out = review.save_form(store, review.IngestForm(text=article_text("cur", 4)), extractor=stub_extract)
+    out = intake.save_form(store, intake.IngestForm(text=article_text("cur", 4)), extractor=stub_extract)
     assert out.ok
     items, _ = review.review_queue(store)
     review.decide(store, items[0].fact.id, "accepted", "t")

@@ -1,4 +1,4 @@
-"""atlas/maps.py as plain Python: layers, escaping, offline assets, scale path."""
+"""atlas/maplayers.py and atlas/maps.py as plain Python: layers, escaping, offline assets, scale path."""
 from __future__ import annotations
 
 import json
@@ -7,11 +7,12 @@ import re
 import pandas as pd
 import pytest
 
-from atlas import maps
+from atlas import maplayers, maps
 from atlas.files import BOUNDARIES, load_boundaries
 from atlas.query import Filters, apply_filters, load_frame
 from atlas.store import Store
 from atlas.webassets import asset_urls, walk
+from benchmarks.naive_map import build_map_naive, shown_fact_ids
 from tests.dash_data import EVIL, SCRIPT, fill_store, random_facts
 
 
@@ -36,17 +37,17 @@ def big_frame(n: int):
 def test_layers_present_by_name(frame, boundaries):
     m = maps.build_map(frame, boundaries)
     layers = maps.layers_by_name(m)
-    assert set(layers) == set(maps.LAYER_NAMES)
-    assert {f["properties"]["id"] for f in layers[maps.LAYER_ROUTES].data["features"]} == {"gas-line-d"}
-    assert {f["properties"]["id"] for f in layers[maps.LAYER_PRESSURE].data["features"]} == {"kaz-sanctions-2023"}
-    assert "summit-xian-2023" in {f["properties"]["id"] for f in layers[maps.LAYER_EVENTS].data["features"]}
-    iso = {f["properties"]["iso_a3"] for f in layers[maps.LAYER_COUNTRIES].data["features"]}
+    assert set(layers) == set(maplayers.LAYER_NAMES)
+    assert {f["properties"]["id"] for f in layers[maplayers.LAYER_ROUTES].data["features"]} == {"gas-line-d"}
+    assert {f["properties"]["id"] for f in layers[maplayers.LAYER_PRESSURE].data["features"]} == {"kaz-sanctions-2023"}
+    assert "summit-xian-2023" in {f["properties"]["id"] for f in layers[maplayers.LAYER_EVENTS].data["features"]}
+    iso = {f["properties"]["iso_a3"] for f in layers[maplayers.LAYER_COUNTRIES].data["features"]}
     assert {"KAZ", "KGZ", "TJK", "TKM", "UZB"} <= iso
     assert any(type(c).__name__ == "LayerControl" for c in m._children.values())
 
 
 def test_features_carry_only_small_properties(frame, boundaries):
-    data = maps.map_data(frame, boundaries)
+    data = maplayers.map_data(frame, boundaries)
     for f in data.events["features"] + data.pressure["features"]:
         assert set(f["properties"]) == {"id", "title", "type", "origin", "date"}
         assert all(len(str(c).split(".")[-1]) <= 4 for c in f["geometry"]["coordinates"])
@@ -59,14 +60,14 @@ def test_tooltips_escaped_and_nothing_live(frame, boundaries):
     assert EVIL not in html and SCRIPT not in html
     assert "<img src=x" not in html and "<script>alert" not in html
     layers = maps.layers_by_name(m)
-    titles = {f["properties"]["id"]: f["properties"]["title"] for f in layers[maps.LAYER_EVENTS].data["features"]}
+    titles = {f["properties"]["id"]: f["properties"]["title"] for f in layers[maplayers.LAYER_EVENTS].data["features"]}
     assert titles["summit-xian-2023"] == "Xi&#x27;an summit &lt;img src=x onerror=alert(1)&gt;"
     # the JSON embedded in scripts cannot close the script tag either
     assert "</script><" not in html.replace("</script>\n<", "")
 
 
 def test_no_external_urls(frame, boundaries):
-    for m in (maps.build_map(frame, boundaries), maps.build_map_naive(frame)):
+    for m in (maps.build_map(frame, boundaries), build_map_naive(frame)):
         urls = asset_urls(m)
         assert urls and all(u.startswith("/app/static/") for u in urls), urls
         html = m.get_root().render()
@@ -81,8 +82,8 @@ def test_online_tiles_only_when_asked(frame, boundaries):
 
 
 def test_scalable_path_shows_same_ids_as_naive(frame, boundaries):
-    scalable = maps.shown_fact_ids(maps.build_map(frame, boundaries))
-    naive = maps.shown_fact_ids(maps.build_map_naive(frame))
+    scalable = shown_fact_ids(maps.build_map(frame, boundaries))
+    naive = shown_fact_ids(build_map_naive(frame))
     assert scalable == naive
     located = set(frame.loc[frame["lon"].notna(), "id"])
     assert scalable == located and "uzb-no-geo" not in scalable
@@ -90,26 +91,26 @@ def test_scalable_path_shows_same_ids_as_naive(frame, boundaries):
 
 def test_same_ids_on_random_small_frame(boundaries):
     fr = big_frame(400)
-    assert maps.shown_fact_ids(maps.build_map(fr, boundaries)) == maps.shown_fact_ids(maps.build_map_naive(fr))
+    assert shown_fact_ids(maps.build_map(fr, boundaries)) == shown_fact_ids(build_map_naive(fr))
 
 
 def test_aggregation_above_threshold(boundaries):
     fr = big_frame(6000)
-    data = maps.map_data(fr, boundaries)
-    assert maps.LAYER_EVENTS in data.aggregated and maps.LAYER_PRESSURE in data.aggregated
+    data = maplayers.map_data(fr, boundaries)
+    assert maplayers.LAYER_EVENTS in data.aggregated and maplayers.LAYER_PRESSURE in data.aggregated
     cells = data.events["features"] + data.pressure["features"]
     assert all(set(c["properties"]) == {"n"} for c in cells)
-    assert len(data.events["features"]) <= maps.MAX_CELLS
-    assert sum(c["properties"]["n"] for c in cells) == data.counts[maps.LAYER_EVENTS] + data.counts[maps.LAYER_PRESSURE]
-    assert maps.CELL_TOOLTIP.format(n=3) == "3 facts — zoom in or narrow the filters"
-    small = maps.map_data(fr.head(500), boundaries)
+    assert len(data.events["features"]) <= maplayers.MAX_CELLS
+    assert sum(c["properties"]["n"] for c in cells) == data.counts[maplayers.LAYER_EVENTS] + data.counts[maplayers.LAYER_PRESSURE]
+    assert maplayers.CELL_TOOLTIP.format(n=3) == "3 facts — zoom in or narrow the filters"
+    small = maplayers.map_data(fr.head(500), boundaries)
     assert not small.aggregated
 
 
 def test_routes_aggregate_above_route_limit(boundaries):
     fr = big_frame(3000)  # every 20th is a line: 150 lines
-    data = maps.map_data(fr, boundaries, route_limit=100)
-    assert maps.LAYER_ROUTES in data.aggregated
+    data = maplayers.map_data(fr, boundaries, route_limit=100)
+    assert maplayers.LAYER_ROUTES in data.aggregated
     assert sum(c["properties"]["n"] for c in data.routes["features"]) == 150
 
 
@@ -118,9 +119,9 @@ def test_grid_cells_bounded():
 
     rng = np.random.default_rng(0)
     lon, lat = rng.uniform(50, 90, 50000), rng.uniform(35, 55, 50000)
-    cells = maps.grid_cells(lon, lat, max_cells=2500)
+    cells = maplayers.grid_cells(lon, lat, max_cells=2500)
     assert len(cells) <= 2500 and sum(n for *_, n in cells) == 50000
-    assert maps.grid_cells(np.array([60.0]), np.array([40.0])) == [(60.0, 40.0, 1)]
+    assert maplayers.grid_cells(np.array([60.0]), np.array([40.0])) == [(60.0, 40.0, 1)]
 
 
 def test_map_payload_small_at_scale(boundaries):
@@ -131,26 +132,26 @@ def test_map_payload_small_at_scale(boundaries):
 
 
 def test_measures_and_legend(frame, boundaries):
-    lead = maps.map_data(frame, boundaries, measure="leading")
+    lead = maplayers.map_data(frame, boundaries, measure="leading")
     assert "China (CHN)" in lead.legend_html
     kaz = next(f for f in lead.countries["features"] if f["properties"]["iso_a3"] == "KAZ")
     assert kaz["properties"]["label"].startswith("Leading outside power: China")
-    count = maps.map_data(frame, boundaries, measure="facts")
+    count = maplayers.map_data(frame, boundaries, measure="facts")
     kaz = next(f for f in count.countries["features"] if f["properties"]["iso_a3"] == "KAZ")
     assert kaz["properties"]["label"] == "3 facts — click to filter"
     with pytest.raises(ValueError):
-        maps.map_data(frame, boundaries, measure="nope")
+        maplayers.map_data(frame, boundaries, measure="nope")
 
 
 def test_empty_frame(frame, boundaries):
     m = maps.build_map(frame.iloc[0:0], boundaries)
-    assert maps.shown_fact_ids(m) == set()
-    assert json.loads(maps.layers_by_name(m)[maps.LAYER_COUNTRIES].data_js)["features"]
+    assert shown_fact_ids(m) == set()
+    assert json.loads(maps.layers_by_name(m)[maplayers.LAYER_COUNTRIES].data_js)["features"]
 
 
 def test_colocated_facts_get_distinct_clickable_positions():
     """Facts at one place (several curated facts at Xi'an) are spread on a ring, each its own marker."""
-    from atlas.maps import map_data
+    from atlas.maplayers import map_data
 
     rows = []
     for i, t in enumerate(["diplomacy", "security", "finance", "sanctions"]):

@@ -11,7 +11,7 @@ from atlas.textguard import md_plain
 from tests.dash_data import ARTICLE, EVIL, SCRIPT, fill_store
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["dashboard.py", "pages/1_Timeline.py", "pages/2_Articles.py", "pages/3_Data.py"]
+PAGES = ["dashboard.py", "pages/0_Map.py", "pages/1_Timeline.py", "pages/2_Articles.py", "pages/3_Data.py"]
 TIMEOUT = 30
 
 
@@ -168,7 +168,7 @@ def test_reader_deep_link_escapes_and_marks_evidence(atlas_db):
     assert 'href="javascript:' not in header
     assert 'id="ev"' in doc and "scrollIntoView" in doc
     assert EVIL not in doc and SCRIPT not in doc
-    assert "&lt;img src=x onerror=alert(1)&gt;" in doc
+    assert "&lt;img src=x onerror=alert&#40;1&#41;&gt;" in doc
 
 
 def test_data_downloads_match_table(atlas_db):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import review
+from atlas import intake, markup, review
 from atlas.auth import MSG_EDITING_OFF, MSG_LOGIN, MSG_NEED_NAME, MSG_WRONG_PASSWORD
 from atlas.files import MAX_ARTICLE_BYTES
 from atlas.ingest import prepare, run_extractor, store_prepared
@@ -153,7 +153,7 @@ def test_ingest_paste_preview_save_and_duplicate(editor_env):
     at.button(key="ingest_preview").click().run()
     no_exceptions(at)
     html = "".join(m.value for m in at.markdown)
-    assert '<mark class="place"' in html and "&lt;script&gt;" in html and "<script>" not in html
+    assert '<mark class="k-place"' in html and "&lt;script&gt;" in html and "<script>" not in html
     frame = at.dataframe[0].value
     assert {"type", "date", "places", "amounts", "confidence"} <= set(frame.columns)
     assert "Astana" in set(frame["places"]) and "2023-05-19" in set(frame["date"])
@@ -165,14 +165,14 @@ def test_ingest_paste_preview_save_and_duplicate(editor_env):
     aid = Article.from_text(TEXT).id
     n = len(s.facts(article_id=aid))
     assert n >= 3
-    assert messages(at, "success") == [review.MSG_SAVED.format(article_id=aid, n=n)]
+    assert messages(at, "success") == [intake.MSG_SAVED.format(article_id=aid, n=n)]
     art = s.article(aid)
     assert (art.title, art.url, art.publisher, art.published, art.language) == (
         "Pipeline deal", "https://example.org/pipeline", "Example News", date(2023, 5, 20), "en")
     assert {f.review for f in s.facts(article_id=aid)} == {"pending"}
 
     at.button(key="ingest_save").click().run()
-    assert review.MSG_DUPLICATE.format(article_id=aid) in messages(at, "info")
+    assert intake.MSG_DUPLICATE.format(article_id=aid) in messages(at, "info")
     assert s.count_articles() == 2 and len(s.facts(article_id=aid)) == n
     assert curated_digest() == before
 
@@ -222,7 +222,7 @@ def test_ingest_refuses_bad_uploads(editor_env, name, data, reason):
 def test_ingest_empty_text_message(editor_env):
     at = login(page(INGEST))
     at.button(key="ingest_save").click().run()
-    assert messages(at, "error") == [review.md_escape(review.MSG_REFUSED.format(reason=review.MSG_NO_TEXT))]
+    assert messages(at, "error") == [markup.md_escape(intake.MSG_REFUSED.format(reason=intake.MSG_NO_TEXT))]
 
 
 # -- review --------------------------------------------------------------------------
@@ -283,7 +283,7 @@ def test_review_invalid_edit_shows_reason(editor_env):
     at.text_input(key=f"edit_title_{fid}").input("   ")
     at.button(key=f"save_accept_{fid}").click().run()
     no_exceptions(at)
-    assert messages(at, "error") == [review.md_escape("Not saved: title: must not be empty")]
+    assert messages(at, "error") == [markup.md_escape("Not saved: title: must not be empty")]
     assert s.fact(fid).review == "pending" and s.audit_log() == []
 
 

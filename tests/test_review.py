@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import review
+from atlas import intake, markup, review
 from atlas.cli import main
 from atlas.errors import ValidationError
 from atlas.ingest import prepare
@@ -45,7 +45,7 @@ def store(tmp_path) -> Store:
 
 @pytest.fixture
 def saved(store) -> list[Fact]:
-    out = review.save_form(store, review.IngestForm(text=TEXT, title="Pipeline", url="https://example.org/a",
+    out = intake.save_form(store, intake.IngestForm(text=TEXT, title="Pipeline", url="https://example.org/a",
                                                      publisher="Example", published=date(2023, 5, 20)))
     assert out.status == "saved" and out.facts >= 3
     return store.facts(origin="extracted")
@@ -53,19 +53,19 @@ def saved(store) -> list[Fact]:
 
 # -- pinned messages ----------------------------------------------------------------
 def test_pinned_messages():
-    assert review.MSG_DUPLICATE == (
+    assert intake.MSG_DUPLICATE == (
         "Duplicate: this exact text is already stored (article {article_id}); nothing was stored again.")
-    assert review.MSG_SAVED == "Saved article {article_id} with {n} fact(s) pending review."
-    assert review.MSG_REFUSED == "Refused, nothing was stored. {reason}"
-    assert review.MSG_NO_TEXT == "Nothing to ingest: paste the article text or upload a .txt, .md or .html file."
+    assert intake.MSG_SAVED == "Saved article {article_id} with {n} fact(s) pending review."
+    assert intake.MSG_REFUSED == "Refused, nothing was stored. {reason}"
+    assert intake.MSG_NO_TEXT == "Nothing to ingest: paste the article text or upload a .txt, .md or .html file."
 
 
 # -- ingest -------------------------------------------------------------------------
 def test_save_stores_pending_facts_then_reports_duplicate(store):
-    form = review.IngestForm(text=TEXT, title="Pipeline")
-    out = review.save_form(store, form)
+    form = intake.IngestForm(text=TEXT, title="Pipeline")
+    out = intake.save_form(store, form)
     aid = Article.from_text(TEXT).id
-    assert out.message == review.MSG_SAVED.format(article_id=aid, n=out.facts)
+    assert out.message == intake.MSG_SAVED.format(article_id=aid, n=out.facts)
     facts = store.facts(article_id=aid)
     assert len(facts) == out.facts >= 3
     assert {f.review for f in facts} == {"pending"} and {f.origin for f in facts} == {"extracted"}
@@ -73,38 +73,38 @@ def test_save_stores_pending_facts_then_reports_duplicate(store):
         ev = f.evidence[0]
         assert TEXT[ev.start:ev.end] == ev.quote
     version = store.version()
-    again = review.save_form(store, review.IngestForm(text=TEXT, title="Other title"))
-    assert (again.status, again.message) == ("duplicate", review.MSG_DUPLICATE.format(article_id=aid))
+    again = intake.save_form(store, intake.IngestForm(text=TEXT, title="Other title"))
+    assert (again.status, again.message) == ("duplicate", intake.MSG_DUPLICATE.format(article_id=aid))
     assert store.count_articles() == 1 and store.count() == out.facts and store.version() == version
 
 
 def test_article_from_form_fields_and_language():
-    art = review.article_from_form(review.IngestForm(
+    art = intake.article_from_form(intake.IngestForm(
         text=TEXT, title="  A  title ", url=" https://x.org/1 ", publisher="Pub",
         published=date(2023, 5, 20), language="en"))
     assert (art.title, art.url, art.publisher, art.published, art.language) == (
         "A title", "https://x.org/1", "Pub", date(2023, 5, 20), "en")
     assert art.text == TEXT and art.id == Article.from_text(TEXT).id
-    auto = review.article_from_form(review.IngestForm(text=TEXT, language=review.AUTO_LANGUAGE))
+    auto = intake.article_from_form(intake.IngestForm(text=TEXT, language=intake.AUTO_LANGUAGE))
     assert auto.language is None and auto.title == "China and Kazakhstan sign pipeline deal"
     with pytest.raises(Exception, match="must start with http"):
-        review.article_from_form(review.IngestForm(text=TEXT, url="javascript:alert(1)"))
+        intake.article_from_form(intake.IngestForm(text=TEXT, url="javascript:alert(1)"))
     with pytest.raises(Exception, match="not supported"):
-        review.article_from_form(review.IngestForm(text=TEXT, language="fr"))
+        intake.article_from_form(intake.IngestForm(text=TEXT, language="fr"))
     with pytest.raises(Exception, match="not both"):
-        review.article_from_form(review.IngestForm(text=TEXT, file_name="a.txt", file_bytes=b"x"))
+        intake.article_from_form(intake.IngestForm(text=TEXT, file_name="a.txt", file_bytes=b"x"))
 
 
 def test_detected_language():
-    assert review.detected_language(review.IngestForm(text=TEXT)) == "en"
-    assert review.detected_language(review.IngestForm(file_name="s.txt", file_bytes=SEED.read_bytes())) == "de"
-    assert review.detected_language(review.IngestForm(text="")) is None
+    assert intake.detected_language(intake.IngestForm(text=TEXT)) == "en"
+    assert intake.detected_language(intake.IngestForm(file_name="s.txt", file_bytes=SEED.read_bytes())) == "de"
+    assert intake.detected_language(intake.IngestForm(text="")) is None
 
 
 def test_html_upload_is_converted_offline(store):
     page = ("<html><head><title>t</title><script>var x=1;</script></head><body><nav>Menu</nav><article>"
             + "".join(f"<p>{line}</p>" for line in TEXT.splitlines()) + "</article></body></html>")
-    out = review.save_form(store, review.IngestForm(file_name="page.html", file_bytes=page.encode()))
+    out = intake.save_form(store, intake.IngestForm(file_name="page.html", file_bytes=page.encode()))
     assert out.ok, out.message
     art = store.article(out.article_id)
     assert "<p>" not in art.text and "var x" not in art.text
@@ -113,24 +113,24 @@ def test_html_upload_is_converted_offline(store):
 
 
 def test_preview_escapes_and_highlights(store):
-    pv = review.preview_form(review.IngestForm(text=TEXT), store)
+    pv = intake.preview_form(intake.IngestForm(text=TEXT), store)
     assert not pv.error and not pv.duplicate and len(pv.rows) >= 3
     assert "<script>" not in pv.html and "&lt;script&gt;" in pv.html
-    assert '<mark class="place"' in pv.html and '<mark class="date"' in pv.html
+    assert '<mark class="k-place"' in pv.html and '<mark class="k-date"' in pv.html
     row = next(r for r in pv.rows if r["places"] == "Astana")
     assert row["date"] == "2023-05-19" and row["type"] and 0 < row["confidence"] <= 1
     assert store.count_articles() == 0  # preview stores nothing
-    review.save_form(store, review.IngestForm(text=TEXT))
-    assert review.preview_form(review.IngestForm(text=TEXT), store).duplicate
+    intake.save_form(store, intake.IngestForm(text=TEXT))
+    assert intake.preview_form(intake.IngestForm(text=TEXT), store).duplicate
 
 
 def test_preview_refusal_message():
-    pv = review.preview_form(review.IngestForm(file_name="x.txt", file_bytes=b"\xff\xfe\x00A"))
-    assert pv.article is None and pv.error == review.MSG_REFUSED.format(reason="x.txt: a binary file, not text")
+    pv = intake.preview_form(intake.IngestForm(file_name="x.txt", file_bytes=b"\xff\xfe\x00A"))
+    assert pv.article is None and pv.error == intake.MSG_REFUSED.format(reason="x.txt: a binary file, not text")
 
 
 def test_escape_text_defuses_html_and_markdown():
-    out = review.escape_text('<img src=x onerror=alert(1)> **bold** [l](javascript:x) $x$ :smile:')
+    out = markup.escape_text('<img src=x onerror=alert(1)> **bold** [l](javascript:x) $x$ :smile:')
     assert "<" not in out.replace("<br>", "") and "*" not in out and "[" not in out and "$" not in out
     assert ":" not in out
 
@@ -144,8 +144,8 @@ def test_queue_shows_evidence_in_context_escaped(store, saved):
     first = items[0]
     assert first.article_title == "Pipeline"
     quote = first.fact.evidence[0].quote
-    assert f'<mark class="fact"' in first.context_html and review.escape_text(quote) in first.context_html
-    evil = review.evidence_html(TEXT, TEXT.index("The weather"), len(TEXT) - 1)
+    assert f'<mark class="k-focus"' in first.context_html and markup.escape_text(quote) in first.context_html
+    evil = markup.evidence_html(TEXT, TEXT.index("The weather"), len(TEXT) - 1)
     assert "<script>" not in evil and "&lt;script&gt;" in evil
     assert review.review_queue(store, limit=1)[0][0].fact.id == items[0].fact.id
     assert review.pending_articles(store) == [(saved[0].article_id, "Pipeline")]
@@ -262,7 +262,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 def db(tmp_path) -> Path:
     path = tmp_path / "cli.sqlite"
     s = Store(path)
-    out = review.save_form(s, review.IngestForm(text=TEXT, title="Pipeline"))
+    out = intake.save_form(s, intake.IngestForm(text=TEXT, title="Pipeline"))
     assert out.ok
     s.dispose()
     return path

@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from atlas.maps import actor_label
+from atlas.labels import actor_label
 from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
 from atlas.query import REVIEW_CHOICES, Filters, date_bounds
 from atlas.textguard import md_plain

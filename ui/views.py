@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from atlas import detail, maps, timeline
+from atlas import detail, maplayers, maps, markup, timeline
 from atlas.errors import UnknownFact
 from atlas.files import BOUNDARIES, load_boundaries
 from atlas.query import Filters, apply_filters
@@ -41,16 +41,16 @@ def boundaries() -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_data(url: str, version: str, query: str, measure: str) -> maps.MapData:
+def _map_data(url: str, version: str, query: str, measure: str) -> maplayers.MapData:
     frame = filtered_frame(Filters.from_query(json.loads(query))[0])
-    return maps.map_data(frame, boundaries(), measure=measure)
+    return maplayers.map_data(frame, boundaries(), measure=measure)
 
 
 def filtered_frame(f: Filters) -> pd.DataFrame:
     return apply_filters(fact_frame(), f)
 
 
-def cached_map_data(f: Filters, measure: str) -> maps.MapData:
+def cached_map_data(f: Filters, measure: str) -> maplayers.MapData:
     store = get_store()
     return _map_data(store.url, store.version(), json.dumps(f.to_query(), sort_keys=True), measure)
 
@@ -79,7 +79,7 @@ def clear_fact() -> None:
         del st.query_params[FACT_KEY]
 
 
-def map_view(f: Filters, measure: str, tiles: bool) -> maps.MapData:
+def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
     from streamlit_folium import st_folium
 
@@ -196,8 +196,8 @@ def reader_view(article_id: str) -> None:
         st.session_state["reader_fact"] = wanted if wanted in facts else ""
     meta = " · ".join(x for x in (article.publisher, article.published.isoformat() if article.published else "",
                                    article.language or "") if x)
-    st.html(f"<div><b>{detail.esc(article.title or article.id)}</b><br><span style='color:#666'>{detail.esc(meta)}"
-            f"</span><br>{detail.link_or_text(article.url, article.url) if article.url else ''}</div>")
+    st.html(f"<div><b>{markup.esc(article.title or article.id)}</b><br><span style='color:#666'>{markup.esc(meta)}"
+            f"</span><br>{markup.link_or_text(article.url, article.url) if article.url else ''}</div>")
     focus = st.selectbox("Highlight the evidence of", ids, key="reader_fact",
                          format_func=lambda i: "— no fact —" if not i else f"{facts[i].title} [{facts[i].trust_label}]")
     st.session_state["_atlas_reader_for"] = (article_id, focus)

@@ -1,0 +1,314 @@
+"""The map's layer data: pure functions from a fact frame to small GeoJSON dicts.
+
+Layers (LayerControl names are pinned by tests):
+
+* ``Countries`` – the offline country polygons, the five states shaded by a measure
+  (number of facts, or the leading outside power);
+* ``Events`` – point-like facts, coloured by type; curated filled, extracted hollow;
+* ``Routes`` – LineString facts (pipelines, railways), dash pattern by status;
+* ``Sanctions & trade pressure`` – facts of type sanctions and trade (non-line).
+
+Scale: each layer's features carry only ``id, title, type, origin, date`` (+ ``status``
+for routes). Above :data:`POINT_LIMIT` individual points (after filtering) the points
+are aggregated server-side into at most :data:`MAX_CELLS` grid cells; above
+:data:`ROUTE_LIMIT` lines, routes too. Coordinates are rounded to 4 decimals.
+
+Every string from data is HTML-escaped here, because the map's JS inserts properties
+into tooltips as HTML. Drawing these layers with folium is :mod:`atlas.maps`.
+Nothing here imports folium or streamlit.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .labels import actor_color, actor_label, short_date
+from .markup import esc
+from .models import CENTRAL_ASIA
+from .query import facts_per_country, leading_actor
+
+LAYER_COUNTRIES = "Countries"
+LAYER_EVENTS = "Events"
+LAYER_ROUTES = "Routes"
+LAYER_PRESSURE = "Sanctions & trade pressure"
+LAYER_NAMES = (LAYER_COUNTRIES, LAYER_EVENTS, LAYER_ROUTES, LAYER_PRESSURE)
+
+MEASURES = {"facts": "Number of facts", "leading": "Leading outside power"}
+PRESSURE_TYPES = ("sanctions", "trade")
+LINE_TYPES = ("LineString", "MultiLineString")
+
+POINT_LIMIT = 2500  # individual point facts shown; above this, grid cells
+ROUTE_LIMIT = 1000  # individual lines shown; above this, grid cells of their midpoints
+MAX_CELLS = 2500
+CELL_TOOLTIP = "{n} facts — zoom in or narrow the filters"
+
+ROUTE_DASH = {"operating": None, "completed": None, "construction": "8 6", "proposed": "2 6",
+              "suspended": None, "cancelled": "4 4"}
+ROUTE_GREY = ("suspended", "cancelled")
+COUNT_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+NO_DATA_COLOR = "#e8e8e8"
+OUTSIDE_COLOR = "#f6f4ef"
+
+REGION_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # south-west, north-east (lat, lon)
+# Facts inside this window widen the first view (Xi'an, Wuqia); farther ones (Moscow,
+# Delhi, New York, Brussels) would shrink the region to a speck, so they stay off-screen.
+VIEW_WINDOW = [[30.0, 40.0], [58.0, 112.0]]
+
+
+def view_bounds(data: "MapData") -> list[list[float]]:
+    """The region plus every drawn fact that lies inside :data:`VIEW_WINDOW`.
+
+    >>> fc = {"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.94, 34.26]}, "properties": {}},
+    ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-74.0, 40.7]}, "properties": {}}]}
+    >>> view_bounds(MapData({}, fc, _fc([]), _fc([]), "", "facts"))
+    [[34.26, 46.0], [55.5, 108.94]]
+    """
+    (s, w), (n, e) = REGION_BOUNDS
+    (ws, ww), (wn, we) = VIEW_WINDOW
+    for fc in (data.events, data.routes, data.pressure):
+        for feat in fc.get("features", []):
+            for lon, lat in _positions(feat["geometry"]):
+                if ws <= lat <= wn and ww <= lon <= we:
+                    s, w, n, e = min(s, lat), min(w, lon), max(n, lat), max(e, lon)
+    return [[s, w], [n, e]]
+
+
+def _positions(geometry: dict) -> list:
+    coords = geometry["coordinates"]
+    if geometry["type"] == "Point":
+        return [coords]
+    if geometry["type"] == "LineString":
+        return coords
+    return [p for part in coords for p in part] if geometry["type"] == "MultiLineString" else []
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Everything the map shows, as small GeoJSON dicts; build once, draw many times."""
+
+    countries: dict
+    events: dict
+    routes: dict
+    pressure: dict
+    legend_html: str
+    measure: str
+    aggregated: tuple[str, ...] = ()  # names of layers shown as grid cells
+    unlocated: int = 0  # filtered facts without a geometry (not on the map)
+    counts: Mapping[str, int] = field(default_factory=dict)  # facts per layer
+
+
+def _fc(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+SPREAD_STEP_DEG = 0.22  # spacing of markers on a ring, ~ one marker width at zoom 5
+
+
+def spread_colocated(ids: list[str], lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Move facts that share a position onto a small ring around it, so each can be clicked.
+
+    Returns new lon, lat and how many facts share each position (1 = not moved). Order
+    on the ring follows the fact id, so positions are stable across reruns.
+
+    >>> lo, la, n = spread_colocated(["a", "b", "c"], np.array([70.0, 70.0, 60.0]), np.array([40.0, 40.0, 41.0]))
+    >>> n.tolist(), float(lo[2]), float(la[2]), bool(lo[0] != lo[1] or la[0] != la[1])
+    ([2, 2, 1], 60.0, 41.0, True)
+    """
+    lon, lat = np.asarray(lon, dtype=float).copy(), np.asarray(lat, dtype=float).copy()
+    shared = np.ones(len(lon), dtype=np.int64)
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, key in enumerate(zip(np.round(lon, 3), np.round(lat, 3))):
+        groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        n = len(members)
+        if n == 1:
+            continue
+        members.sort(key=lambda i: ids[i])
+        radius = max(SPREAD_STEP_DEG, SPREAD_STEP_DEG * n / (2 * math.pi))
+        cx, cy = lon[members[0]], lat[members[0]]
+        squash = max(math.cos(math.radians(cy)), 0.2)  # keep the ring round on the map
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / n
+            lon[i] = cx + radius * math.sin(angle) / squash
+            lat[i] = cy + radius * math.cos(angle)
+            shared[i] = n
+    return lon, lat, shared
+
+
+def _point_features(df: pd.DataFrame) -> list[dict]:
+    out = []
+    ids = df["id"].tolist()
+    lons, lats, shared = spread_colocated(ids, df["lon"].to_numpy(), df["lat"].to_numpy())
+    cols = zip(ids, df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
+               lons, lats, shared)
+    for fid, title, ftype, origin, ds, prec, lon, lat, n in cols:
+        props = {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
+                 "date": short_date(ds, prec)}
+        if n > 1:
+            props["near"] = int(n)  # drawn beside its true position, which it shares with n-1 others
+        out.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]},
+            "properties": props,
+        })
+    return out
+
+
+def _round_coords(coords: Any) -> Any:
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), 4) for c in coords[:2]]
+    return [_round_coords(c) for c in coords]
+
+
+def _line_features(df: pd.DataFrame) -> list[dict]:
+    out = []
+    cols = zip(df["id"], df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
+               df["geometry"], df["status"])
+    for fid, title, ftype, origin, ds, prec, geom, status in cols:
+        g = json.loads(geom) if isinstance(geom, str) else geom
+        out.append({
+            "type": "Feature",
+            "geometry": {"type": g["type"], "coordinates": _round_coords(g["coordinates"])},
+            "properties": {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
+                           "date": short_date(ds, prec), "status": esc(status if isinstance(status, str) else "")},
+        })
+    return out
+
+
+def grid_cells(lon: np.ndarray, lat: np.ndarray, max_cells: int = MAX_CELLS) -> list[tuple[float, float, int]]:
+    """Aggregate points into at most ``max_cells`` square cells: (mean lon, mean lat, count).
+
+    >>> grid_cells(np.array([60.0, 60.0, 70.0]), np.array([40.0, 40.0, 45.0]), max_cells=4)
+    [(60.0, 40.0, 2), (70.0, 45.0, 1)]
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    if len(lon) == 0:
+        return []
+    x0, y0 = float(lon.min()), float(lat.min())
+    w = max(float(lon.max()) - x0, 1e-9)
+    h = max(float(lat.max()) - y0, 1e-9)
+    size = math.sqrt(w * h / max_cells)
+    while (math.floor(w / size) + 1) * (math.floor(h / size) + 1) > max_cells:
+        size *= 1.05
+    nx = math.floor(w / size) + 1
+    ix = np.floor((lon - x0) / size).astype(np.int64)
+    iy = np.floor((lat - y0) / size).astype(np.int64)
+    key = iy * nx + ix
+    uniq, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    sx = np.bincount(inv, weights=lon)
+    sy = np.bincount(inv, weights=lat)
+    return [(round(float(sx[i] / counts[i]), 4), round(float(sy[i] / counts[i]), 4), int(counts[i]))
+            for i in range(len(uniq))]
+
+
+def _cell_features(df: pd.DataFrame) -> list[dict]:
+    return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]}, "properties": {"n": n}}
+            for x, y, n in grid_cells(df["lon"].to_numpy(), df["lat"].to_numpy())]
+
+
+def count_bins(max_count: int) -> list[int]:
+    """Lower edges of the five count classes (1 .. max).
+
+    >>> count_bins(10)
+    [1, 3, 5, 7, 9]
+    >>> count_bins(2)
+    [1, 2]
+    """
+    if max_count <= 0:
+        return []
+    if max_count <= len(COUNT_COLORS):
+        return list(range(1, max_count + 1))
+    step = max_count / len(COUNT_COLORS)
+    return sorted({1 + int(round(i * step)) for i in range(len(COUNT_COLORS))})
+
+
+def _count_color(n: int, bins: list[int]) -> str:
+    if n <= 0 or not bins:
+        return NO_DATA_COLOR
+    idx = max(i for i, b in enumerate(bins) if n >= b)
+    # spread few classes over the palette's darker end
+    return COUNT_COLORS[len(COUNT_COLORS) - len(bins) + idx]
+
+
+def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tuple[list[dict], str]:
+    feats: list[dict] = []
+    if measure == "leading":
+        lead = leading_actor(frame)
+        order = sorted({a for a, _ in lead.values()})
+        legend_items = [(actor_color(a, order), f"{actor_label(a)} ({a})") for a in order]
+        title = MEASURES["leading"]
+    else:
+        counts = facts_per_country(frame)
+        bins = count_bins(max(counts.values(), default=0))
+        edges = bins + [max(counts.values(), default=0) + 1]
+        legend_items = []
+        for i, b in enumerate(bins):
+            hi = edges[i + 1] - 1
+            legend_items.append((_count_color(b, bins), f"{b}" if hi == b else f"{b}–{hi}"))
+        title = MEASURES["facts"]
+    legend_items.append((NO_DATA_COLOR, "no facts"))
+    for feat in boundaries.get("features", []):
+        props = feat.get("properties", {})
+        iso = props.get("iso_a3", "")
+        name = props.get("name", iso)
+        if iso in CENTRAL_ASIA:
+            if measure == "leading":
+                got = lead.get(iso)
+                color = actor_color(got[0], order) if got else NO_DATA_COLOR
+                label = (f"Leading outside power: {actor_label(got[0])} ({got[1]} facts)" if got
+                         else "No outside power in the filtered facts")
+            else:
+                n = counts.get(iso, 0)
+                color = _count_color(n, bins)
+                label = f"{n} fact{'s' if n != 1 else ''} — click to filter"
+            weight = 1.5
+        else:
+            color, label, weight = OUTSIDE_COLOR, "", 0.6
+        feats.append({"type": "Feature", "geometry": feat["geometry"],
+                      "properties": {"iso_a3": esc(iso), "name": esc(name), "label": esc(label),
+                                     "fill": color, "ca": iso in CENTRAL_ASIA, "w": weight}})
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
+        f'border:1px solid #999;margin-right:4px"></span>{esc(t)}</div>' for c, t in legend_items)
+    legend = f'<div style="font-weight:600;margin-bottom:2px">{esc(title)}</div>{rows}'
+    return feats, legend
+
+
+def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
+             point_limit: int = POINT_LIMIT, route_limit: int = ROUTE_LIMIT) -> MapData:
+    """The four layers' GeoJSON for the (already filtered) ``frame``."""
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
+    countries, legend = _country_features(frame, boundaries, measure)
+    located = frame[frame["lon"].notna() & frame["lat"].notna()] if len(frame) else frame
+    is_line = located["geom_type"].isin(LINE_TYPES).to_numpy() if len(located) else np.zeros(0, bool)
+    is_pressure = located["type"].isin(PRESSURE_TYPES).to_numpy() if len(located) else np.zeros(0, bool)
+    lines = located[is_line]
+    pressure = located[~is_line & is_pressure]
+    events = located[~is_line & ~is_pressure]
+    aggregated: list[str] = []
+    if len(events) + len(pressure) > point_limit:
+        ev_feats, pr_feats = _cell_features(events), _cell_features(pressure)
+        aggregated += [LAYER_EVENTS, LAYER_PRESSURE]
+    else:
+        # Spread over both layers at once: a sanctions fact and a summit in Astana share a spot.
+        feats = _point_features(pd.concat([events, pressure]))
+        ev_feats, pr_feats = feats[:len(events)], feats[len(events):]
+    if len(lines) > route_limit:
+        rt_feats = _cell_features(lines)
+        aggregated.append(LAYER_ROUTES)
+    else:
+        rt_feats = _line_features(lines)
+    return MapData(
+        countries=_fc(countries), events=_fc(ev_feats), routes=_fc(rt_feats), pressure=_fc(pr_feats),
+        legend_html=legend, measure=measure, aggregated=tuple(aggregated),
+        unlocated=int(len(frame) - len(located)),
+        counts={LAYER_EVENTS: len(events), LAYER_ROUTES: len(lines), LAYER_PRESSURE: len(pressure)},
+    )

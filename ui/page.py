@@ -1,0 +1,41 @@
+"""The app's navigation and the one set-up every page runs first.
+
+``streamlit run dashboard.py`` runs :func:`navigation`; the first page is "Map"
+(``pages/0_Map.py``, served at ``/``), the others keep their file-derived URLs
+(``/Timeline``, ``/Articles?article=…``, ``/Data``, ``/Ingest``, ``/Review``), so deep
+links made before still work. Each page file calls :func:`page_setup` at its top, so
+it also runs on its own (``AppTest.from_file("pages/3_Data.py")``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from atlas.query import Filters
+from ui.cache import fact_frame
+from ui.filters import sidebar_filters
+
+APP_TITLE = "Central Asia Influence Atlas"
+APP_ICON = "🗺️"
+PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
+# (file, title); the first is the default page at "/". URLs come from the file names.
+PAGES = (("0_Map.py", "Map"), ("1_Timeline.py", "Timeline"), ("2_Articles.py", "Articles"),
+         ("3_Data.py", "Data"), ("4_Ingest.py", "Ingest"), ("5_Review.py", "Review"))
+
+
+def navigation():
+    """The app's pages in order (call ``.run()`` on the result in the entry script)."""
+    return st.navigation([st.Page(PAGES_DIR / name, title=title, default=i == 0)
+                          for i, (name, title) in enumerate(PAGES)])
+
+
+def page_setup(title: str, *, heading: str | None = None, filters: bool = True) -> Filters | None:
+    """Browser title, page heading and (unless ``filters=False``) the shared sidebar filters.
+
+    Returns the filters the sidebar set, or None for pages without them.
+    """
+    st.set_page_config(page_title=APP_TITLE if title == PAGES[0][1] else f"{title} · {APP_TITLE}",
+                       page_icon=APP_ICON, layout="wide")
+    st.title(heading or title)
+    return sidebar_filters(fact_frame()) if filters else None
