@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .labels import actor_label
+
 # Other names a reader may type for an actor code (the code and its label are always matched).
 ALIASES: dict[str, tuple[str, ...]] = {
     "TUR": ("Turkey", "Türkiye", "Turkiye"),
@@ -14,7 +16,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "GBR": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom"),
     "RUS": ("Russia", "Russian Federation"),
     "CHN": ("China", "PRC"),
-    "EU": ("European Union"),
+    "EU": ("European Union",),
     "DEU": ("Germany", "Deutschland"),
     "FRA": ("France",),
     "JPN": ("Japan",),
@@ -47,8 +49,6 @@ def fold(text: str) -> str:
 
 def names(code: str) -> list[str]:
     """The label and every alias of ``code``, label first, without repeats."""
-    from .maps import actor_label
-
     out = [actor_label(code), *ALIASES.get(code, ())]
     seen: set[str] = set()
     return [n for n in out if not (fold(n) in seen or seen.add(fold(n)))]

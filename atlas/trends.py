@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .labels import TYPE_COLORS, actor_label
 from .models import FACT_TYPES
 
 OTHER = "Other"
@@ -29,8 +30,6 @@ def actor_counts(frame: pd.DataFrame, period: str = "year", top: int = 6) -> pd.
     The ``top`` powers by total count keep their own rows; the rest are summed as
     :data:`OTHER`. Facts without a date or without an actor are not counted.
     """
-    from .maps import actor_label
-
     df = _dated(frame)
     if df.empty:
         return pd.DataFrame(columns=COUNT_COLUMNS)
@@ -82,6 +81,4 @@ def counts_chart(counts: pd.DataFrame, *, legend_title: str, period: str = "year
 
 
 def type_colors() -> dict[str, str]:
-    from .maps import TYPE_COLORS
-
     return {t: TYPE_COLORS[t] for t in FACT_TYPES}
