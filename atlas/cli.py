@@ -67,6 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
                        description="example: python -m atlas backup backups/atlas-2026-11-29.sqlite")
     b.add_argument("path", type=Path, help="the new backup file (must not exist)")
 
+    fe = sub.add_parser("fetch", help="fetch feeds, sitemaps or article pages; new articles are extracted as pending",
+                        description="example: python -m atlas fetch --feeds feeds.yaml --every 30m",
+                        epilog="examples:\n  python -m atlas fetch https://example.org/rss\n"
+                               "  python -m atlas fetch --feeds feeds.yaml --since 2024-01-01\n"
+                               "  python -m atlas fetch            # every stored source that is due (for cron)",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    fe.add_argument("urls", nargs="*", metavar="URL", help="an RSS/Atom feed, a sitemap or an article page")
+    fe.add_argument("--feeds", type=Path, help="feeds.yaml (see feeds.example.yaml)")
+    fe.add_argument("--since", type=_date_arg, help="skip feed entries published before this date")
+    fe.add_argument("--every", help="keep running: fetch what is due every INTERVAL (e.g. 30m) until stopped")
+    fe.add_argument("--force", action="store_true", help="fetch sources even when not due or paused")
+    fe.add_argument("--workers", type=int, default=4, help="concurrent page downloads (default 4)")
+    fe.add_argument("--host-interval", type=float, default=1.0, help="seconds between requests to one host (default 1)")
+    fe.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a server (default 10)")
+
+    ar = sub.add_parser("articles", help="list stored articles", description="example: python -m atlas articles --json")
+    ar.add_argument("--json", action="store_true",
+                    help="a JSON list of {id, title, url, publisher, published, language, fetched_at, facts}")
+
     rx = sub.add_parser("reextract", help="re-run the extractor on stored articles; human decisions are kept")
     rx.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="articles to re-extract (default: all)")
 
@@ -251,3 +270,18 @@ def cmd_search(args) -> int:
 
 COMMANDS = {"backup": cmd_backup, "validate": cmd_validate, "ingest": cmd_ingest, "extract": cmd_extract,
             "export": cmd_export, "review": cmd_review, "reextract": cmd_reextract, "search": cmd_search}
+
+
+def cmd_fetch(args) -> int:
+    from .fetch.cli import cmd_fetch as run
+
+    return run(args, _store(args))
+
+
+def cmd_articles(args) -> int:
+    from .fetch.cli import cmd_articles as run
+
+    return run(args, _store(args))
+
+
+COMMANDS.update(fetch=cmd_fetch, articles=cmd_articles)

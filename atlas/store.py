@@ -10,7 +10,7 @@ import os
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
@@ -80,6 +80,50 @@ meta_t = sa.Table(
     "meta", metadata,
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+# -- news feeds (atlas.fetch): new tables only, so an existing database gains them by create_all
+sources_t = sa.Table(
+    "feed_sources", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("language", sa.String(8)),
+    sa.Column("countries", sa.Text, nullable=False, default="[]"),
+    sa.Column("interval_s", sa.Integer, nullable=False, default=3600),
+    sa.Column("paused", sa.Boolean, nullable=False, default=False),
+    sa.Column("subscribed", sa.Boolean, nullable=False, default=True),  # False: a URL fetched once by hand
+    sa.Column("added_by", sa.Text, nullable=False, default=""),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_fetch_at", sa.String(32)),
+    sa.Column("last_ok_at", sa.String(32)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),  # consecutive, for backoff
+    sa.Column("next_fetch_at", sa.String(32)),
+    sa.Column("n_new", sa.Integer, nullable=False, default=0),
+    sa.Column("n_unchanged", sa.Integer, nullable=False, default=0),
+    sa.Column("n_failed", sa.Integer, nullable=False, default=0),
+)
+pages_t = sa.Table(
+    "fetched_pages", metadata,
+    sa.Column("canonical_url", sa.String(2048), primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("source", sa.String(200), nullable=False, default=""),
+    sa.Column("article_id", sa.String(32), sa.ForeignKey("articles.id"), index=True),
+    sa.Column("status", sa.String(20), nullable=False),  # stored | duplicate | near-duplicate
+    sa.Column("fetched_at", sa.String(32), nullable=False),
+)
+signatures_t = sa.Table(
+    "article_signatures", metadata,
+    sa.Column("article_id", sa.String(32), sa.ForeignKey("articles.id"), primary_key=True),
+    sa.Column("minhash", sa.Text, nullable=False),  # base64 of the MinHash hash values
+    sa.Column("duplicate_of", sa.String(32), sa.ForeignKey("articles.id"), index=True),
+    sa.Column("similarity", sa.Float),
+)
+event_splits_t = sa.Table(
+    "event_splits", metadata,
+    sa.Column("fact_id", sa.String(120), primary_key=True),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
 )
 
 
@@ -258,10 +302,14 @@ class Store:
         with self.engine.connect() as c:
             return c.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article_id)).first() is not None
 
-    def add_article(self, article: Article, facts: Sequence[Fact] = (), extraction: dict | None = None) -> bool:
-        """Store an article and its extracted facts together; False if already stored."""
+    def add_article(self, article: Article, facts: Sequence[Fact] = (), extraction: dict | None = None,
+                    also: Callable[[sa.Connection], None] | None = None) -> bool:
+        """Store an article and its extracted facts together; False if already stored.
+
+        ``also`` writes more rows (e.g. where a fetched article came from) in the same transaction.
+        """
         try:
-            return self._add_article(article, facts, extraction)
+            return self._add_article(article, facts, extraction, also)
         except sa.exc.IntegrityError:
             # Another process stored the same text between our check and our insert
             # (the check runs before SQLite takes the write lock): a duplicate, not an error.
@@ -269,7 +317,8 @@ class Store:
                 return False
             raise
 
-    def _add_article(self, article: Article, facts: Sequence[Fact], extraction: dict | None) -> bool:
+    def _add_article(self, article: Article, facts: Sequence[Fact], extraction: dict | None,
+                     also: Callable[[sa.Connection], None] | None = None) -> bool:
         with self.engine.begin() as c:
             if c.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first():
                 return False
@@ -284,6 +333,8 @@ class Store:
             rows = [fact_to_row(f, stamp) for f in facts]
             if rows:
                 c.execute(facts_t.insert(), rows)
+            if also is not None:
+                also(c)
             self._bump(c)
         return True
 

@@ -1,0 +1,249 @@
+"""A polite, bounded HTTP GET for feeds and article pages (standard library only).
+
+Every request names the atlas in its User-Agent, honours robots.txt, waits its turn per
+host, sends ``If-None-Match``/``If-Modified-Since`` when it has them, follows at most
+:data:`MAX_REDIRECTS` redirects (a loop is an error), stops reading at the 5 MB article
+limit of :mod:`atlas.files` (also after gunzip), and gives up after ``timeout`` seconds
+per socket operation and ``deadline`` seconds in all. Failures are :class:`FetchFailure`
+with a ``kind`` (``dns``, ``http``, ``timeout``, ``too-large``, ``redirects``, ``robots``,
+``connection``, ``not-html``, ``charset``, ``malformed``) so a run can record and go on.
+"""
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import ssl
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+from ..errors import AtlasError
+from ..files import MAX_ARTICLE_BYTES
+
+USER_AGENT = "CentralAsiaInfluenceAtlas/1.0 (+news feed reader; respects robots.txt)"
+ROBOTS_AGENT = "CentralAsiaInfluenceAtlas"
+MAX_REDIRECTS = 5
+CHUNK = 64 * 1024
+
+
+class FetchFailure(AtlasError):
+    """A URL that could not be fetched; ``kind`` says which way it failed."""
+
+    def __init__(self, kind: str, url: str, message: str):
+        self.kind, self.url = kind, url
+        super().__init__(f"{url}: {message}")
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str  # after redirects
+    status: int  # 200, or 304 when the conditional GET says unchanged
+    body: bytes
+    content_type: str  # media type only, lower case
+    charset: str | None  # from the Content-Type header
+    etag: str | None
+    last_modified: str | None
+
+
+class RateLimiter:
+    """At most one request per ``interval`` seconds to each host; threads wait their turn."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.interval, self._clock, self._sleep = interval, clock, sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str) -> None:
+        if self.interval <= 0:
+            return
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next.get(host, now))
+            self._next[host] = slot + self.interval
+        if slot > now:
+            self._sleep(slot - now)
+
+
+def content_type(header: str | None) -> tuple[str, str | None]:
+    """Media type and charset of a Content-Type header.
+
+    >>> content_type('text/html; charset="Windows-1251"')
+    ('text/html', 'windows-1251')
+    >>> content_type(None)
+    ('', None)
+    """
+    if not header:
+        return "", None
+    parts = [p.strip() for p in header.split(";")]
+    charset = None
+    for p in parts[1:]:
+        k, _, v = p.partition("=")
+        if k.strip().lower() == "charset" and v.strip():
+            charset = v.strip().strip("\"'").lower()
+    return parts[0].lower(), charset
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I)
+
+
+def decode_html(body: bytes, header_charset: str | None, url: str) -> str:
+    """HTML bytes as text: charset from the header, else ``<meta charset>``, else UTF-8.
+
+    A charset the bytes do not fit is a ``charset`` failure, never mojibake.
+
+    >>> decode_html('<meta charset="windows-1251"><p>Астана'.encode("cp1251"), None, "u")[-6:]
+    'Астана'
+    >>> decode_html(b"\\xff\\xfe<p>", "utf-8", "u")
+    Traceback (most recent call last):
+    atlas.fetch.http.FetchFailure: u: the page is not valid utf-8 text (byte 0); the declared charset is wrong
+    """
+    charset = header_charset
+    if not charset:
+        m = _META_CHARSET.search(body[:4096])
+        charset = m.group(1).decode("ascii").lower() if m else "utf-8"
+    try:
+        text = body.decode(charset)
+    except LookupError:
+        raise FetchFailure("charset", url, f"unknown charset {charset!r}") from None
+    except UnicodeDecodeError as exc:
+        raise FetchFailure("charset", url, f"the page is not valid {charset} text (byte {exc.start}); "
+                                           "the declared charset is wrong") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+class HttpClient:
+    """GET with the politeness and limits above. Thread-safe; one per run."""
+
+    def __init__(self, *, timeout: float = 10.0, deadline: float = 30.0, per_host_interval: float = 1.0,
+                 max_bytes: int = MAX_ARTICLE_BYTES, user_agent: str = USER_AGENT):
+        self.timeout, self.deadline, self.max_bytes, self.user_agent = timeout, deadline, max_bytes, user_agent
+        self.limiter = RateLimiter(per_host_interval)
+        self._robots: dict[str, RobotFileParser] = {}
+        self._robots_lock = threading.Lock()
+
+    # -- robots.txt
+    def allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}"
+        with self._robots_lock:
+            rp = self._robots.get(base)
+        if rp is None:
+            rp = self._load_robots(base)
+            with self._robots_lock:
+                self._robots[base] = rp
+        return rp.can_fetch(ROBOTS_AGENT, url)
+
+    def _load_robots(self, base: str) -> RobotFileParser:
+        rp = RobotFileParser(base + "/robots.txt")
+        try:
+            resp = self._get(base + "/robots.txt", {}, robots=False)
+            rp.parse(resp.body.decode("utf-8", "replace").splitlines())
+        except FetchFailure as exc:
+            if exc.kind == "http" and " 401 " not in str(exc) and " 403 " not in str(exc):
+                rp.allow_all = True  # no robots.txt (404 and kin): everything is allowed
+            elif exc.kind == "http":
+                rp.disallow_all = True
+            else:
+                raise
+        return rp
+
+    # -- GET
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._get(url, headers, robots=True)
+
+    def _get(self, url: str, headers: dict[str, str], robots: bool) -> Response:
+        started = time.monotonic()
+        seen: list[str] = []
+        current = url
+        while True:
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise FetchFailure("http", current, "only http and https URLs are fetched")
+            if robots and not self.allowed(current):
+                raise FetchFailure("robots", current, "robots.txt disallows this URL for the atlas")
+            if current in seen:
+                raise FetchFailure("redirects", url, f"redirect loop ({' -> '.join(seen + [current])})")
+            seen.append(current)
+            self.limiter.wait(parts.hostname)
+            status, resp_headers, body = self._once(current, headers, started)
+            if status in (301, 302, 303, 307, 308):
+                location = resp_headers.get("location")
+                if not location:
+                    raise FetchFailure("http", current, f"HTTP {status} without a Location header")
+                if len(seen) > MAX_REDIRECTS:
+                    raise FetchFailure("redirects", url, f"more than {MAX_REDIRECTS} redirects")
+                current = urljoin(current, location)
+                continue
+            if status == 304:
+                return Response(current, 304, b"", "", None, headers.get("If-None-Match"),
+                                headers.get("If-Modified-Since"))
+            if status != 200:
+                raise FetchFailure("http", current, f"HTTP {status} {http.client.responses.get(status, '')}".rstrip())
+            ctype, charset = content_type(resp_headers.get("content-type"))
+            return Response(current, 200, body, ctype, charset, resp_headers.get("etag"),
+                            resp_headers.get("last-modified"))
+
+    def _once(self, url: str, extra: dict[str, str], started: float) -> tuple[int, dict[str, str], bytes]:
+        parts = urlsplit(url)
+        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        kw = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
+        conn = cls(parts.hostname, parts.port, timeout=self.timeout, **kw)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip",
+                   "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+                             "application/xml;q=0.9,*/*;q=0.5", **extra}
+        try:
+            conn.request("GET", path, headers=headers)
+            resp = conn.getresponse()
+            resp_headers = {k.lower(): v for k, v in resp.getheaders()}
+            if resp.status in (301, 302, 303, 304, 307, 308):
+                return resp.status, resp_headers, b""
+            if resp.status != 200:
+                return resp.status, resp_headers, b""
+            declared = resp_headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise FetchFailure("too-large", url, f"{int(declared):,} bytes is over the limit of "
+                                                     f"{self.max_bytes:,} bytes (5 MB)")
+            body = self._read(resp, url, started, resp_headers.get("content-encoding", "").lower())
+            return resp.status, resp_headers, body
+        except socket.gaierror as exc:
+            raise FetchFailure("dns", url, f"host {parts.hostname!r} not found ({exc.strerror})") from None
+        except (socket.timeout, TimeoutError):
+            raise FetchFailure("timeout", url, f"no answer within {self.timeout:g} s") from None
+        except (ConnectionError, http.client.HTTPException, ssl.SSLError, OSError) as exc:
+            if isinstance(exc, FetchFailure):
+                raise
+            raise FetchFailure("connection", url, f"connection failed: {exc}") from None
+        finally:
+            conn.close()
+
+    def _read(self, resp: http.client.HTTPResponse, url: str, started: float, encoding: str) -> bytes:
+        gz = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
+        out = bytearray()
+        raw = 0
+        while True:
+            if time.monotonic() - started > self.deadline:
+                raise FetchFailure("timeout", url, f"download took longer than {self.deadline:g} s")
+            chunk = resp.read(CHUNK)
+            if not chunk:
+                break
+            raw += len(chunk)
+            out += gz.decompress(chunk, self.max_bytes + 1 - len(out)) if gz else chunk
+            if len(out) > self.max_bytes or raw > self.max_bytes:
+                raise FetchFailure("too-large", url, f"over the limit of {self.max_bytes:,} bytes (5 MB)")
+        if gz:
+            out += gz.flush()
+            if len(out) > self.max_bytes:
+                raise FetchFailure("too-large", url, f"over the limit of {self.max_bytes:,} bytes (5 MB)")
+        return bytes(out)

@@ -1,0 +1,221 @@
+"""What the fetcher remembers in the store: sources and their state, fetched pages, signatures.
+
+Tables live in :mod:`atlas.store` (one ``metadata``); the reads and writes are here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+
+from ..store import Store, articles_t, facts_t, meta_t, now, pages_t, signatures_t, sources_t
+from .feeds import DEFAULT_INTERVAL_S, Feed
+
+MAX_BACKOFF_S = 24 * 3600
+LEASE_S = 2 * 3600
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    name: str
+    url: str
+    language: str | None
+    countries: tuple[str, ...]
+    interval_s: int
+    paused: bool
+    subscribed: bool
+    etag: str | None
+    last_modified: str | None
+    last_fetch_at: str | None
+    last_ok_at: str | None
+    last_error: str | None
+    failures: int
+    next_fetch_at: str | None
+    n_new: int
+    n_unchanged: int
+    n_failed: int
+
+    @classmethod
+    def from_row(cls, r: Any) -> "SourceRow":
+        m = dict(r._mapping)
+        m["countries"] = tuple(json.loads(m["countries"] or "[]"))
+        m["paused"], m["subscribed"] = bool(m["paused"]), bool(m["subscribed"])
+        m.pop("added_by", None)
+        return cls(**m)
+
+    def due(self, at: datetime) -> bool:
+        return not self.paused and (self.next_fetch_at is None or datetime.fromisoformat(self.next_fetch_at) <= at)
+
+
+def upsert_source(store: Store, feed: Feed, subscribed: bool = True, who: str = "") -> None:
+    """Add a source or update its settings; its state (ETag, counts, paused) is kept."""
+    values = {"url": feed.url, "language": feed.language, "countries": json.dumps(list(feed.countries)),
+              "interval_s": feed.interval_s}
+    with store.engine.begin() as c:
+        old = c.execute(sa.select(sources_t.c.url, sources_t.c.subscribed)
+                        .where(sources_t.c.name == feed.name)).first()
+        if old is None:
+            c.execute(sources_t.insert().values(name=feed.name, subscribed=subscribed, added_by=who, **values))
+        else:
+            if old.url != feed.url:  # another address: its validators mean nothing there
+                values.update(etag=None, last_modified=None, next_fetch_at=None)
+            c.execute(sources_t.update().where(sources_t.c.name == feed.name)
+                      .values(subscribed=subscribed or bool(old.subscribed), **values))
+
+
+def sources(store: Store, names: Iterable[str] | None = None) -> list[SourceRow]:
+    q = sa.select(sources_t).order_by(sources_t.c.name)
+    if names is not None:
+        q = q.where(sources_t.c.name.in_(list(names)))
+    with store.engine.connect() as c:
+        return [SourceRow.from_row(r) for r in c.execute(q)]
+
+
+def set_paused(store: Store, name: str, paused: bool) -> bool:
+    with store.engine.begin() as c:
+        return c.execute(sources_t.update().where(sources_t.c.name == name).values(paused=paused)).rowcount > 0
+
+
+def record_source(store: Store, name: str, *, ok: bool, error: str | None, new: int, unchanged: int,
+                  failed: int, etag: str | None = None, last_modified: str | None = None,
+                  keep_validators: bool = True, at: datetime | None = None) -> None:
+    """After a source was fetched: counts, last error, and when to try again (backoff on failure)."""
+    at = at or datetime.now(timezone.utc)
+    with store.engine.begin() as c:
+        row = c.execute(sa.select(sources_t).where(sources_t.c.name == name)).first()
+        if row is None:
+            return
+        failures = 0 if ok else int(row.failures or 0) + 1
+        interval = int(row.interval_s or DEFAULT_INTERVAL_S)
+        wait = interval if ok else min(MAX_BACKOFF_S, interval * 2 ** min(failures - 1, 10))
+        values: dict[str, Any] = {
+            "last_fetch_at": at.isoformat(timespec="seconds"), "last_error": error, "failures": failures,
+            "next_fetch_at": (at + timedelta(seconds=wait)).isoformat(timespec="seconds"),
+            "n_new": row.n_new + new, "n_unchanged": row.n_unchanged + unchanged, "n_failed": row.n_failed + failed,
+        }
+        if ok:
+            values["last_ok_at"] = values["last_fetch_at"]
+        if not keep_validators:
+            values.update(etag=etag, last_modified=last_modified)
+        c.execute(sources_t.update().where(sources_t.c.name == name).values(**values))
+
+
+def known_urls(store: Store, urls: Iterable[str]) -> set[str]:
+    urls = list(urls)
+    out: set[str] = set()
+    with store.engine.connect() as c:
+        for i in range(0, len(urls), 500):
+            out.update(r[0] for r in c.execute(sa.select(pages_t.c.canonical_url)
+                                               .where(pages_t.c.canonical_url.in_(urls[i:i + 500]))))
+    return out
+
+
+def page_writer(canonical: str, url: str, source: str, article_id: str, status: str,
+                signature: str | None = None, duplicate_of: str | None = None, similarity: float | None = None):
+    """A callback writing where an article came from, for :meth:`Store.add_article`'s transaction."""
+
+    def write(c: sa.Connection) -> None:
+        if c.execute(sa.select(pages_t.c.canonical_url).where(pages_t.c.canonical_url == canonical)).first() is None:
+            c.execute(pages_t.insert().values(canonical_url=canonical, url=url, source=source, article_id=article_id,
+                                              status=status, fetched_at=now()))
+        if signature is not None and c.execute(sa.select(signatures_t.c.article_id)
+                                               .where(signatures_t.c.article_id == article_id)).first() is None:
+            c.execute(signatures_t.insert().values(article_id=article_id, minhash=signature,
+                                                   duplicate_of=duplicate_of, similarity=similarity))
+    return write
+
+
+def record_page(store: Store, writer) -> None:
+    """Write a page row on its own (an exact duplicate: the article is already stored)."""
+    try:
+        with store.engine.begin() as c:
+            writer(c)
+    except sa.exc.IntegrityError:
+        pass  # another fetch recorded the same page at the same moment
+
+
+def signatures(store: Store) -> list[tuple[str, str]]:
+    with store.engine.connect() as c:
+        return [(r.article_id, r.minhash) for r in c.execute(
+            sa.select(signatures_t.c.article_id, signatures_t.c.minhash).order_by(signatures_t.c.article_id))]
+
+
+def unsigned_articles(store: Store) -> list[tuple[str, str]]:
+    """Stored articles (ids, text) without a signature yet: seeds, uploads, older fetches."""
+    q = (sa.select(articles_t.c.id, articles_t.c.text).select_from(
+        articles_t.outerjoin(signatures_t, signatures_t.c.article_id == articles_t.c.id))
+         .where(signatures_t.c.article_id.is_(None)).order_by(articles_t.c.added_at, articles_t.c.id))
+    with store.engine.connect() as c:
+        return [(r.id, r.text) for r in c.execute(q)]
+
+
+def add_signatures(store: Store, rows: list[tuple[str, str]]) -> None:
+    if rows:
+        with store.engine.begin() as c:
+            c.execute(signatures_t.insert(), [{"article_id": a, "minhash": s} for a, s in rows])
+
+
+def article_listing(store: Store) -> list[dict[str, Any]]:
+    """Every stored article with its fact count and when it was first fetched (None: not fetched)."""
+    n_facts = (sa.select(facts_t.c.article_id, sa.func.count().label("n")).where(facts_t.c.article_id.is_not(None))
+               .group_by(facts_t.c.article_id).subquery())
+    fetched = (sa.select(pages_t.c.article_id, sa.func.min(pages_t.c.fetched_at).label("fetched_at"))
+               .group_by(pages_t.c.article_id).subquery())
+    q = (sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.url, articles_t.c.publisher,
+                   articles_t.c.published, articles_t.c.language, fetched.c.fetched_at,
+                   sa.func.coalesce(n_facts.c.n, 0).label("facts"), signatures_t.c.duplicate_of)
+         .select_from(articles_t.outerjoin(n_facts, n_facts.c.article_id == articles_t.c.id)
+                      .outerjoin(fetched, fetched.c.article_id == articles_t.c.id)
+                      .outerjoin(signatures_t, signatures_t.c.article_id == articles_t.c.id))
+         .order_by(articles_t.c.added_at, articles_t.c.id))
+    with store.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(q)]
+
+
+def take_lease(store: Store, holder: str, at: datetime | None = None) -> bool:
+    """One fetch run at a time per database (cron may start the next before one ends)."""
+    at = at or datetime.now(timezone.utc)
+    value = json.dumps({"holder": holder, "until": (at + timedelta(seconds=LEASE_S)).isoformat()})
+    try:
+        with store.engine.begin() as c:
+            old = c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "fetch_lease")).scalar()
+            if old is None:
+                c.execute(meta_t.insert().values(key="fetch_lease", value=value))
+                return True
+            lease = json.loads(old)
+            if datetime.fromisoformat(lease["until"]) > at and _alive(lease["holder"]):
+                return False
+            return c.execute(meta_t.update().where(meta_t.c.key == "fetch_lease", meta_t.c.value == old)
+                             .values(value=value)).rowcount == 1
+    except sa.exc.IntegrityError:
+        return False
+
+
+def lease_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(holder: str) -> bool:
+    """False only when the holder ran on this machine and its process is gone (kill -9)."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_lease(store: Store, holder: str) -> None:
+    with store.engine.begin() as c:
+        old = c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "fetch_lease")).scalar()
+        if old is not None and json.loads(old)["holder"] == holder:
+            c.execute(meta_t.delete().where(meta_t.c.key == "fetch_lease"))
