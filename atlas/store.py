@@ -230,12 +230,10 @@ class Store:
             metadata.create_all(self.engine)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
             raise StoreError(f"cannot use database {self.url!r}: {exc}") from None
-        except sa.exc.OperationalError as exc:
-            raise StoreError(f"cannot open database {self.url!r}: {exc.orig}") from None
-        except sa.exc.DBAPIError as exc:  # e.g. "file is not a database": one line, not a traceback
+        except sa.exc.DBAPIError as exc:  # locked, "file is not a database"…: one named line, not a traceback
             from .storeguard import db_error
 
-            raise db_error(exc, self.url) from None
+            raise db_error(exc, f"cannot open database {self.url!r}") from None
 
     @staticmethod
     def _engine(url: str) -> sa.Engine:

@@ -72,7 +72,7 @@ def test_editor_state_flow():
     assert editor_state("correct horse", "  ", env=ENV).message == MSG_NEED_NAME
     ok = editor_state("correct horse", "  Ada \n Lovelace ", env=ENV)
     assert (ok.can_edit, ok.who, ok.message) == (True, "Ada Lovelace", "")
-    via_secrets = editor_state("s", "Bo", env={}, secrets={"editor_password": "s"})
+    via_secrets = editor_state("s" * 12, "Bo", env={}, secrets={"editor_password": "s" * 12})
     assert via_secrets.can_edit and via_secrets.who == "Bo"
 
 

@@ -25,9 +25,16 @@ def _store(url: str) -> tuple[Store, tuple[str, ...]]:
     return store, problems
 
 
+def _opened() -> tuple[Store, tuple[str, ...]]:
+    from ui.failsafe import install
+
+    install()  # every page opens the store first: from here on a failure shows a friendly message
+    return _store(resolve_url(None))
+
+
 def get_store() -> Store:
     """The app's store, chosen by ATLAS_DB (a path or SQLAlchemy URL), default data/atlas.sqlite."""
-    return _store(resolve_url(None))[0]
+    return _opened()[0]
 
 
 SOURCES_PROBLEM = ("Seeds or curated data could not be loaded; showing what the database already holds. "
@@ -36,7 +43,7 @@ SOURCES_PROBLEM = ("Seeds or curated data could not be loaded; showing what the 
 
 def source_problems() -> tuple[str, ...]:
     """Problems met loading seeds/curated files at start-up (empty when all loaded)."""
-    return _store(resolve_url(None))[1]
+    return _opened()[1]
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)

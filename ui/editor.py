@@ -1,15 +1,22 @@
 """The Streamlit login gate for editing pages (Ingest, Review).
 
-The password check itself is :mod:`atlas.auth`; this module only draws the two
-inputs and reads ``st.secrets`` without failing when no secrets.toml exists.
+The password check, throttling and logging are :mod:`atlas.auth`; this module draws
+the two inputs, reads ``st.secrets`` without failing when no secrets.toml exists, and
+remembers per session which password it last checked, so a rerun (any click) is not a
+new login attempt and only a changed password counts against the throttle.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import streamlit as st
 
-from atlas.auth import SECRET_KEY, EditorState, editor_state
+from atlas.auth import MSG_THROTTLED, SECRET_KEY, EditorState, attempt_login, editor_state
+from ui.upload_guard import set_editor
+
+_CHECKED = "_editor_checked"  # (digest of the name and password last checked, the outcome)
+_THROTTLED_PREFIX = MSG_THROTTLED.split("{", 1)[0]
 
 
 def _secrets() -> dict[str, Any]:
@@ -23,11 +30,33 @@ def _secrets() -> dict[str, Any]:
     return {} if value is None else {SECRET_KEY: value}
 
 
+def session_id() -> str:
+    """This browser session's id (Streamlit's own; the upload URL carries it too)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
+def _checked_state(password: str | None, name: str | None, secrets: dict[str, Any]) -> EditorState:
+    if not password:
+        return editor_state(password, name, secrets=secrets)
+    digest = hashlib.sha256(f"{name}\0{password}".encode("utf-8")).hexdigest()
+    cached = st.session_state.get(_CHECKED)
+    if cached is not None and cached[0] == digest:
+        return cached[1]
+    state = attempt_login(password, name, session_id(), secrets=secrets)
+    if not state.message.startswith(_THROTTLED_PREFIX):  # a refused try is retried once the wait is over
+        st.session_state[_CHECKED] = (digest, state)
+    return state
+
+
 def editor_gate() -> EditorState:
     """Draw the editor login (sidebar) and say whether this session may edit."""
     secrets = _secrets()
     probe = editor_state(None, None, secrets=secrets)
     if not probe.configured:
+        set_editor(session_id(), False)
         st.info(probe.message)
         return probe
     with st.sidebar:
@@ -35,7 +64,8 @@ def editor_gate() -> EditorState:
         name = st.text_input("Editor name", key="editor_name", max_chars=80,
                              help="Recorded in the audit log with every decision.")
         password = st.text_input("Editor password", type="password", key="editor_password")
-    state = editor_state(password, name, secrets=secrets)
+    state = _checked_state(password, name, secrets)
+    set_editor(session_id(), state.can_edit)  # only an editor's session may upload (ui.upload_guard)
     if state.can_edit:
         st.sidebar.text(f"Editing as {state.who}")
     elif password:
@@ -50,5 +80,5 @@ def current_editor() -> EditorState:
 
     Button callbacks call this so a decision is refused if the login changed meanwhile.
     """
-    return editor_state(st.session_state.get("editor_password"), st.session_state.get("editor_name"),
-                        secrets=_secrets())
+    return _checked_state(st.session_state.get("editor_password"), st.session_state.get("editor_name"),
+                          _secrets())

@@ -114,11 +114,16 @@ def app(tmp_path_factory) -> App:
         _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health", log)
         yield App(f"http://127.0.0.1:{port}", db, evil, evil_facts[0].id, proc)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_server(proc)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started with start_new_session=True: its whole process group."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

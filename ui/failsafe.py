@@ -1,0 +1,81 @@
+"""What a visitor sees when a page fails: one friendly message with a reference id.
+
+The traceback (server paths, SQL with its parameters) goes to the server log under
+that reference, never to the browser; ``client.showErrorDetails = "none"`` in
+.streamlit/config.toml is the second line of defence. A busy store gets its own
+message and a retry button. Streamlit calls :func:`on_script_error` for any uncaught
+exception of a page run; :func:`install` registers it for the running session and,
+once per process, for every session that starts later.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+
+import streamlit as st
+
+from atlas.errors import StoreError
+from atlas.storeguard import StoreBusy, db_error
+
+LOG = logging.getLogger("atlas.app")
+MSG_FAILED = ("Something went wrong showing this page. It has been logged; if it keeps happening, "
+              "tell the maintainers reference {ref}.")
+MSG_BUSY = "The atlas is busy (another process is writing to it). Nothing was lost; try again in a moment."
+MSG_STORE = "The atlas database cannot be used right now: {reason}"
+RETRY_KEY = "atlas_retry"
+
+
+def _store_problem(ex: BaseException) -> StoreError | None:
+    """The store error behind ``ex`` (named, or a database driver error), if any."""
+    seen = ex
+    while seen is not None:
+        if isinstance(seen, StoreError):
+            return seen
+        if type(seen).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+            return db_error(seen)
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def on_script_error(ex: Exception) -> bool:
+    """Log ``ex`` with a reference and show the friendly message; True hides Streamlit's own."""
+    ref = uuid.uuid4().hex[:8]
+    LOG.error("page error, reference %s", ref, exc_info=ex)
+    problem = _store_problem(ex)
+    if isinstance(problem, StoreBusy):
+        st.warning(MSG_BUSY)
+        st.button("Try again", key=RETRY_KEY)  # a click reruns the page
+    elif problem is not None:
+        st.error(MSG_STORE.format(reason=str(problem).replace("\n", " ")) + f" (reference {ref})")
+    else:
+        st.error(MSG_FAILED.format(ref=ref))
+    # Under AppTest keep Streamlit's exception element too, so the many tests asserting
+    # "no exception" still see a crash; a served app never imports the testing package.
+    return "streamlit.testing.v1" not in sys.modules
+
+
+def install() -> None:
+    """Use :func:`on_script_error` for this page run and for sessions that start later."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.on_script_error is not on_script_error:
+        ctx.on_script_error = on_script_error
+    _install_for_new_sessions()
+
+
+_process_done = False
+
+
+def _install_for_new_sessions() -> None:
+    global _process_done
+    if _process_done:
+        return
+    _process_done = True
+    from streamlit import runtime
+
+    if runtime.exists():
+        manager = getattr(runtime.get_instance(), "_session_mgr", None)
+        if manager is not None and hasattr(manager, "_on_script_error"):
+            manager._on_script_error = on_script_error

@@ -1,0 +1,97 @@
+"""Only a logged-in editor's session may upload files.
+
+Streamlit accepts ``PUT /_stcore/upload_file/<session>/<file>`` from any session, with
+or without an uploader on screen, and keeps each file in memory until the session is
+shut down: anonymous visitors could fill the server's memory 6 MB at a time. Streamlit
+has no setting for this, so :func:`install` wraps the upload route of the running
+Starlette app (Streamlit 1.67 serves through Starlette/uvicorn) with a check that
+refuses, with 403 and before reading a byte of the body, every session that
+:func:`ui.editor.editor_gate` has not marked as an editor. A proxy in front should
+also cap bodies (README, "Public deployment").
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from typing import Any, Awaitable, Callable
+
+UPLOAD_PREFIX = "/_stcore/upload_file/"
+MSG_REFUSED = b"Uploads are accepted only from a logged-in editor's session.\n"
+LOG = logging.getLogger("atlas.uploads")
+
+_editors: set[str] = set()
+_lock = threading.Lock()
+_installed = ""  # "": not tried yet; "yes"/"no": the outcome of the one scan
+
+ASGI = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
+
+
+def set_editor(session_id: str, allowed: bool) -> None:
+    """Mark whether ``session_id`` may upload (called by the editor gate on every run)."""
+    with _lock:
+        if allowed:
+            _editors.add(session_id)
+        else:
+            _editors.discard(session_id)
+
+
+def may_upload(session_id: str) -> bool:
+    with _lock:
+        if session_id not in _editors:
+            return False
+    try:  # a session that has ended may not upload, even if it was an editor's
+        from streamlit import runtime
+
+        if runtime.exists() and not runtime.get_instance().is_active_session(session_id):
+            set_editor(session_id, False)
+            return False
+    except Exception:  # no runtime (tests of the guard alone): the registry decides
+        pass
+    return True
+
+
+def guard(app: ASGI) -> ASGI:
+    """Wrap the ASGI app of the upload route: refuse non-editor sessions before the body is read."""
+
+    async def guarded(scope: dict, receive: Any, send: Any) -> None:
+        session_id = (scope.get("path_params") or {}).get("session_id", "")
+        if scope.get("type") == "http" and scope.get("method") == "PUT" and not may_upload(session_id):
+            LOG.warning("upload refused: not an editor's session (%s)", scope.get("client"))
+            await send({"type": "http.response.start", "status": 403,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"),
+                                    (b"content-length", str(len(MSG_REFUSED)).encode())]})
+            await send({"type": "http.response.body", "body": MSG_REFUSED})
+            return
+        await app(scope, receive, send)
+
+    guarded.atlas_upload_guard = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def install() -> bool:
+    """Guard the upload route of every running Starlette app in this process; True if one is guarded.
+
+    Scans once per process (the app exists before any page script runs); later calls are free.
+    """
+    global _installed
+    if _installed:
+        return _installed == "yes"
+    try:
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+    except ImportError:
+        return False
+    found = False
+    for obj in gc.get_objects():
+        if not isinstance(obj, Starlette):
+            continue
+        for route in obj.router.routes:
+            if isinstance(route, Route) and UPLOAD_PREFIX in route.path and "PUT" in (route.methods or ()):
+                if not getattr(route.app, "atlas_upload_guard", False):
+                    route.app = guard(route.app)
+                found = True
+    _installed = "yes" if found else "no"
+    if found:
+        LOG.info("upload guard installed: only editor sessions may upload")
+    return found
