@@ -142,7 +142,12 @@ def cmd_validate(args) -> int:
     problems += [str(p) for p in cs.problems]
     if not cs.files:
         problems.append(f"{args.curated or CURATED_DIR}: no curated YAML files")
-    problems += [str(p) for p in boundary_problems()]
+    boundary = [str(p) for p in boundary_problems()]
+    problems += boundary
+    if not boundary:
+        from .geometry import location_problems  # geopandas: only this command pays its import
+
+        problems += [f"curated fact {p.fact_id}: geometry: {p.message}" for p in location_problems(cs.facts)]
     if problems:
         raise ValidationError(problems)
     n_articles = len({a.id for a in seeds.values()})

@@ -11,6 +11,7 @@ import io
 import json
 from typing import Any, Iterable, Mapping, Sequence
 
+from .geometry import representative_point
 from .models import Fact
 
 CSV_COLUMNS = [
@@ -79,8 +80,6 @@ def geojson_text(facts: Iterable[Fact], articles: ArticleIndex | None = None) ->
 
 
 def csv_text(facts: Sequence[Fact], articles: ArticleIndex | None = None) -> str:
-    from .store import representative_point
-
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     w.writeheader()

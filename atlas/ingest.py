@@ -12,10 +12,9 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from .errors import ArticleError, AtlasError, ValidationError
 from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_article, read_seed_articles
+from .geometry import country_points
 from .models import BLOCS, CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
 from .store import Store
-
-CA_NAMES = CENTRAL_ASIA
 
 
 def _names(codes: Sequence[str]) -> str:
@@ -112,8 +111,6 @@ class Prepared:
 def prepare(article: Article, points: Mapping[str, tuple[float, float]] | None = None,
             extractor: Callable[[Article], dict] = run_extractor) -> Prepared:
     """Extract and shape one article; raises :class:`ArticleError` naming the article."""
-    from .geo import country_points
-
     name = article.path or article.title or article.id
     try:
         extraction = extractor(article)

@@ -27,6 +27,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .geometry import positions
 from .labels import actor_color, actor_label, short_date
 from .markup import esc
 from .models import CENTRAL_ASIA
@@ -73,19 +74,10 @@ def view_bounds(data: "MapData") -> list[list[float]]:
     (ws, ww), (wn, we) = VIEW_WINDOW
     for fc in (data.events, data.routes, data.pressure):
         for feat in fc.get("features", []):
-            for lon, lat in _positions(feat["geometry"]):
+            for lon, lat in positions(feat["geometry"]):
                 if ws <= lat <= wn and ww <= lon <= we:
                     s, w, n, e = min(s, lat), min(w, lon), max(n, lat), max(e, lon)
     return [[s, w], [n, e]]
-
-
-def _positions(geometry: dict) -> list:
-    coords = geometry["coordinates"]
-    if geometry["type"] == "Point":
-        return [coords]
-    if geometry["type"] == "LineString":
-        return coords
-    return [p for part in coords for p in part] if geometry["type"] == "MultiLineString" else []
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from .markup import escape_text, evidence_html
 from .models import BLOCS, CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS, Article, Fact
 from .records import is_actor
 from .reextract import reextract
-from .store import Store, representative_point
+from .geometry import location_problems, representative_point
+from .store import Store
 
 # -- pinned user-facing messages ------------------------------------------------
 MSG_QUEUE_EMPTY = "No facts are waiting for review."
@@ -29,6 +30,7 @@ MSG_REJECTED = "Rejected {fact_id}."
 MSG_EDITED_ACCEPTED = "Saved your edit and accepted {fact_id}."
 MSG_ALREADY_DECIDED = "{fact_id} was already {review}; nothing changed."
 MSG_EDIT_INVALID = "Not saved: {problems}"
+MSG_LOCATION = "Check the location: {problem}."
 MSG_REEXTRACTED = ("Re-extracted {articles} article(s): {updated} pending fact(s) updated, {added} added, "
                    "{removed} removed; {kept} reviewed or edited fact(s) kept as they were.")
 
@@ -41,6 +43,7 @@ class QueueItem:
     fact: Fact
     article_title: str
     context_html: str  # the evidence sentence highlighted in its paragraph, escaped
+    location_warning: str = ""  # the location lies in a country the fact does not name
 
 
 def review_queue(store: Store, article_id: str | None = None, limit: int = 20) -> tuple[list[QueueItem], int]:
@@ -49,8 +52,10 @@ def review_queue(store: Store, article_id: str | None = None, limit: int = 20) -
     facts.sort(key=lambda f: (f.article_id or "", f.evidence[0].start if f.evidence else 0, f.id))
     total = len(facts)
     articles: dict[str, Article | None] = {}
+    shown = facts[:limit]
+    misplaced = {p.fact_id: MSG_LOCATION.format(problem=p.message) for p in location_problems(shown)}
     out = []
-    for f in facts[:limit]:
+    for f in shown:
         aid = f.article_id
         if aid and aid not in articles:
             articles[aid] = store.article(aid)
@@ -60,7 +65,7 @@ def review_queue(store: Store, article_id: str | None = None, limit: int = 20) -
             ctx = evidence_html(art.text, ev.start, ev.end)
         else:
             ctx = '<div class="atlas-evidence">' + "".join(escape_text(e.quote) for e in f.evidence) + "</div>"
-        out.append(QueueItem(f, art.title if art else "", ctx))
+        out.append(QueueItem(f, art.title if art else "", ctx, misplaced.get(f.id, "")))
     return out, total
 
 

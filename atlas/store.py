@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from .errors import AlreadyDecided, StoreError, UnknownFact
+from .geometry import representative_point
 from .models import Article, Evidence, Fact, Source
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "atlas.sqlite"
@@ -152,28 +153,6 @@ def _iso(d: date | None) -> str | None:
 
 def _date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
-
-
-def representative_point(geometry: dict | None) -> tuple[float | None, float | None]:
-    """A lon/lat to place a marker for any geometry (midpoint vertex of a line).
-
-    >>> representative_point({"type": "LineString", "coordinates": [[0, 0], [1, 1], [2, 2]]})
-    (1.0, 1.0)
-    """
-    if not geometry:
-        return None, None
-    coords = geometry["coordinates"]
-    t = geometry["type"]
-    if t == "Point":
-        return float(coords[0]), float(coords[1])
-    if t == "LineString":
-        pts = coords
-    elif t in ("MultiLineString", "Polygon"):
-        pts = [p for part in coords for p in part]
-    else:
-        pts = [p for poly in coords for ring in poly for p in ring]
-    mid = pts[len(pts) // 2]
-    return float(mid[0]), float(mid[1])
 
 
 def fact_to_row(fact: Fact, updated_at: str | None = None) -> dict[str, Any]:

@@ -72,6 +72,8 @@ with queue_tab:
             if item.article_title:
                 st.text(f"From: {item.article_title}")
             st.markdown(item.context_html, unsafe_allow_html=True)  # escaped by atlas.markup.evidence_html
+            if item.location_warning:
+                st.warning(md_escape(item.location_warning))
             if not editor.can_edit:
                 continue
             a, r, _ = st.columns([1, 1, 4])
