@@ -218,27 +218,36 @@ class Store:
     def _engine(url: str) -> sa.Engine:
         if not url.startswith("sqlite"):
             return sa.create_engine(url, future=True)
+        read_only = False
         if url in ("sqlite://", "sqlite:///:memory:"):
             engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
-            from .storeguard import check_sqlite_file
+            from .storeguard import check_sqlite_file, read_only_url
 
             path = Path(url.split("sqlite:///", 1)[1])
             if not path.parent.exists():
                 raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
             check_sqlite_file(path)  # a 0-byte or foreign file is refused, never silently re-created
-            engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S})
+            ro_url = read_only_url(path)  # a file (or folder) we may not write: served read-only
+            read_only = ro_url is not None
+            engine = sa.create_engine(ro_url or url, connect_args={"check_same_thread": False,
+                                                                   "timeout": BUSY_TIMEOUT_S})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _):  # WAL lets readers and one writer work at once
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             cur.execute("PRAGMA foreign_keys=ON")
-            if url not in ("sqlite://", "sqlite:///:memory:"):
+            if url not in ("sqlite://", "sqlite:///:memory:") and not read_only:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
         return engine
+
+    @property
+    def read_only(self) -> bool:
+        """True for a SQLite file this process may not write (opened with mode=ro)."""
+        return self.engine.url.query.get("mode") == "ro"
 
     def snapshot_base(self) -> Path | None:
         """The database file, where derived files may sit beside it; None if not a file."""

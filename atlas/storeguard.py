@@ -7,7 +7,9 @@ empty atlas over it.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import quote
 
 from .errors import StoreError
 
@@ -29,6 +31,8 @@ class StoreReadOnly(StoreError):
 
 MSG_BUSY = "the atlas is busy (another process is writing to it); nothing was changed, try again in a moment"
 MSG_READ_ONLY = "the atlas database is read-only here; nothing was changed"
+MSG_SERVING_READ_ONLY = ("The atlas database is read-only here: showing what it holds. Seeds and curated files "
+                         "are not reloaded and nothing can be saved.")
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -51,6 +55,20 @@ def check_sqlite_file(path: Path) -> None:
     if head != SQLITE_HEADER:
         raise StoreCorrupt(f"{path}: not an SQLite database (damaged or a different file); it was left "
                            f"untouched: {BACKUP_HINT}")
+
+
+def read_only_url(path: Path) -> str | None:
+    """A read-only SQLAlchemy URL for an existing SQLite file this process may not write; else None.
+
+    ``immutable=1`` when the folder is not writable either: SQLite could not create the
+    ``-shm`` file a WAL database needs, and nobody here can change the file.
+    """
+    if not path.exists():
+        return None
+    folder_ok = os.access(path.parent, os.W_OK)
+    if os.access(path, os.W_OK) and folder_ok:
+        return None
+    return f"sqlite:///file:{quote(str(path))}?mode=ro{'' if folder_ok else '&immutable=1'}&uri=true"
 
 
 def db_error(exc: BaseException, where: str = "") -> StoreError:

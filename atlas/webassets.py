@@ -5,8 +5,11 @@ Streamlit serves ``static/`` next to the entry script at ``/app/static/`` when
 loads every URL in an element's ``default_js``/``default_css``; :func:`offline_map`
 points those at the copies, so the map never reaches for a CDN.
 
-Third-party files are copied at app start (never committed): :func:`ensure_vendor`
-copies when a file is missing or differs in size/mtime from the installed package.
+Third-party files are never committed. A running server answers ``/app/static/vendor/``
+straight from the installed packages (:func:`vendor_files`, a fixed list; see
+``ui/serverhooks.py``), so a read-only code folder still gets a working map; where no
+server can be hooked (tests), :func:`ensure_vendor` copies them into static/vendor/ when a
+file is missing or differs in size/mtime from the installed package.
 """
 from __future__ import annotations
 
@@ -69,9 +72,9 @@ def _stale(src: Path, dst: Path) -> bool:
     return s.st_size != d.st_size or int(s.st_mtime) != int(d.st_mtime)
 
 
-def ensure_vendor(vendor_dir: Path = VENDOR_DIR) -> CopyReport:
-    """Copy the needed files from the installed xstatic packages if missing or stale."""
-    copied, fresh = [], []
+def vendor_files() -> dict[str, Path]:
+    """Every file the map needs: ``"leaflet/leaflet.js"`` (path under vendor/) → installed source file."""
+    out: dict[str, Path] = {}
     for module, names, target in PACKAGES:
         base = _base_dir(module)
         for name in names:
@@ -79,16 +82,23 @@ def ensure_vendor(vendor_dir: Path = VENDOR_DIR) -> CopyReport:
             if not src_root.exists():
                 raise FileNotFoundError(f"{module} has no {name} (looked in {base})")
             for src in _files(src_root):
-                rel = src.relative_to(base)
-                dst = vendor_dir / target / rel
-                if _stale(src, dst):
-                    dst.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = dst.with_name(dst.name + ".tmp")
-                    shutil.copy2(src, tmp)
-                    tmp.replace(dst)  # atomic: a concurrent reader never sees half a file
-                    copied.append(f"{target}/{rel.as_posix()}")
-                else:
-                    fresh.append(f"{target}/{rel.as_posix()}")
+                out[f"{target}/{src.relative_to(base).as_posix()}"] = src
+    return out
+
+
+def ensure_vendor(vendor_dir: Path = VENDOR_DIR) -> CopyReport:
+    """Copy the needed files from the installed xstatic packages if missing or stale."""
+    copied, fresh = [], []
+    for rel, src in vendor_files().items():
+        dst = vendor_dir / rel
+        if _stale(src, dst):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dst.with_name(dst.name + ".tmp")
+            shutil.copy2(src, tmp)
+            tmp.replace(dst)  # atomic: a concurrent reader never sees half a file
+            copied.append(rel)
+        else:
+            fresh.append(rel)
     return CopyReport(tuple(copied), tuple(fresh))
 
 

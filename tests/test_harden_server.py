@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,24 +25,36 @@ ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
 
 
+def start(root: Path, db: Path, log: Path, *, prefix: tuple[str, ...] = (), **popen) -> tuple[int, subprocess.Popen]:
+    port = _free_port()
+    env = {**os.environ, "ATLAS_DB": str(db), "ATLAS_EDITOR_PASSWORD": "a long enough editor password",
+           **popen.pop("env", {})}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [*prefix, sys.executable, "-m", "streamlit", "run", str(root / "dashboard.py"), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **popen)
+    try:
+        _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health", log)
+    except BaseException:
+        stop_server(proc)
+        raise
+    return port, proc
+
+
+def filled_store(path: Path) -> Path:
+    store = Store(path)
+    fill_store(store)
+    store.dispose()
+    return path
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("server")
-    db = tmp / "atlas.sqlite"
-    store = Store(db)
-    fill_store(store)
-    store.dispose()
-    port = _free_port()
-    log = tmp / "streamlit.log"
-    env = {**os.environ, "ATLAS_DB": str(db), "ATLAS_EDITOR_PASSWORD": "a long enough editor password"}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    port, proc = start(ROOT, filled_store(tmp / "atlas.sqlite"), tmp / "streamlit.log")
     try:
-        _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health", log)
         yield port, proc
     finally:
         stop_server(proc)
@@ -106,21 +119,24 @@ async def _with_session(port: int, action):
         back.rerun_script.query_string = ""
         await ws.send(back.SerializeToString())
         session_id = None
+        elements = []
         while True:  # until the first run of the page has finished (it installs the guard)
             msg = ForwardMsg()
             msg.ParseFromString(await asyncio.wait_for(ws.recv(), 120))
             if msg.HasField("new_session"):
                 session_id = msg.new_session.initialize.session_id
+            if msg.HasField("delta") and msg.delta.HasField("new_element"):
+                elements.append(msg.delta.new_element)
             if msg.HasField("script_finished"):
                 break
-        return await asyncio.to_thread(action, session_id)
+        return await asyncio.to_thread(action, session_id, elements)
 
 
 def test_anonymous_session_cannot_upload_and_memory_stays_flat(server):
     port, proc = server
     xsrf = xsrf_cookie(port)
 
-    def attack(session_id: str):
+    def attack(session_id: str, _elements):
         before = rss_mb(proc.pid)
         results = [put(port, session_id, 5 * MB, xsrf) for _ in range(30)]  # 150 MB, as in the issue
         return before, results, rss_mb(proc.pid)
@@ -135,7 +151,7 @@ def test_refused_before_the_body_is_read(server):
     """Headers promise 5 MB, only the first part is sent: the answer comes without waiting for the rest."""
     port, _ = server
     xsrf = xsrf_cookie(port)
-    status, body = asyncio.run(_with_session(port, lambda sid: put(port, sid, 5 * MB, xsrf, send_body=False)))
+    status, body = asyncio.run(_with_session(port, lambda sid, _: put(port, sid, 5 * MB, xsrf, send_body=False)))
     assert (status, body) == (403, MSG_REFUSED)
 
 
@@ -163,3 +179,51 @@ def test_guard_lets_an_editor_session_through_and_nobody_else():
         assert calls == ["editor-1"] and sent[0]["status"] == 403
     finally:
         upload_guard.set_editor("editor-1", False)
+
+
+NOBODY = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="needs root and setpriv to run the server as an unprivileged user")
+def test_read_only_code_folder_and_store_still_serve_the_map():
+    """Items 8 and 11: a fresh copy of the code and a store nobody here may write, served as `nobody`."""
+    import tempfile
+    import urllib.request
+
+    from atlas.storeguard import MSG_SERVING_READ_ONLY
+
+    tmp = Path(tempfile.mkdtemp(prefix="atlas-ro-", dir="/tmp"))
+    try:
+        code = tmp / "code"
+        files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        for rel in files.splitlines():  # a fresh clone: no static/vendor, no data/atlas.sqlite
+            if (ROOT / rel).is_file():
+                (code / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / rel, code / rel)
+        assert not (code / "static" / "vendor").exists()
+        data = tmp / "data"
+        data.mkdir()
+        db = filled_store(data / "atlas.sqlite")
+        home = tmp / "home"
+        home.mkdir()
+        for p in [tmp, *tmp.rglob("*")]:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+        home.chmod(0o777)
+        port, proc = start(code, db, tmp / "home" / "streamlit.log", prefix=NOBODY,
+                           env={"HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"})
+        try:
+            elements = asyncio.run(_with_session(port, lambda sid, els: els))  # the map page, as a browser opens it
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/app/static/vendor/leaflet/leaflet.js",
+                                        timeout=30) as r:  # ...then what the map's frame loads
+                assert r.status == 200 and b"Leaflet" in r.read(4000)
+        finally:
+            stop_server(proc)
+        assert not [e.exception.message for e in elements if e.HasField("exception")]
+        alerts = [e.alert.body.replace("\\", "") for e in elements if e.HasField("alert")]
+        assert any(MSG_SERVING_READ_ONLY in a for a in alerts), alerts
+        assert any(e.HasField("deck_gl_json_chart") or e.HasField("component_instance") for e in elements)
+    finally:
+        for p in [tmp, *tmp.rglob("*")]:
+            p.chmod(0o700 if p.is_dir() else 0o600)
+        shutil.rmtree(tmp, ignore_errors=True)

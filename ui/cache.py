@@ -10,11 +10,14 @@ from atlas.errors import AtlasError, ValidationError
 from atlas.ingest import ensure_seeded
 from atlas.query import actor_options, load_frame_snapshotted
 from atlas.store import Store, resolve_url
+from atlas.storeguard import MSG_SERVING_READ_ONLY
 
 
 @st.cache_resource(show_spinner="Opening the atlas database…")
 def _store(url: str) -> tuple[Store, tuple[str, ...]]:
     store = Store(url)
+    if store.read_only:  # nothing can be loaded into it: serve what it holds and say so
+        return store, (MSG_SERVING_READ_ONLY,)
     try:
         ensure_seeded(store)  # first start (or changed seeds/curated files): load them, no other step
         problems: tuple[str, ...] = ()

@@ -11,7 +11,6 @@ also cap bodies (README, "Public deployment").
 """
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from typing import Any, Awaitable, Callable
@@ -22,7 +21,6 @@ LOG = logging.getLogger("atlas.uploads")
 
 _editors: set[str] = set()
 _lock = threading.Lock()
-_installed = ""  # "": not tried yet; "yes"/"no": the outcome of the one scan
 
 ASGI = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
 
@@ -72,26 +70,18 @@ def guard(app: ASGI) -> ASGI:
 def install() -> bool:
     """Guard the upload route of every running Starlette app in this process; True if one is guarded.
 
-    Scans once per process (the app exists before any page script runs); later calls are free.
+    Idempotent: a route already guarded is left as it is.
     """
-    global _installed
-    if _installed:
-        return _installed == "yes"
-    try:
-        from starlette.applications import Starlette
-        from starlette.routing import Route
-    except ImportError:
-        return False
+    from starlette.routing import Route
+
+    from ui.serverhooks import starlette_apps
+
     found = False
-    for obj in gc.get_objects():
-        if not isinstance(obj, Starlette):
-            continue
-        for route in obj.router.routes:
+    for app in starlette_apps():
+        for route in app.router.routes:
             if isinstance(route, Route) and UPLOAD_PREFIX in route.path and "PUT" in (route.methods or ()):
                 if not getattr(route.app, "atlas_upload_guard", False):
                     route.app = guard(route.app)
+                    LOG.info("upload guard installed: only editor sessions may upload")
                 found = True
-    _installed = "yes" if found else "no"
-    if found:
-        LOG.info("upload guard installed: only editor sessions may upload")
     return found

@@ -8,6 +8,7 @@ mounted (same script → same component id).
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pandas as pd
@@ -31,8 +32,20 @@ PICK_HINT = "Click a marker or a route on the map to see the fact here; click a 
 
 @st.cache_resource(show_spinner=False)
 def vendor_assets() -> int:
-    """Copy Leaflet/jQuery into static/vendor once per process (idempotent)."""
-    return len(ensure_vendor().copied)
+    """Make Leaflet/jQuery available at /app/static/vendor once per process.
+
+    Served straight from the installed packages when the server can be hooked; else
+    copied into static/vendor (a read-only code folder is logged, not fatal).
+    """
+    from ui.serverhooks import serve_vendor_from_packages
+
+    if serve_vendor_from_packages():
+        return 0
+    try:
+        return len(ensure_vendor().copied)
+    except OSError as exc:
+        logging.getLogger("atlas.app").warning("map assets cannot be copied into static/vendor: %s", exc)
+        return 0
 
 
 @st.cache_resource(show_spinner=False)

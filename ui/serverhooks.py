@@ -1,0 +1,64 @@
+"""Hooks into the running Streamlit server (Starlette, since Streamlit 1.67) for what
+Streamlit has no setting for: guarding its upload route and serving the map's vendor
+files straight from the installed packages.
+
+The server's Starlette app exists before any page script runs; page code finds it once
+per process (:func:`starlette_apps`) and edits its route list, which Starlette reads on
+every request. Under AppTest there is no server and every hook reports False.
+"""
+from __future__ import annotations
+
+import gc
+import logging
+from typing import Any
+
+LOG = logging.getLogger("atlas.server")
+_apps: list[Any] | None = None
+_vendor_done: bool | None = None
+
+
+def starlette_apps() -> list[Any]:
+    """The Starlette applications alive in this process (scanned once)."""
+    global _apps
+    if _apps is None:
+        try:
+            from starlette.applications import Starlette
+        except ImportError:
+            _apps = []
+        else:
+            _apps = [obj for obj in gc.get_objects() if isinstance(obj, Starlette)]
+    return _apps
+
+
+def serve_vendor_from_packages() -> bool:
+    """Answer ``/app/static/vendor/<file>`` from the installed xstatic packages; True if hooked.
+
+    Only the files :func:`atlas.webassets.vendor_files` lists are served, so the route
+    cannot be walked to any other path.
+    """
+    global _vendor_done
+    if _vendor_done is not None:
+        return _vendor_done
+    apps = starlette_apps()
+    if not apps:
+        _vendor_done = False
+        return False
+    from starlette.responses import FileResponse, PlainTextResponse
+    from starlette.routing import Route
+
+    from atlas.webassets import URL_PREFIX, vendor_files
+
+    files = vendor_files()
+
+    async def vendor(request: Any) -> Any:
+        src = files.get(request.path_params["path"])
+        if src is None:
+            return PlainTextResponse("Not found", status_code=404)
+        return FileResponse(src, headers={"Cache-Control": "public, max-age=86400"})
+
+    for app in apps:
+        # First in the list: ahead of Streamlit's own /app/static route.
+        app.router.routes.insert(0, Route(URL_PREFIX + "/{path:path}", vendor, methods=["GET", "HEAD"]))
+    LOG.info("serving %d map vendor files from the installed packages", len(files))
+    _vendor_done = True
+    return True
