@@ -17,6 +17,6 @@ left, right = st.columns([3, 2])
 with left:
     map_view(filters, measure, tiles)
 with right:
-    detail_panel()
+    detail_panel(filters)
 st.subheader("Timeline")
 timeline_view(frame, filters)

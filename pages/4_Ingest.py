@@ -13,6 +13,7 @@ from atlas.markup import md_escape
 from ui.cache import get_store
 from ui.editor import editor_gate
 from ui.page import page_setup
+from ui.sources import sources_section, split_section
 
 page_setup("Ingest", heading="Ingest an article", filters=False)
 
@@ -68,3 +69,7 @@ if b2.button("Save as pending", key="ingest_save", type="primary"):
     with st.spinner("Extracting and saving…"):
         out = intake.save_form(get_store(), form)
     {"saved": st.success, "duplicate": st.info}.get(out.status, st.error)(md_escape(out.message))
+
+# Feeds the atlas follows, and splitting wrongly merged events (ui/sources.py).
+sources_section(get_store(), editor)
+split_section(get_store(), editor)

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from atlas import detail, maplayers, maps, markup, timeline
+from atlas import detail, events, maplayers, maps, markup, timeline
 from atlas.errors import UnknownFact
 from atlas.files import BOUNDARIES, load_boundaries
 from atlas.query import Filters, apply_filters
@@ -56,7 +56,20 @@ def boundaries() -> dict:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _map_data(url: str, version: str, query: str, measure: str) -> maplayers.MapData:
     frame = filtered_frame(Filters.from_query(json.loads(query))[0])
+    # One marker per event: facts reporting the same event are drawn once (atlas.events).
+    frame = events.collapse(frame, _events(url, version, query))
     return maplayers.map_data(frame, boundaries(), measure=measure)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _events(url: str, version: str, query: str) -> events.Events:
+    frame = filtered_frame(Filters.from_query(json.loads(query))[0])
+    return events.events_of_frame(frame, events.split_ids(get_store()))
+
+
+def cached_events(f: Filters) -> events.Events:
+    store = get_store()
+    return _events(store.url, store.version(), json.dumps(f.to_query(), sort_keys=True))
 
 
 def filtered_frame(f: Filters) -> pd.DataFrame:
@@ -126,8 +139,8 @@ def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
     return data
 
 
-def detail_panel() -> None:
-    """The clicked fact with its evidence, or a hint."""
+def detail_panel(f: Filters | None = None) -> None:
+    """The clicked fact with its evidence (and, with ``f``, every source of its event), or a hint."""
     st.subheader("Selected fact")
     fid = selected_fact()
     if not fid:
@@ -141,9 +154,25 @@ def detail_panel() -> None:
         return
     article = store.article(fact.article_id) if fact.article_id else None
     st.html(detail.detail_html(fact, article))
+    if f is not None:
+        event_panel(store, fact.id, f)
     if st.button("Close", key="close_fact"):
         clear_fact()
         st.rerun()
+
+
+def event_panel(store, fact_id: str, f: Filters) -> None:
+    """Every source reporting the clicked fact's event, with quotes and why each was merged."""
+    view = events.event_view(store, fact_id, cached_events(f))
+    if view is None:
+        return
+    titles = {}
+    for s in view.supports:
+        aid = s.fact.article_id
+        if aid and aid not in titles and s.fact.origin != "curated":
+            art = store.article(aid)
+            titles[aid] = ((art.publisher + ": ") if art and art.publisher else "") + (art.title if art else aid)
+    st.html(events.event_html(view, titles))
 
 
 def timeline_view(frame: pd.DataFrame, f: Filters, lanes: str = "country", *, key: str = "timeline") -> None:

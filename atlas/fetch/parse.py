@@ -115,25 +115,29 @@ _HTML_LANG = re.compile(r"<html[^>]{0,300}?\blang\s*=\s*[\"']?([A-Za-z]{2})", re
 
 def page_article(resp: Response, source: str = "", language: str | None = None,
                  published: date | None = None) -> Article:
-    """An article page as an :class:`Article`: main text and metadata by trafilatura.
+    """An article page as an :class:`Article`.
 
-    The canonical URL (``<link rel=canonical>``) is the article's ``url``; the page's own
-    ``<html lang>`` wins over the feed's language; the page's date over the feed entry's.
+    The text comes from the same path as uploads and CLI files (:func:`atlas.files.decode_article`
+    and :func:`atlas.files.html_to_text`), so a page fetched and the same page uploaded are one
+    article; trafilatura reads the metadata. The canonical URL (``<link rel=canonical>``) is
+    the article's ``url``; the page's ``<html lang>`` wins over the feed's language, the
+    page's date over the feed entry's.
     """
     import trafilatura
 
+    from ..files import decode_article, first_line, html_to_text
+
     html = decode_html(resp.body, resp.charset, resp.url)
-    doc = trafilatura.bare_extraction(html, url=resp.url, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_recall=True)
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    text = html_to_text(decode_article(html.encode("utf-8"), resp.url))
     if not text:
         raise FetchFailure("not-html", resp.url, "no article text found in the page")
+    meta = trafilatura.extract_metadata(html, default_url=resp.url)
     m = _HTML_LANG.search(html[:4096])
     lang = m.group(1).lower() if m and m.group(1).lower() in LANGUAGES else language
-    day = _iso_date(getattr(doc, "date", None) or "") or published
-    canonical = getattr(doc, "url", None) or resp.url
+    day = _iso_date(getattr(meta, "date", None) or "") or published
+    canonical = getattr(meta, "url", None) or resp.url
     if not str(canonical).startswith(("http://", "https://")):
         canonical = resp.url
-    title = (getattr(doc, "title", None) or text.split("\n", 1)[0])[:300]
+    title = (getattr(meta, "title", None) or first_line(text))[:300]
     return Article.from_text(text, title=title, language=lang, published=day, url=canonical,
-                             publisher=(getattr(doc, "sitename", None) or source or "")[:200], path=resp.url)
+                             publisher=(getattr(meta, "sitename", None) or source or "")[:200], path=resp.url)
