@@ -122,7 +122,7 @@ def item_from_fact(f: Fact) -> Item | None:
         return None
     lon = lat = None
     if f.geometry:
-        from .store import representative_point
+        from .geometry import representative_point
 
         lon, lat = representative_point(f.geometry)
     return Item(f.id, f.type, rng[0], rng[1], frozenset(f.actors), frozenset(f.countries), lon, lat,
