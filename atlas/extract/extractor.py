@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from .context import in_organisation
 from .countries import find_countries
 from .dates import find_dates
 from .facts import build_facts
@@ -12,6 +13,7 @@ from .invisible import INVISIBLE, compact, remap
 from .language import check_language, detect_language
 from .mentions import Extraction
 from .money import find_amounts
+from .resolve import place_context_of
 from .text import clean, lower_same_length, split_sentences
 
 
@@ -32,19 +34,37 @@ def extract(text: str, published: date | None = None, language: str | None = Non
     work = clean(text)
     lowered = lower_same_length(work)
     sentences = split_sentences(work)
-    countries = find_countries(work, lowered)
-    taken = bytearray(len(work))
-    for m in countries:
-        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
-    places = [p for p in gaz.find(work, lowered) if not any(taken[p.start:p.end])]
+    found = find_countries(work, lowered, language)
+    places = gaz.find(work, lowered, place_context_of(work, lowered, found, language))
+    countries, places = longest_toponyms(found, places)
+    # A country inside an organisation's name ("Bank of America") is not a mention of the
+    # country; facts still see it ("China Development Bank" lends for China).
+    fact_countries = [_retext(m, text) for m in countries]
+    countries = [m for m in fact_countries if not in_organisation(work, m.start, m.end)]
     places = [_retext(p, text) for p in places]
-    countries = [_retext(m, text) for m in countries]
     days, periods = find_dates(work, text, published)
     amounts = find_amounts(work, text, language)
-    facts = build_facts(work, lowered, sentences, countries, places, days, periods, amounts)
+    fact_places = [p for p in places if p.kind in ("city", "site")]  # points, not areas: facts are drawn there
+    facts = build_facts(work, lowered, sentences, fact_countries, fact_places, days, periods, amounts)
     codes = tuple(dict.fromkeys(m.code for m in countries if m.kind == "country"))
     return Extraction(language, codes, tuple(countries), tuple(places), tuple(days), tuple(amounts), tuple(facts),
                       tuple(periods))
+
+
+def longest_toponyms(countries: list, places: list) -> tuple[list, list]:
+    """Drop the shorter of overlapping country and place mentions: "New Mexico", "Indian Ocean",
+    "Northern Ireland" are places, not Mexico, India, Ireland; a tie keeps the country."""
+    spans = sorted([(m.start, -(m.end - m.start), 0, m) for m in countries] + [(p.start, -(p.end - p.start), 1, p) for p in places],
+                   key=lambda t: t[:3])
+    kept: list = []
+    for s, neg, _, m in spans:
+        if kept and s < kept[-1].end:
+            if -neg <= kept[-1].end - kept[-1].start:
+                continue
+            kept.pop()  # a later-starting longer name ("Republic of Korea" over "Republic")
+        kept.append(m)
+    keep = {id(m) for m in kept}
+    return [m for m in countries if id(m) in keep], [p for p in places if id(p) in keep]
 
 
 def _retext(m, text: str):

