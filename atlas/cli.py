@@ -1,6 +1,8 @@
 """`python -m atlas`: a thin command line over the library.
 
 Exit status 0 on success, 1 on bad input (one line per problem on stderr), 2 on usage.
+Each command imports what it needs when it runs, so ``extract`` or ``validate`` do not
+pay for SQLAlchemy, pandas or geopandas (together seconds) that other commands use.
 """
 from __future__ import annotations
 
@@ -11,16 +13,18 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from .errors import AtlasError, ValidationError
+from .errors import AlreadyDecided, AtlasError, ValidationError
+from .fields import parse_date
+from .models import LANGUAGES, ORIGINS, REVIEW_CHOICES
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
 
 
 def _date_arg(s: str) -> date:
     try:
-        return date.fromisoformat(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {s!r}") from None
+        return parse_date(s)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", help="print the extraction JSON of one article")
     e.add_argument("file", type=Path)
     e.add_argument("--published", type=_date_arg)
-    e.add_argument("--language", choices=["de", "en", "ru"])
+    e.add_argument("--language", choices=LANGUAGES)
 
     x = sub.add_parser("export", help="filtered facts as GeoJSON or CSV")
     x.add_argument("--format", choices=["geojson", "csv"], default="geojson")
@@ -48,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--type", action="append", default=[])
     x.add_argument("--since", type=_date_arg)
     x.add_argument("--until", type=_date_arg)
-    x.add_argument("--origin", action="append", default=[], choices=["curated", "extracted"])
-    x.add_argument("--review", action="append", default=[], choices=["accepted", "pending"],
+    x.add_argument("--origin", action="append", default=[], choices=ORIGINS)
+    x.add_argument("--review", action="append", default=[], choices=REVIEW_CHOICES,
                    help="which extracted facts (default: accepted)")
     x.add_argument("--min-confidence", type=float, default=0.0)
     x.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
@@ -62,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         ra = rsub.add_parser(name)
         ra.add_argument("ids", nargs="+")
         ra.add_argument("--who", default=None, help="reviewer name for the audit log (default: $USER)")
+        ra.add_argument("--override", action="store_true",
+                        help="also change facts already accepted or rejected (default: pending facts only)")
 
     b = sub.add_parser("backup", help="copy the SQLite store consistently while the app runs",
                        description="example: python -m atlas backup backups/atlas-2026-11-29.sqlite")
@@ -218,6 +224,8 @@ def cmd_export(args) -> int:
 def cmd_review(args) -> int:
     import getpass
 
+    from . import review
+
     store = _store(args)
     if args.action == "list":
         facts = store.facts(origin="extracted", review="pending")
@@ -232,7 +240,10 @@ def cmd_review(args) -> int:
         return 0
     who = args.who or getpass.getuser() or "cli"
     decision = {"accept": "accepted", "reject": "rejected"}[args.action]
-    done = store.decide(args.ids, decision, who=f"{who} (cli)")
+    try:
+        done = review.decide_facts(store, args.ids, decision, f"{who} (cli)", override=args.override)
+    except AlreadyDecided as exc:
+        raise AtlasError(review.MSG_OVERRIDE_HINT.format(fact_id=exc.fact_id, review=exc.review)) from None
     print(f"{decision} {len(done)} fact(s)")
     return 0
 

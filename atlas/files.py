@@ -17,7 +17,8 @@ import yaml
 from . import safeyaml
 from .errors import ArticleError, Problem, ValidationError
 from .models import CENTRAL_ASIA, LANGUAGES, Article, Fact
-from .records import parse_curated, parse_date
+from .fields import parse_date
+from .records import parse_curated
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"

@@ -38,6 +38,7 @@ GEO_PRECISIONS = ("site", "city", "country", "approximate-route", "approximate-a
 STATUSES = ("proposed", "construction", "operating", "suspended", "cancelled", "completed")
 ORIGINS = ("curated", "extracted")
 REVIEWS = ("pending", "accepted", "rejected")
+REVIEW_CHOICES = ("accepted", "pending")  # what a filter may show: rejected facts are never shown
 LANGUAGES = ("de", "en", "ru")
 GEOMETRY_TYPES = ("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 

@@ -13,7 +13,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .models import BLOCS, CENTRAL_ASIA, FACT_TYPES, ORIGINS
+from .fields import is_actor, is_country, parse_date
+from .models import BLOCS, CENTRAL_ASIA, FACT_TYPES, ORIGINS, REVIEW_CHOICES
 from .store import Store
 
 FRAME_COLUMNS = [
@@ -21,7 +22,6 @@ FRAME_COLUMNS = [
     "lon", "lat", "geom_type", "geometry", "geo_precision", "status", "status_as_of", "origin", "review",
     "confidence", "article_id",
 ]
-REVIEW_CHOICES = ("accepted", "pending")  # rejected facts are never shown
 
 
 @dataclass(frozen=True)
@@ -98,15 +98,15 @@ class Filters:
                 return None
             raw = raw if isinstance(raw, str) else (list(raw) or [""])[0]
             try:
-                return date.fromisoformat(raw)
+                return parse_date(raw)
             except ValueError:
                 warnings.append(f"{key}: {raw!r} is not a date (YYYY-MM-DD)")
                 return None
 
         kw: dict[str, Any] = {}
         for name, key, allowed in (
-            ("countries", "country", lambda v: v in CENTRAL_ASIA),
-            ("actors", "actor", lambda v: (len(v) == 3 and v.isalpha() and v not in CENTRAL_ASIA) or v in BLOCS),
+            ("countries", "country", is_country),
+            ("actors", "actor", is_actor),
             ("types", "type", lambda v: v in FACT_TYPES),
             ("origins", "origin", lambda v: v in ORIGINS),
             ("reviews", "review", lambda v: v in REVIEW_CHOICES),

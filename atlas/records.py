@@ -7,58 +7,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .errors import Problem
-from .models import (
-    BLOCS, CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS, GEOMETRY_TYPES,
-    STATUSES, Article, Evidence, Fact, Source,
-)
+from .fields import (actor_problem, country_problem, date_order_problem, date_precision_problem,
+                     geo_precision_problem, parse_date, status_problem, type_problem)
+from .models import GEOMETRY_TYPES, Article, Evidence, Fact, Source
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
-ISO3 = re.compile(r"^[A-Z]{3}$")
 KNOWN_FIELDS = {
     "id", "type", "title", "summary", "date_start", "date_end", "date_precision", "countries",
     "actors", "geometry", "geo_precision", "status", "status_as_of", "evidence", "sources",
 }
-_ISO3_CODES: frozenset[str] | None = None
-
-
-def iso3_codes() -> frozenset[str]:
-    global _ISO3_CODES
-    if _ISO3_CODES is None:
-        import pycountry
-
-        _ISO3_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
-    return _ISO3_CODES
-
-
-def parse_date(raw: Any) -> date:
-    """An ISO date from YAML (already a date) or a string.
-
-    >>> parse_date("2023-05-19")
-    datetime.date(2023, 5, 19)
-    >>> parse_date("19.05.2023")
-    Traceback (most recent call last):
-    ValueError: not an ISO date (YYYY-MM-DD): '19.05.2023'
-    >>> parse_date("2024-02-30")
-    Traceback (most recent call last):
-    ValueError: '2024-02-30' is not a real date: day is out of range for month
-    """
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        try:
-            return date.fromisoformat(text)
-        except ValueError as exc:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the shape of a date, but no such day
-                raise ValueError(f"{text!r} is not a real date: {exc}") from None
-    raise ValueError(f"not an ISO date (YYYY-MM-DD): {str(raw)[:40]!r}")
-
-
-def is_actor(code: str) -> bool:
-    return code in BLOCS or (bool(ISO3.match(code)) and code in iso3_codes() and code not in CENTRAL_ASIA)
 
 
 class _Checker:
@@ -97,8 +57,8 @@ def parse_curated(
     if not isinstance(fid, str) or not SLUG.match(fid):
         c.bad("id", f"id must be a slug of a-z, 0-9 and '-', got {fid!r}")
     ftype = c.get("type")
-    if ftype not in FACT_TYPES:
-        c.bad("type", f"unknown fact type {ftype!r}; expected one of {', '.join(FACT_TYPES)}")
+    if type_problem(ftype):
+        c.bad("type", type_problem(ftype))
     title = c.get("title")
     if not isinstance(title, str) or not title.strip():
         c.bad("title", "title is required")
@@ -119,29 +79,27 @@ def parse_curated(
         except ValueError as exc:
             c.bad(key, str(exc))
             dates[key] = None
-    if dates["date_start"] and dates["date_end"] and dates["date_end"] < dates["date_start"]:
-        c.bad("date_end", "date_end is before date_start")
+    if date_order_problem(dates["date_start"], dates["date_end"]):
+        c.bad("date_end", date_order_problem(dates["date_start"], dates["date_end"]))
     precision = c.get("date_precision")
-    if precision not in DATE_PRECISIONS:
-        c.bad("date_precision", f"date_precision must be one of {', '.join(DATE_PRECISIONS)}, got {precision!r}")
+    if date_precision_problem(precision):
+        c.bad("date_precision", date_precision_problem(precision))
 
-    countries = _codes(c, "countries", lambda code: code in CENTRAL_ASIA,
-                       "is not a Central Asian state (KAZ, KGZ, TJK, TKM, UZB)")
+    countries = _codes(c, "countries", country_problem)
     if not countries:
         c.bad("countries", "at least one Central Asian state is required")
-    actors = _codes(c, "actors", is_actor, "is not a known outside power (ISO3 outside Central Asia) or bloc "
-                    f"({', '.join(BLOCS)})")
+    actors = _codes(c, "actors", actor_problem)
 
     geometry = c.get("geometry")
     if geometry is not None:
         for msg in geometry_problems(geometry):
             c.bad("geometry", msg)
     geo_precision = c.get("geo_precision")
-    if geometry is not None and geo_precision not in GEO_PRECISIONS:
-        c.bad("geo_precision", f"geo_precision must be one of {', '.join(GEO_PRECISIONS)}, got {geo_precision!r}")
+    if geometry is not None and geo_precision_problem(geo_precision):
+        c.bad("geo_precision", geo_precision_problem(geo_precision))
     status = c.get("status")
-    if status is not None and status not in STATUSES:
-        c.bad("status", f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    if status is not None and status_problem(status):
+        c.bad("status", status_problem(status))
     if status is not None and dates["status_as_of"] is None and "status_as_of" not in {
         p.field for p in c.problems
     }:
@@ -163,15 +121,15 @@ def parse_curated(
     ), []
 
 
-def _codes(c: _Checker, key: str, ok, why: str) -> tuple[str, ...]:
+def _codes(c: _Checker, key: str, problem: Callable[[Any], str | None]) -> tuple[str, ...]:
     raw = c.get(key) or []
     if not isinstance(raw, list):
         c.bad(key, f"{key} must be a list of codes")
         return ()
     out = []
     for i, code in enumerate(raw):
-        if not isinstance(code, str) or not ok(code):
-            c.bad(f"{key}[{i}]", f"{code!r} {why}")
+        if problem(code):
+            c.bad(f"{key}[{i}]", problem(code))
         elif code not in out:
             out.append(code)
     return tuple(out)

@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from .errors import AlreadyDecided, ValidationError
-from .markup import escape_text, evidence_html
-from .models import BLOCS, CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS, Article, Fact
-from .records import is_actor
-from .reextract import reextract
+from .fields import (actor_problem, codes, country_problem, date_order_problem, date_precision_problem,
+                     geo_precision_problem, parse_date, type_problem)
 from .geometry import location_problems, representative_point
+from .markup import escape_text, evidence_html
+from .models import Article, Fact
+from .reextract import reextract
 from .store import Store
 
 # -- pinned user-facing messages ------------------------------------------------
@@ -29,12 +30,14 @@ MSG_ACCEPTED = "Accepted {fact_id}."
 MSG_REJECTED = "Rejected {fact_id}."
 MSG_EDITED_ACCEPTED = "Saved your edit and accepted {fact_id}."
 MSG_ALREADY_DECIDED = "{fact_id} was already {review}; nothing changed."
+MSG_OVERRIDE_HINT = MSG_ALREADY_DECIDED + " Add --override to change a decision."
 MSG_EDIT_INVALID = "Not saved: {problems}"
 MSG_LOCATION = "Check the location: {problem}."
 MSG_REEXTRACTED = ("Re-extracted {articles} article(s): {updated} pending fact(s) updated, {added} added, "
                    "{removed} removed; {kept} reviewed or edited fact(s) kept as they were.")
 
 EDIT_ACTION = "edited+accepted"
+DECISIONS = ("accepted", "rejected")
 
 
 # -- review queue -----------------------------------------------------------------
@@ -75,15 +78,22 @@ def pending_articles(store: Store) -> list[tuple[str, str]]:
     return [(a["id"], a["title"]) for a in store.articles() if a["id"] in ids]
 
 
+def decide_facts(store: Store, fact_ids: Sequence[str], decision: str, who: str, *,
+                 override: bool = False) -> list[Fact]:
+    """The one decision path (Review page and CLI): accept or reject facts in one audited write.
+
+    Only pending facts are decided unless ``override``: otherwise :class:`AlreadyDecided`
+    is raised for the first fact someone already decided, and nothing is written.
+    """
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    return store.decide(list(fact_ids), decision, who, only_pending=not override)
+
+
 def decide(store: Store, fact_id: str, decision: str, who: str) -> str:
     """Accept or reject one pending fact; the message to show."""
-    if decision not in ("accepted", "rejected"):
-        raise ValueError(f"unknown decision {decision!r}")
-    current = store.fact(fact_id)
-    if current.review in ("accepted", "rejected"):
-        return MSG_ALREADY_DECIDED.format(fact_id=fact_id, review=current.review)
     try:
-        store.decide([fact_id], decision, who, only_pending=True)
+        decide_facts(store, [fact_id], decision, who)
     except AlreadyDecided as exc:
         return MSG_ALREADY_DECIDED.format(fact_id=fact_id, review=exc.review)
     return (MSG_ACCEPTED if decision == "accepted" else MSG_REJECTED).format(fact_id=fact_id)
@@ -105,27 +115,18 @@ def edit_defaults(fact: Fact) -> dict[str, Any]:
             "geo_precision": fact.geo_precision or "city"}
 
 
-def _codes(raw: Any) -> list[str]:
-    if raw is None:
-        return []
-    items = raw.replace(";", ",").split(",") if isinstance(raw, str) else list(raw)
-    out: list[str] = []
-    for item in items:
-        code = str(item).strip().upper()
-        if code and code not in out:
-            out.append(code)
-    return out
+def _note(problems: list[str], field: str, message: str | None) -> None:
+    if message:
+        problems.append(f"{field}: {message}")
 
 
 def _as_date(raw: Any, name: str, problems: list[str]) -> date | None:
     if raw in (None, ""):
         return None
-    if isinstance(raw, date):
-        return raw
     try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        problems.append(f"{name}: {raw!r} is not a date (YYYY-MM-DD)")
+        return parse_date(raw)
+    except ValueError as exc:
+        problems.append(f"{name}: {exc}")
         return None
 
 
@@ -153,8 +154,7 @@ def apply_edit(fact: Fact, values: Mapping[str, Any]) -> Fact:
     v = {k: values.get(k, cur[k]) for k in EDIT_FIELDS}
     problems: list[str] = []
     ftype = str(v["type"] or "").strip()
-    if ftype not in FACT_TYPES:
-        problems.append(f"type: {ftype!r} is not one of {', '.join(FACT_TYPES)}")
+    _note(problems, "type", type_problem(ftype))
     title = " ".join(str(v["title"] or "").split())
     if not title:
         problems.append("title: must not be empty")
@@ -164,26 +164,23 @@ def apply_edit(fact: Fact, values: Mapping[str, Any]) -> Fact:
     end = _as_date(v["date_end"], "date_end", problems)
     if end and not start:
         problems.append("date_end: set date_start too")
-    if start and end and end < start:
-        problems.append(f"date_end: {end} is before date_start {start}")
+    _note(problems, "date_end", date_order_problem(start, end))
     precision = v["date_precision"] if start else None
-    if start and precision not in DATE_PRECISIONS:
-        problems.append(f"date_precision: {precision!r} is not one of {', '.join(DATE_PRECISIONS)}")
-    countries = _codes(v["countries"])
-    for c in countries:
-        if c not in CENTRAL_ASIA:
-            problems.append(f"countries: {c!r} is not one of {', '.join(CENTRAL_ASIA)}")
-    actors = _codes(v["actors"])
-    for a in actors:
-        if not is_actor(a):
-            problems.append(f"actors: {a!r} is not an outside state's ISO3 code or one of {', '.join(BLOCS)}")
+    if start:
+        _note(problems, "date_precision", date_precision_problem(precision))
+    countries = codes(v["countries"])
+    for code in countries:
+        _note(problems, "countries", country_problem(code))
+    actors = codes(v["actors"])
+    for code in actors:
+        _note(problems, "actors", actor_problem(code))
     lat = _as_float(v["lat"], "lat", -90, 90, problems)
     lon = _as_float(v["lon"], "lon", -180, 180, problems)
     if (lat is None) != (lon is None) and not any(p.startswith(("lat", "lon")) for p in problems):
         problems.append("location: give both lat and lon, or neither")
     geo_precision = v["geo_precision"]
-    if lat is not None and geo_precision not in GEO_PRECISIONS:
-        problems.append(f"geo_precision: {geo_precision!r} is not one of {', '.join(GEO_PRECISIONS)}")
+    if lat is not None:
+        _note(problems, "geo_precision", geo_precision_problem(geo_precision))
     if problems:
         raise ValidationError(problems)
     geometry, geo = fact.geometry, fact.geo_precision

@@ -188,12 +188,14 @@ def test_edit_then_accept(store, saved):
 
 
 @pytest.mark.parametrize("values,problem", [
-    ({"type": "gossip"}, "type: 'gossip' is not one of"),
+    ({"type": "gossip"}, "type: unknown fact type 'gossip'; expected one of diplomacy"),
     ({"title": "  "}, "title: must not be empty"),
-    ({"date_start": "19.05.2023"}, "date_start: '19.05.2023' is not a date"),
-    ({"date_start": date(2023, 5, 2), "date_end": date(2023, 5, 1)}, "is before date_start"),
-    ({"countries": ["CHN"]}, "countries: 'CHN' is not one of KAZ"),
-    ({"actors": "KAZ, XXX"}, "actors: 'KAZ' is not an outside state"),
+    ({"date_start": "19.05.2023"}, "date_start: not an ISO date (YYYY-MM-DD): '19.05.2023'"),
+    ({"date_start": "2024-02-30"}, "date_start: '2024-02-30' is not a real date"),
+    ({"date_start": date(2023, 5, 2), "date_end": date(2023, 5, 1)}, "date_end: date_end is before date_start"),
+    ({"countries": ["CHN"]}, "countries: 'CHN' is not a Central Asian state (KAZ, KGZ, TJK, TKM, UZB)"),
+    ({"actors": "KAZ, XXX"}, "actors: 'KAZ' is not a known outside power"),
+    ({"actors": "XXX"}, "actors: 'XXX' is not a known outside power"),
     ({"lat": 91.0, "lon": 10.0}, "lat: 91 is outside -90…90"),
     ({"lat": 40.0, "lon": None}, "location: give both lat and lon"),
 ])
@@ -308,6 +310,23 @@ def test_cli_inprocess_list_accept_reject(db, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--db", str(db), "review", "accept"])
     assert exc.value.code == 2
+
+
+def test_cli_decisions_are_pending_only_unless_override(db, capsys):
+    s = Store(db)
+    a, b = [f.id for f in s.facts(origin="extracted")][:2]
+    assert main(["--db", str(db), "review", "accept", a, "--who", "Ada"]) == 0
+    capsys.readouterr()
+    version = s.version()
+    # b is pending, a is not: the whole batch is refused, nothing is written
+    assert main(["--db", str(db), "review", "reject", b, a, "--who", "Bo"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"error: {a} was already accepted; nothing changed. Add --override to change a decision.")
+    assert (s.fact(a).review, s.fact(b).review, s.version()) == ("accepted", "pending", version)
+    assert main(["--db", str(db), "review", "reject", b, a, "--who", "Bo", "--override"]) == 0
+    assert capsys.readouterr().out.strip() == "rejected 2 fact(s)"
+    assert (s.fact(a).review, s.fact(b).review) == ("rejected", "rejected")
+    assert [(e["fact_id"], e["who"]) for e in s.audit_log()][:2] == [(a, "Bo (cli)"), (b, "Bo (cli)")]
 
 
 def test_cli_reextract(db, capsys):
