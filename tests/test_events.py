@@ -5,6 +5,7 @@ page says so in a ``<meta name="atlas-test-note">``); the seed article is real p
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -125,3 +126,18 @@ def test_event_html_escapes_article_text():
     view = events.EventView(f, (events.Support(f, ""), events.Support(f, "<i>why</i>")), 1, 0)
     html = events.event_html(view, {"art": "<img src=x>"})
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+
+
+def test_the_frame_path_and_the_fact_path_group_alike():
+    """The vectorised pre-pass over the frame must not lose a merge the plain rule finds."""
+    from atlas.synthetic import synthetic_facts
+
+    facts = list(synthetic_facts(1500, seed=3))
+    twins = [replace(f, id=f.id + "-twin", origin="extracted", review="pending", confidence=0.5)
+             for f in facts[::7] if f.date_start is not None]
+    store = Store("sqlite://")
+    store.bulk_insert_facts(facts + twins)
+    by_frame = events.events_of_frame(load_frame(store))
+    by_facts = events.fact_events(store.facts())
+    assert len(by_frame.members) >= len(twins) // 2
+    assert by_frame.members == by_facts.members

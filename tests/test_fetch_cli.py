@@ -121,3 +121,25 @@ def test_kill_9_mid_fetch_loses_nothing_committed_and_the_next_run_resumes(serve
     assert (report.total("new"), report.total("unchanged")) == (1, 1)
     assert server.hits["/a"] == 1
     assert store.count_articles() == 2 and store.count(origin="extracted") > facts_a
+
+
+def test_every_runs_rounds_until_stopped_and_survives_a_broken_feeds_file(server, mem_store, tmp_path):
+    from atlas.fetch.loop import run_every
+
+    server.routes["/a"] = Route(article_html(RAILWAY).encode())
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - name: A\n    url: {server.url('/a')}\n    every: 1m\n")
+    stop = threading.Event()
+    said: list[str] = []
+
+    def say(line: str) -> None:
+        said.append(line)
+        if len([s for s in said if "source(s)" in s]) == 2:
+            stop.set()
+        feeds.write_text("feeds: [\n")  # an operator's broken edit between rounds
+
+    rounds = run_every(Fetcher(mem_store, HttpClient(per_host_interval=0)), 0, stop, feeds_path=feeds, say=say)
+    assert rounds == 2
+    assert said[0].startswith("1 new")
+    assert said[1].startswith("feeds file has problems; keeping the previous list:")
+    assert mem_store.count_articles() == 1 and server.hits["/a"] == 1  # second round: A not due yet
