@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("text")
     s.add_argument("--limit", type=int, default=20)
     s.add_argument("--json", action="store_true")
+
+    m = sub.add_parser("migrate", help="upgrade the database schema to the newest revision (the app does this on start)",
+                       epilog="example: python -m atlas --db postgresql+psycopg://atlas@127.0.0.1/atlas migrate")
+    m.add_argument("--new", metavar="MESSAGE", help="developers: write the next revision from atlas/store.py's tables")
     return p
 
 
@@ -284,6 +288,18 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from . import migrate
+
+    if args.new:
+        print(f"wrote {migrate.new_revision(args.new)}; set HEAD in atlas/migrate.py to its revision id")
+        return 0
+    store = _store(args)  # opening a store upgrades it
+    done = f"applied {', '.join(store.migrated)}; now at" if store.migrated else "already at"
+    print(f"{store.safe_url}: {done} {migrate.HEAD}")
+    return 0
+
+
 COMMANDS = {"backup": cmd_backup, "validate": cmd_validate, "ingest": cmd_ingest, "extract": cmd_extract,
             "export": cmd_export, "review": cmd_review, "reextract": cmd_reextract, "search": cmd_search}
 
@@ -301,3 +317,4 @@ def cmd_articles(args) -> int:
 
 
 COMMANDS.update(fetch=cmd_fetch, articles=cmd_articles)
+COMMANDS["migrate"] = cmd_migrate

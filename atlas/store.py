@@ -17,6 +17,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import AlreadyDecided, StoreError, UnknownFact
 from .geometry import representative_point
+from .migrate import upgrade as upgrade_schema
 from .models import Article, Evidence, Fact, Source
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "atlas.sqlite"
@@ -82,7 +83,7 @@ meta_t = sa.Table(
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
-# -- news feeds (atlas.fetch): new tables only, so an existing database gains them by create_all
+# -- news feeds (atlas.fetch): new tables only (migration 0003)
 sources_t = sa.Table(
     "feed_sources", metadata,
     sa.Column("name", sa.String(200), primary_key=True),
@@ -206,13 +207,27 @@ class Store:
         self.url = resolve_url(db)
         try:
             self.engine = self._engine(self.url)
-            metadata.create_all(self.engine)
+            self.migrated = upgrade_schema(self.engine)  # revisions applied now (usually none)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-            raise StoreError(f"cannot use database {self.url!r}: {exc}") from None
+            raise StoreError(f"cannot use database {self.safe_url!r}: {exc}") from None
         except sa.exc.DBAPIError as exc:  # locked, "file is not a database"…: one named line, not a traceback
             from .storeguard import db_error
 
-            raise db_error(exc, f"cannot open database {self.url!r}") from None
+            raise db_error(exc, f"cannot open database {self.safe_url!r}") from None
+
+    @property
+    def safe_url(self) -> str:
+        """The URL for messages: the password masked.
+
+        >>> s = Store.__new__(Store)
+        >>> s.url = "postgresql+psycopg://ana:s3cret@db/atlas"
+        >>> s.safe_url
+        'postgresql+psycopg://ana:***@db/atlas'
+        """
+        try:
+            return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+        except sa.exc.ArgumentError:
+            return self.url
 
     @staticmethod
     def _engine(url: str) -> sa.Engine:
@@ -258,19 +273,14 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
 
-    # -- version: any write bumps it, so caches of derived frames know when to reload
+    # -- version: triggers in the database bump it on every write (direct SQL too), so caches
+    # of derived frames, the Arrow snapshot and other replicas know when to reload
     def version(self) -> str:
+        """``COUNTER.STOREID``: the write counter and 8 characters of this database's random id."""
         with self.engine.connect() as c:
-            v = c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "version")).scalar()
-        return v or "0"
-
-    def _bump(self, conn: sa.Connection) -> None:
-        v = conn.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "version")).scalar()
-        new = str(int(v or 0) + 1)
-        if v is None:
-            conn.execute(meta_t.insert().values(key="version", value=new))
-        else:
-            conn.execute(meta_t.update().where(meta_t.c.key == "version").values(value=new))
+            rows = dict(c.execute(sa.select(meta_t.c.key, meta_t.c.value)
+                                  .where(meta_t.c.key.in_(("version", "store_id")))).all())
+        return f"{rows.get('version', '0')}.{rows.get('store_id', '')[:8]}"
 
     def get_meta(self, key: str) -> str | None:
         with self.engine.connect() as c:
@@ -321,7 +331,6 @@ class Store:
                 c.execute(facts_t.insert(), rows)
             if also is not None:
                 also(c)
-            self._bump(c)
         return True
 
     def article(self, article_id: str) -> Article | None:
@@ -353,7 +362,6 @@ class Store:
             c.execute(facts_t.delete().where(facts_t.c.origin == "curated"))
             if rows:
                 c.execute(facts_t.insert(), rows)
-            self._bump(c)
         return len(rows)
 
     def fact(self, fact_id: str) -> Fact:
@@ -409,7 +417,6 @@ class Store:
         with self.engine.begin() as c:
             if rows:
                 c.execute(facts_t.insert(), rows)
-            self._bump(c)
 
     # -- review and edits, each with an audit entry in the same transaction
     def decide(self, fact_ids: Sequence[str], decision: str, who: str, only_pending: bool = False) -> list[Fact]:
@@ -428,7 +435,6 @@ class Store:
                 self._guarded_update(c, before, only_pending, review=decision, updated_at=now())
                 self._audit(c, fid, decision, who, before, after)
                 out.append(after)
-            self._bump(c)
         return out
 
     def update_fact(self, fact: Fact, who: str, action: str = "edited", only_pending: bool = False) -> Fact:
@@ -438,7 +444,6 @@ class Store:
             after = fact.with_(edited=True, origin="extracted")
             self._guarded_update(c, before, only_pending, **fact_to_row(after))
             self._audit(c, fact.id, action, who, before, after)
-            self._bump(c)
         return after
 
     def _fact_for_update(self, c: sa.Connection, fid: str, curated_hint: str) -> Fact:
@@ -484,7 +489,6 @@ class Store:
             if extraction is not None:
                 c.execute(articles_t.update().where(articles_t.c.id == article_id)
                           .values(extraction=json.dumps(extraction, ensure_ascii=False)))
-            self._bump(c)
         return counts
 
     def _audit(self, c: sa.Connection, fact_id: str, action: str, who: str, before: Fact | None, after: Fact | None) -> None:

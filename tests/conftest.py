@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,46 @@ def curated_copy(tmp_path) -> Path:
     dst = tmp_path / "curated"
     shutil.copytree(CURATED, dst)
     return dst
+
+
+# -- databases: SQLite always; PostgreSQL from a throwaway cluster (one per test process) --------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A local PostgreSQL cluster for this test process; skipped without server binaries, unless CI=true."""
+    from atlas.devdb import Cluster, NoPostgres
+
+    try:
+        cluster = Cluster.start()
+    except NoPostgres as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true requires PostgreSQL: {exc}")
+        pytest.skip(f"no PostgreSQL here: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = pg_cluster.create_database(name)
+    yield url
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A fresh database URL: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'atlas.sqlite'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request) -> Store:
+    """An empty store: in-memory SQLite, then PostgreSQL."""
+    url = "sqlite://" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    store = Store(url)
+    yield store
+    store.dispose()

@@ -16,8 +16,8 @@ TIMEOUT = 30
 
 
 @pytest.fixture
-def atlas_db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "dash.sqlite"
+def atlas_db(db_url, monkeypatch) -> str:
+    path = db_url  # every page test runs on SQLite and on PostgreSQL
     store = Store(path)
     fill_store(store)
     store.dispose()

@@ -20,8 +20,8 @@ def fact(fid, **kw) -> Fact:
 
 
 @pytest.fixture
-def store(mem_store):
-    mem_store.bulk_insert_facts([
+def store(any_store):
+    any_store.bulk_insert_facts([
         fact("a"),
         fact("b", countries=("UZB", "KAZ"), actors=("RUS", "CSTO"), type="security", date_start=date(2022, 1, 6)),
         fact("c", countries=("TJK",), actors=("RUS",), type="security", date_start=date(2012, 10, 5)),
@@ -32,7 +32,7 @@ def store(mem_store):
         fact("f", origin="extracted", review="rejected", confidence=0.9, countries=("KGZ",)),
         fact("g", date_start=date(2019, 1, 1), date_end=date(2021, 1, 1), countries=("TKM",)),
     ])
-    return mem_store
+    return any_store
 
 
 def ids(store, f: Filters) -> list[str]:

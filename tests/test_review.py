@@ -39,8 +39,8 @@ def only_first_fact(extractor):
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(tmp_path / "atlas.sqlite")
+def store(db_url) -> Store:
+    return Store(db_url)
 
 
 @pytest.fixture
@@ -261,8 +261,8 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
-    path = tmp_path / "cli.sqlite"
+def db(db_url) -> str:
+    path = db_url
     s = Store(path)
     out = intake.save_form(s, intake.IngestForm(text=TEXT, title="Pipeline"))
     assert out.ok

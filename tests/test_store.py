@@ -33,73 +33,73 @@ CURATED = Fact(
 )
 
 
-def test_round_trip_in_memory(mem_store):
+def test_round_trip_in_memory(any_store):
     f = extracted(0, 28)
-    assert mem_store.add_article(ART, [f], {"language": "de"})
-    mem_store.replace_curated([CURATED])
-    assert mem_store.fact(f.id) == f
-    assert mem_store.fact("line-d") == CURATED
-    assert mem_store.article(ART.id) == ART
-    assert mem_store.article_extraction(ART.id) == {"language": "de"}
+    assert any_store.add_article(ART, [f], {"language": "de"})
+    any_store.replace_curated([CURATED])
+    assert any_store.fact(f.id) == f
+    assert any_store.fact("line-d") == CURATED
+    assert any_store.article(ART.id) == ART
+    assert any_store.article_extraction(ART.id) == {"language": "de"}
 
 
-def test_same_article_twice_is_stored_once(mem_store):
-    assert mem_store.add_article(ART, [extracted(0, 28)])
-    assert not mem_store.add_article(ART, [extracted(0, 28)])
-    assert mem_store.count_articles() == 1 and mem_store.count() == 1
+def test_same_article_twice_is_stored_once(any_store):
+    assert any_store.add_article(ART, [extracted(0, 28)])
+    assert not any_store.add_article(ART, [extracted(0, 28)])
+    assert any_store.count_articles() == 1 and any_store.count() == 1
 
 
-def test_replace_curated_has_no_duplicates(mem_store):
-    mem_store.replace_curated([CURATED])
-    mem_store.replace_curated([CURATED])
-    assert [f.id for f in mem_store.facts(origin="curated")] == ["line-d"]
+def test_replace_curated_has_no_duplicates(any_store):
+    any_store.replace_curated([CURATED])
+    any_store.replace_curated([CURATED])
+    assert [f.id for f in any_store.facts(origin="curated")] == ["line-d"]
 
 
-def test_version_changes_on_every_write(mem_store):
-    v0 = mem_store.version()
-    mem_store.replace_curated([CURATED])
-    v1 = mem_store.version()
-    mem_store.add_article(ART, [extracted(0, 28)])
-    assert len({v0, v1, mem_store.version()}) == 3
+def test_version_changes_on_every_write(any_store):
+    v0 = any_store.version()
+    any_store.replace_curated([CURATED])
+    v1 = any_store.version()
+    any_store.add_article(ART, [extracted(0, 28)])
+    assert len({v0, v1, any_store.version()}) == 3
 
 
-def test_failed_write_leaves_nothing(mem_store):
+def test_failed_write_leaves_nothing(any_store):
     bad = extracted(0, 28)
     with pytest.raises(Exception):
-        mem_store.add_article(ART, [bad, bad])  # same id twice: the insert fails mid-transaction
-    assert mem_store.count_articles() == 0 and mem_store.count() == 0
+        any_store.add_article(ART, [bad, bad])  # same id twice: the insert fails mid-transaction
+    assert any_store.count_articles() == 0 and any_store.count() == 0
 
 
-def test_decide_is_audited(mem_store):
+def test_decide_is_audited(any_store):
     f = extracted(0, 28)
-    mem_store.add_article(ART, [f])
-    mem_store.decide([f.id], "accepted", who="ana")
-    assert mem_store.fact(f.id).review == "accepted"
-    (entry,) = mem_store.audit_log(f.id)
+    any_store.add_article(ART, [f])
+    any_store.decide([f.id], "accepted", who="ana")
+    assert any_store.fact(f.id).review == "accepted"
+    (entry,) = any_store.audit_log(f.id)
     assert entry["who"] == "ana" and entry["action"] == "accepted"
     assert entry["before"]["review"] == "pending" and entry["after"]["review"] == "accepted"
 
 
-def test_decide_unknown_or_curated(mem_store):
-    mem_store.replace_curated([CURATED])
+def test_decide_unknown_or_curated(any_store):
+    any_store.replace_curated([CURATED])
     with pytest.raises(UnknownFact, match="no fact with id 'nope'"):
-        mem_store.decide(["nope"], "accepted", who="ana")
+        any_store.decide(["nope"], "accepted", who="ana")
     with pytest.raises(UnknownFact, match="is curated"):
-        mem_store.decide(["line-d"], "rejected", who="ana")
+        any_store.decide(["line-d"], "rejected", who="ana")
 
 
-def test_reextraction_keeps_human_decisions(mem_store):
+def test_reextraction_keeps_human_decisions(any_store):
     a, b, c = extracted(0, 28), extracted(29, 50), extracted(0, 10)
-    mem_store.add_article(ART, [a, b, c])
-    mem_store.decide([a.id], "accepted", who="ana")
-    mem_store.update_fact(c.with_(title="Edited by hand"), who="ben")
+    any_store.add_article(ART, [a, b, c])
+    any_store.decide([a.id], "accepted", who="ana")
+    any_store.update_fact(c.with_(title="Edited by hand"), who="ben")
     new_a = a.with_(type="trade", confidence=0.9)
     new_b = b.with_(confidence=0.95)
-    counts = mem_store.replace_pending(ART.id, [new_a, new_b], {"language": "de", "v": 2})
+    counts = any_store.replace_pending(ART.id, [new_a, new_b], {"language": "de", "v": 2})
     assert counts == {"updated": 1, "added": 0, "removed": 0, "kept": 2}
-    assert mem_store.fact(a.id).type == "sanctions" and mem_store.fact(a.id).review == "accepted"
-    assert mem_store.fact(b.id).confidence == 0.95
-    assert mem_store.fact(c.id).title == "Edited by hand" and mem_store.fact(c.id).edited
+    assert any_store.fact(a.id).type == "sanctions" and any_store.fact(a.id).review == "accepted"
+    assert any_store.fact(b.id).confidence == 0.95
+    assert any_store.fact(c.id).title == "Edited by hand" and any_store.fact(c.id).edited
 
 
 def test_file_store_persists(db_path):
@@ -125,22 +125,22 @@ def test_store_in_missing_folder_is_named(tmp_path):
         Store(str(tmp_path / "nope" / "x.sqlite"))
 
 
-def test_facts_by_ids_keeps_order(mem_store):
+def test_facts_by_ids_keeps_order(any_store):
     a, b = extracted(0, 28), extracted(29, 50)
-    mem_store.add_article(ART, [a, b])
-    assert [f.id for f in mem_store.facts_by_ids([b.id, "missing", a.id])] == [b.id, a.id]
+    any_store.add_article(ART, [a, b])
+    assert [f.id for f in any_store.facts_by_ids([b.id, "missing", a.id])] == [b.id, a.id]
 
 
-def test_only_pending_refuses_a_second_decision_and_writes_nothing(mem_store):
+def test_only_pending_refuses_a_second_decision_and_writes_nothing(any_store):
     from atlas.errors import AlreadyDecided
 
     a, b = extracted(0, 28), extracted(29, 50)
-    mem_store.add_article(ART, [a, b])
-    mem_store.decide([a.id], "rejected", who="ana", only_pending=True)
+    any_store.add_article(ART, [a, b])
+    any_store.decide([a.id], "rejected", who="ana", only_pending=True)
     with pytest.raises(AlreadyDecided, match=f"{a.id} was already rejected; nothing changed."):
-        mem_store.decide([b.id, a.id], "accepted", who="ben", only_pending=True)
-    assert mem_store.fact(b.id).review == "pending"  # the whole call rolled back
-    assert [e["who"] for e in mem_store.audit_log()] == ["ana"]
+        any_store.decide([b.id, a.id], "accepted", who="ben", only_pending=True)
+    assert any_store.fact(b.id).review == "pending"  # the whole call rolled back
+    assert [e["who"] for e in any_store.audit_log()] == ["ana"]
 
 
 def test_two_processes_deciding_at_once_only_one_wins(db_path):
