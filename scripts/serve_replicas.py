@@ -1,0 +1,199 @@
+"""Run N Streamlit replicas of the atlas behind nginx, sharing one database (loopback only).
+
+    python scripts/serve_replicas.py --replicas 2 --db postgresql+psycopg://atlas@127.0.0.1:5432/atlas
+    python scripts/serve_replicas.py --replicas 2 --db pg        # a throwaway local PostgreSQL cluster
+
+Replica i listens on 127.0.0.1:(BASE+i); nginx (Debian's ``nginx`` or ``nginx-light``)
+listens on 127.0.0.1:PORT and keeps each browser on one replica (``ip_hash``
+upstream; websocket upgrade headers passed, long read timeout): a Streamlit
+session lives in one process's memory, so its websocket must not move. Every
+replica keys its caches on the store version that triggers keep in the database,
+so a write through one replica shows in the others on their next rerun.
+Ctrl-C stops everything this script started. Without nginx (``--no-proxy``)
+the replicas are reachable on their own ports.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from atlas.devdb import free_port  # noqa: E402
+
+NGINX_CONF = """\
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {prefix}/body;
+  proxy_temp_path {prefix}/proxy;
+  fastcgi_temp_path {prefix}/fastcgi;
+  uwsgi_temp_path {prefix}/uwsgi;
+  scgi_temp_path {prefix}/scgi;
+  map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+  upstream atlas {{
+    ip_hash;  # sticky: one browser, one replica (its session state lives there)
+{servers}
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    client_max_body_size 8m;
+    location / {{
+      proxy_pass http://atlas;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_set_header Host $host;
+      proxy_read_timeout 86400s;
+      proxy_buffering off;
+    }}
+  }}
+}}
+"""
+
+
+def nginx_config(ports: list[int], listen: int, prefix: Path) -> str:
+    servers = "\n".join(f"    server 127.0.0.1:{p};" for p in ports)
+    return NGINX_CONF.format(prefix=prefix, servers=servers, port=listen)
+
+
+def start_replica(port: int, db: str, log: Path, page: str = "dashboard.py") -> subprocess.Popen:
+    env = dict(os.environ, ATLAS_DB=db)
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", page, "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_healthy(port: int, proc: subprocess.Popen | None = None, timeout_s: float = 90.0) -> None:
+    """Poll the health endpoint (a launcher's wait for a real server to come up, not a test sleep)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"replica on port {port} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"replica on port {port} not healthy after {timeout_s} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+class Replicas:
+    """N replicas (and nginx in front, unless ``proxy=False``); ``close()`` stops all of them."""
+
+    def __init__(self, n: int, db: str, *, proxy: bool = True, page: str = "dashboard.py"):
+        self.dir = Path(tempfile.mkdtemp(prefix="atlas-replicas-"))
+        self.ports = [free_port() for _ in range(n)]
+        self.procs: list[subprocess.Popen] = []
+        self.nginx: subprocess.Popen | None = None
+        self.port: int | None = None
+        try:
+            # The first replica migrates and seeds an empty database alone; the others then find it ready.
+            for i, port in enumerate(self.ports):
+                self.procs.append(start_replica(port, db, self.dir / f"replica{i}.log", page))
+                if i == 0:
+                    wait_healthy(port, self.procs[0])
+                    _warm(port)
+            for port, proc in zip(self.ports, self.procs):
+                wait_healthy(port, proc)
+            if proxy:
+                self._start_nginx()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start_nginx(self) -> None:
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(nginx).exists():
+            raise RuntimeError("nginx not found: apt-get install nginx-light (or run with --no-proxy)")
+        self.port = free_port()
+        conf = self.dir / "nginx.conf"
+        conf.write_text(nginx_config(self.ports, self.port, self.dir))
+        self.nginx = subprocess.Popen([nginx, "-p", str(self.dir), "-c", str(conf), "-g", "daemon off;"],
+                                      stdout=(self.dir / "nginx.out").open("wb"), stderr=subprocess.STDOUT,
+                                      start_new_session=True)
+        wait_healthy(self.port, self.nginx)
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{p}" for p in self.ports]
+
+    def close(self) -> None:
+        for p in ([self.nginx] if self.nginx else []) + self.procs:
+            stop(p)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> "Replicas":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _warm(port: int) -> None:
+    """One page view, so the first replica seeds a new database before the others start."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from stclient import connect
+
+    async def once() -> None:
+        async with connect(f"http://127.0.0.1:{port}") as s:
+            await s.run("", timeout_s=300)
+
+    asyncio.run(once())
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                epilog="example: python scripts/serve_replicas.py --replicas 2 --db pg")
+    p.add_argument("--replicas", type=int, default=2)
+    p.add_argument("--db", required=True, help="an SQLAlchemy URL or SQLite path shared by all; 'pg' = throwaway cluster")
+    p.add_argument("--no-proxy", action="store_true", help="no nginx: use the replicas' own ports")
+    args = p.parse_args(argv)
+    cluster = None
+    db = args.db
+    if db == "pg":
+        from atlas.devdb import Cluster
+
+        cluster = Cluster.start(durable=True)
+        db = cluster.create_database("atlas")
+    try:
+        with Replicas(args.replicas, db, proxy=not args.no_proxy) as r:
+            print(f"replicas: {' '.join(r.urls)}")
+            if r.port:
+                print(f"open http://127.0.0.1:{r.port} (nginx, sticky sessions); Ctrl-C stops everything")
+            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        if cluster:
+            cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
