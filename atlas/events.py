@@ -304,7 +304,6 @@ def split(store: Store, fact_id: str, who: str, reason: str = "") -> str:
             c.execute(event_splits_t.insert().values(fact_id=fact_id, who=who, at=now()))
             c.execute(audit_t.insert().values(fact_id=fact_id, action="split", who=who, at=now(),
                                               before=None, after=json.dumps({"event": "split", "reason": reason or "a wrong merge"})))
-            store._bump(c)
     return MSG_SPLIT.format(fact_id=fact_id)
 
 
