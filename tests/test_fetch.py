@@ -216,3 +216,42 @@ def test_articles_json(server, store, capsys):
     [obj] = json.loads(capsys.readouterr().out)
     assert list(obj) == ["id", "title", "url", "publisher", "published", "language", "fetched_at", "facts"]
     assert obj["published"] == "2024-07-17" and obj["facts"] > 0 and obj["url"] == server.url("/a")
+
+
+def test_rate_limiter_spaces_requests_per_host_with_a_fake_clock():
+    from atlas.fetch.http import RateLimiter
+
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+
+    limiter = RateLimiter(1.0, clock=lambda: now[0], sleep=sleep)
+    limiter.slower["slow.example"] = 5.0
+    for host in ("a.example", "a.example", "b.example", "a.example", "slow.example", "slow.example"):
+        limiter.wait(host)
+    assert slept == [1.0, 2.0, 5.0]
+
+
+def test_crawl_delay_slows_that_host(server, store):
+    server.routes["/robots.txt"] = Route(b"User-agent: *\nCrawl-delay: 7\n", content_type="text/plain")
+    client = HttpClient(per_host_interval=0)
+    assert client.allowed(server.url("/a"))
+    assert client.limiter.slower == {"127.0.0.1": 7.0}
+
+
+def test_five_mb_rule_holds_for_declared_streamed_and_gzipped_bodies(server, store):
+    import gzip
+
+    from atlas.files import MAX_ARTICLE_BYTES
+
+    big = b"<html><body><p>" + b"a" * MAX_ARTICLE_BYTES + b"</p></body></html>"
+    server.routes["/big"] = Route(big)
+    # ~5 KB on the wire, over 5 MB unpacked: read through a bounded gunzip.
+    server.routes["/bomb"] = Route(gzip.compress(big), headers={"Content-Encoding": "gzip"})
+    report = fetcher(store).run(urls=[server.url("/big"), server.url("/bomb")])
+    for path in ("/big", "/bomb"):
+        [err] = report.sources[server.url(path)].errors
+        assert "over the limit of 5,242,880 bytes (5 MB)" in err
+    assert store.count_articles() == 0

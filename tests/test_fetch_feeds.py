@@ -92,3 +92,31 @@ def test_canonical_url_meets_any_text(text):
 def test_canonical_url_strips_tracking_only():
     assert canonical_url("https://x.example/a?id=1&utm_campaign=z&gclid=q#c") == "https://x.example/a?id=1"
     assert canonical_url("https://x.example/a?id=1") != canonical_url("https://x.example/a?id=2")
+
+
+def _resp(body: bytes, ctype: str):
+    from atlas.fetch.http import Response
+
+    return Response("http://a.example/x", 200, body, ctype, None, None, None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=600) | st.text(max_size=300).map(lambda t: ("<?xml version='1.0'?><rss><channel><item>"
+                                                                       + t).encode("utf-8", "replace")),
+       st.sampled_from(["text/html", "application/rss+xml", "application/xml", "image/png", ""]))
+def test_feed_sitemap_and_page_parsers_meet_any_bytes(body, ctype):
+    """Whatever a server sends, the parsers answer with links, an article, or a FetchFailure."""
+    from atlas.errors import AtlasError
+    from atlas.fetch.parse import feed_links, kind_of, page_article, sitemap_links
+
+    resp = _resp(body, ctype)
+    try:
+        kind = kind_of(resp)
+        if kind == "feed":
+            feed_links(resp)
+        elif kind == "sitemap":
+            sitemap_links(resp)
+        else:
+            page_article(resp)
+    except AtlasError as exc:  # FetchFailure or ArticleError, each naming the URL
+        assert "http://a.example/x" in str(exc)

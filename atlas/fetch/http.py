@@ -1,7 +1,7 @@
 """A polite, bounded HTTP GET for feeds and article pages (standard library only).
 
-Every request names the atlas in its User-Agent, honours robots.txt, waits its turn per
-host, sends ``If-None-Match``/``If-Modified-Since`` when it has them, follows at most
+Every request names the atlas in its User-Agent, honours robots.txt (and its Crawl-delay),
+waits its turn per host, sends ``If-None-Match``/``If-Modified-Since`` when it has them, follows at most
 :data:`MAX_REDIRECTS` redirects (a loop is an error), stops reading at the 5 MB article
 limit of :mod:`atlas.files` (also after gunzip), and gives up after ``timeout`` seconds
 per socket operation and ``deadline`` seconds in all. Failures are :class:`FetchFailure`
@@ -28,6 +28,7 @@ from ..files import MAX_ARTICLE_BYTES
 USER_AGENT = "CentralAsiaInfluenceAtlas/1.0 (+news feed reader; respects robots.txt)"
 ROBOTS_AGENT = "CentralAsiaInfluenceAtlas"
 MAX_REDIRECTS = 5
+MAX_CRAWL_DELAY = 60.0  # seconds; a larger robots.txt Crawl-delay is capped, not obeyed forever
 CHUNK = 64 * 1024
 
 
@@ -58,14 +59,16 @@ class RateLimiter:
         self.interval, self._clock, self._sleep = interval, clock, sleep
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
+        self.slower: dict[str, float] = {}  # hosts asking for more (robots.txt Crawl-delay)
 
     def wait(self, host: str) -> None:
-        if self.interval <= 0:
+        interval = max(self.interval, self.slower.get(host, 0.0))
+        if interval <= 0:
             return
         with self._lock:
             now = self._clock()
             slot = max(now, self._next.get(host, now))
-            self._next[host] = slot + self.interval
+            self._next[host] = slot + interval
         if slot > now:
             self._sleep(slot - now)
 
@@ -137,6 +140,9 @@ class HttpClient:
             rp = self._load_robots(base)
             with self._robots_lock:
                 self._robots[base] = rp
+            delay = rp.crawl_delay(ROBOTS_AGENT)
+            if delay:
+                self.limiter.slower[parts.hostname or ""] = min(float(delay), MAX_CRAWL_DELAY)
         return rp.can_fetch(ROBOTS_AGENT, url)
 
     def _load_robots(self, base: str) -> RobotFileParser:
