@@ -7,6 +7,7 @@ each 5 MB PUT was accepted and kept in server memory.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import os
 import shutil
 import socket
@@ -23,6 +24,13 @@ from ui.upload_guard import MSG_REFUSED
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
+
+
+def _run(coro):
+    """asyncio.run in a fresh thread: another test in this worker (Playwright's sync API)
+    may have left an event loop running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def start(root: Path, db: Path, log: Path, *, prefix: tuple[str, ...] = (), **popen) -> tuple[int, subprocess.Popen]:
@@ -141,7 +149,7 @@ def test_anonymous_session_cannot_upload_and_memory_stays_flat(server):
         results = [put(port, session_id, 5 * MB, xsrf) for _ in range(30)]  # 150 MB, as in the issue
         return before, results, rss_mb(proc.pid)
 
-    before, results, after = asyncio.run(_with_session(port, attack))
+    before, results, after = _run(_with_session(port, attack))
     assert {status for status, _ in results} == {403}, results[:2]
     assert results[0][1] == MSG_REFUSED
     assert after - before < 40, f"server memory grew {after - before:.0f} MB"
@@ -151,7 +159,7 @@ def test_refused_before_the_body_is_read(server):
     """Headers promise 5 MB, only the first part is sent: the answer comes without waiting for the rest."""
     port, _ = server
     xsrf = xsrf_cookie(port)
-    status, body = asyncio.run(_with_session(port, lambda sid, _: put(port, sid, 5 * MB, xsrf, send_body=False)))
+    status, body = _run(_with_session(port, lambda sid, _: put(port, sid, 5 * MB, xsrf, send_body=False)))
     assert (status, body) == (403, MSG_REFUSED)
 
 
@@ -172,10 +180,10 @@ def test_guard_lets_an_editor_session_through_and_nobody_else():
     scope = {"type": "http", "method": "PUT", "path_params": {"session_id": "editor-1", "file_id": "f"}}
     upload_guard.set_editor("editor-1", True)
     try:
-        asyncio.run(guarded(scope, None, send))
+        _run(guarded(scope, None, send))
         assert calls == ["editor-1"] and sent == []
         upload_guard.set_editor("editor-1", False)  # logged out (or wrong password on a later run)
-        asyncio.run(guarded(scope, None, send))
+        _run(guarded(scope, None, send))
         assert calls == ["editor-1"] and sent[0]["status"] == 403
     finally:
         upload_guard.set_editor("editor-1", False)
@@ -213,7 +221,7 @@ def test_read_only_code_folder_and_store_still_serve_the_map():
         port, proc = start(code, db, tmp / "home" / "streamlit.log", prefix=NOBODY,
                            env={"HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"})
         try:
-            elements = asyncio.run(_with_session(port, lambda sid, els: els))  # the map page, as a browser opens it
+            elements = _run(_with_session(port, lambda sid, els: els))  # the map page, as a browser opens it
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/app/static/vendor/leaflet/leaflet.js",
                                         timeout=30) as r:  # ...then what the map's frame loads
                 assert r.status == 200 and b"Leaflet" in r.read(4000)
