@@ -22,6 +22,28 @@ FRAME_COLUMNS = [
     "lon", "lat", "geom_type", "geometry", "geo_precision", "status", "status_as_of", "origin", "review",
     "confidence", "article_id",
 ]
+# The one choice a user makes about automatically extracted facts. Curated and dataset
+# facts always show; each level adds extracted facts of more review states.
+TRUST_LEVELS = {
+    "curated": ("Curated and datasets only", ()),
+    "accepted": ("+ extracted facts a reviewer accepted", ("accepted",)),
+    "all": ("+ all extracted facts, unreviewed too", ("accepted", "pending")),
+}
+DEFAULT_TRUST = "accepted"
+
+
+def trust_level(reviews: tuple[str, ...]) -> str:
+    """The trust level whose review states are ``reviews`` (order ignored).
+
+    >>> trust_level(()), trust_level(("pending", "accepted")), trust_level(("accepted",))
+    ('curated', 'all', 'accepted')
+    >>> trust_level(("pending",))
+    'all'
+    """
+    for level, (_, states) in TRUST_LEVELS.items():
+        if set(states) == set(reviews):
+            return level
+    return "all"  # pending without accepted: the nearest level that shows all of them
 
 
 @dataclass(frozen=True)
@@ -56,7 +78,9 @@ class Filters:
             if value == getattr(default, f.name):
                 continue
             key = self._PARAMS[f.name]
-            if isinstance(value, tuple):
+            if f.name == "reviews":
+                out[key] = list(value) if value else ["none"]  # "none": curated and datasets only
+            elif isinstance(value, tuple):
                 out[key] = list(value) if value else ["all"]
             elif isinstance(value, date):
                 out[key] = [value.isoformat()]
@@ -78,6 +102,8 @@ class Filters:
             if raw is None:
                 return None
             values = [raw] if isinstance(raw, str) else list(raw)
+            if key == "review" and values in (["none"], ["all"]):
+                return () if values == ["none"] else REVIEW_CHOICES
             if values == ["all"]:
                 return ()
             ok = []

@@ -2,7 +2,9 @@
 
 Lanes are countries (or outside powers); x is time; colour is fact type. Facts with a
 ``date_end`` are bars from start to end, the others are points: curated filled,
-extracted hollow. Above :data:`DETAIL_LIMIT` rows the chart shows counts per lane,
+extracted hollow. A bar shorter than :data:`MIN_BAR_SHARE` of the chart's time span
+(a two-day summit across 33 years) would be invisible, so it is drawn as a point.
+The colour legend lists only the types shown. Above :data:`DETAIL_LIMIT` rows the chart shows counts per lane,
 time bin and type instead of single facts, so the spec stays small at 100,000 facts.
 An x-interval selection named ``window`` lets the page narrow the time filter.
 """
@@ -21,6 +23,7 @@ LANES = {"country": "Country", "actor": "Outside power"}
 DETAIL_LIMIT = 3000
 SELECTION = "window"
 NO_LANE = "(none)"
+MIN_BAR_SHARE = 0.01  # bars shorter than this share of the whole span are drawn as points
 
 
 def lane_rows(frame: pd.DataFrame, lanes: str = "country") -> pd.DataFrame:
@@ -41,9 +44,28 @@ def lane_rows(frame: pd.DataFrame, lanes: str = "country") -> pd.DataFrame:
     return df.drop(columns=[col]).reset_index(drop=True)
 
 
-def _color() -> alt.Color:
-    return alt.Color("type:N", title="Fact type",
-                     scale=alt.Scale(domain=list(FACT_TYPES), range=[TYPE_COLORS[t] for t in FACT_TYPES]))
+def _color(types: Any = FACT_TYPES) -> alt.Color:
+    shown = [t for t in FACT_TYPES if t in set(types)] or list(FACT_TYPES)
+    return alt.Color("type:N", title="Fact type", scale=alt.Scale(domain=shown, range=[TYPE_COLORS[t] for t in shown]),
+                     legend=alt.Legend(orient="bottom", columns=4, labelLimit=200))
+
+
+def short_as_points(rows: pd.DataFrame, share: float = MIN_BAR_SHARE) -> pd.DataFrame:
+    """``rows`` with ``bar_end``: the end for bars long enough to see, empty for the rest.
+
+    >>> r = pd.DataFrame({"start": pd.to_datetime(["1992-01-01", "2023-05-18", "2014-09-13"]),
+    ...                   "end": pd.to_datetime([None, "2023-05-19", "2025-01-01"])})
+    >>> short_as_points(r)["bar_end"].notna().tolist()
+    [False, False, True]
+    """
+    out = rows.copy()
+    if out.empty:
+        out["bar_end"] = pd.Series(dtype="datetime64[ns]")
+        return out
+    lo, hi = out["start"].min(), out["end"].fillna(out["start"]).max()
+    min_len = max(pd.Timedelta(days=1), (hi - lo) * share)
+    out["bar_end"] = out["end"].where((out["end"] - out["start"]) >= min_len)
+    return out
 
 
 def timeline_chart(frame: pd.DataFrame, lanes: str = "country", *, select: bool = True,
@@ -62,28 +84,31 @@ def timeline_chart(frame: pd.DataFrame, lanes: str = "country", *, select: bool 
         agg = agg.groupby(["lane", "bin", "type"], observed=True).size().reset_index(name="facts")
         agg = agg.rename(columns={"bin": "start"})
         base = alt.Chart(agg).mark_circle(opacity=0.7).encode(
-            x=alt.X("start:T", title="Date"), y=y, color=_color(),
+            x=alt.X("start:T", title="Date"), y=y, color=_color(agg["type"].unique()),
             size=alt.Size("facts:Q", title="Facts", scale=alt.Scale(range=[15, 400])),
             tooltip=[alt.Tooltip("lane:N", title=lane_title), alt.Tooltip("start:T", title="From"),
                      "type:N", "facts:Q"],
         )
         chart = base.add_params(brush) if select else base
         return chart.properties(height=h, width="container")
-    points = rows[rows["end"].isna()]
-    bars = rows[rows["end"].notna()]
+    rows = short_as_points(rows)
+    points = rows[rows["bar_end"].isna()]
+    bars = rows[rows["bar_end"].notna()]
     tooltip = [alt.Tooltip("title:N", title="Fact"), alt.Tooltip("start:T", title="Start"),
                alt.Tooltip("end:T", title="End"), "type:N", "origin:N"]
     x = alt.X("start:T", title="Date")
     # One data source; the two marks filter it, so the selection sees every fact.
-    base = alt.Chart(rows).encode(x=x, y=y, color=_color(), tooltip=tooltip)
-    point_layer = base.transform_filter("!isValid(datum.end)").mark_point(size=70, filled=False, strokeWidth=2)
+    color = _color(rows["type"].unique())
+    base = alt.Chart(rows).encode(x=x, y=y, color=color, tooltip=tooltip)
+    point_layer = base.transform_filter("!isValid(datum.bar_end)").mark_point(size=70, filled=False, strokeWidth=2)
     point_layer = point_layer.encode(
-        fill=alt.condition("datum.origin == 'curated'", _color(), alt.value("transparent")),
+        fill=alt.condition("datum.origin == 'curated'", color, alt.value("transparent")),
         shape=alt.Shape("origin:N", title="Origin", scale=alt.Scale(domain=["curated", "extracted"],
-                                                                   range=["circle", "diamond"])),
+                                                                   range=["circle", "diamond"]),
+                        legend=alt.Legend(orient="bottom")),
     )
-    bar_layer = base.transform_filter("isValid(datum.end)").mark_bar(height=8, opacity=0.6, cornerRadius=3).encode(
-        x2="end:T")
+    bar_layer = base.transform_filter("isValid(datum.bar_end)").mark_bar(height=8, opacity=0.6, cornerRadius=3).encode(
+        x2="bar_end:T")
     if select:
         point_layer = point_layer.add_params(brush)
     layers = [bar_layer, point_layer] if len(bars) else [point_layer]

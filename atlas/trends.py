@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .labels import TYPE_COLORS, actor_label
+from .labels import TYPE_COLORS, actor_color, actor_label
 from .models import FACT_TYPES
 
 OTHER = "Other"
@@ -82,3 +82,11 @@ def counts_chart(counts: pd.DataFrame, *, legend_title: str, period: str = "year
 
 def type_colors() -> dict[str, str]:
     return {t: TYPE_COLORS[t] for t in FACT_TYPES}
+
+
+def actor_colors(counts: pd.DataFrame) -> dict[str, str]:
+    """Label → colour for the powers in ``counts``: the map's fixed colours, grey for Other."""
+    keys = [k for k in dict.fromkeys(counts["key"]) if k != OTHER] if len(counts) else []
+    out = {actor_label(k): actor_color(k, keys) for k in keys}
+    out[OTHER] = "#9e9e9e"
+    return out

@@ -88,7 +88,7 @@ def test_query_params_restore_widgets(atlas_db):
     assert not at.exception
     assert at.multiselect(key="f_countries").value == ["KAZ", "UZB"]
     assert at.multiselect(key="f_types").value == ["energy"]
-    assert at.multiselect(key="f_review").value == ["accepted", "pending"]
+    assert at.radio(key="f_trust").value == "all"
     assert at.multiselect(key="f_origin").value == ["curated"]
     assert at.slider(key="f_minconf").value == pytest.approx(0.5)
     assert str(at.slider(key="f_dates").value[0]) == "2015-01-01"
@@ -105,11 +105,19 @@ def test_bad_query_param_warns(atlas_db):
 
 def test_actor_and_review_filters(atlas_db):
     at = app("pages/3_Data.py").run()
-    at.multiselect(key="f_review").set_value(["accepted", "pending"]).run()
+    at.radio(key="f_trust").set_value("all").run()
     assert "x-pending" in set(table(at)["id"])
     at.multiselect(key="f_actors").set_value(["RUS"]).run()
     assert set(table(at)["id"]) == {"x-pending", "kaz-sanctions-2023"}
     assert qp(at, "actor") == ["RUS"] and qp(at, "review") == ["accepted", "pending"]
+    at.radio(key="f_trust").set_value("curated").run()
+    assert qp(at, "review") == ["none"] and set(table(at)["id"]) == {"kaz-sanctions-2023"}
+
+
+def test_trust_choice_states_its_default(atlas_db):
+    at = app("pages/1_Timeline.py").run()
+    assert at.radio(key="f_trust").value == "accepted" and "review" not in at.query_params
+    assert any(c.value.startswith("Default: extracted facts a reviewer accepted") for c in at.sidebar.caption)
 
 
 def test_clicked_fact_shows_escaped_detail(atlas_db):

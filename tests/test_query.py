@@ -85,7 +85,8 @@ def test_query_warns_on_bad_values():
 
 def test_empty_reviews_round_trip():
     f = Filters(reviews=())
-    assert f.to_query() == {"review": ["all"]} and Filters.from_query(f.to_query())[0] == f
+    assert f.to_query() == {"review": ["none"]} and Filters.from_query(f.to_query())[0] == f
+    assert Filters.from_query({"review": ["all"]})[0].reviews == ("accepted", "pending")
 
 
 def test_leading_actor(store):

@@ -51,3 +51,19 @@ def test_window_from_selection():
         date(2020, 1, 1), date(2021, 2, 1))
     assert timeline.window_from_selection({"selection": {}}) is None
     assert timeline.window_from_selection(None) is None
+
+
+def test_short_events_are_points_and_legend_lists_shown_types_only():
+    from atlas.models import Fact
+
+    facts = [Fact(id="summit", type="diplomacy", title="Two-day summit", date_start=date(2023, 5, 18),
+                  date_end=date(2023, 5, 19), date_precision="day", origin="curated", countries=("KAZ",)),
+             Fact(id="base", type="security", title="Base since 1992", date_start=date(1992, 1, 1),
+                  date_end=date(2025, 1, 1), date_precision="year", origin="curated", countries=("TJK",))]
+    spec = timeline.timeline_chart(_frame(facts)).to_dict()
+    rows = {r["id"]: r for r in next(iter(spec["datasets"].values()))}
+    # Altair writes a missing date as "", which Vega-Lite's date parsing reads as null.
+    assert not rows["summit"]["bar_end"] and rows["summit"]["end"]  # a point; its end stays in the tooltip
+    assert rows["base"]["bar_end"]
+    domains = [layer["encoding"]["color"]["scale"]["domain"] for layer in spec["layer"]]
+    assert all(d == ["diplomacy", "security"] for d in domains)

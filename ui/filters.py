@@ -14,15 +14,18 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from atlas.labels import actor_label
+from atlas.actors import choice_label
 from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
-from atlas.query import REVIEW_CHOICES, Filters, date_bounds
+from atlas.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds, trust_level
 from atlas.textguard import md_plain
 from ui.cache import actor_choices
 
 K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
-K_ORIGIN, K_REVIEW, K_MINCONF = "f_origin", "f_review", "f_minconf"
-WIDGET_KEYS = (K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES, K_ORIGIN, K_REVIEW, K_MINCONF)
+K_ORIGIN, K_TRUST, K_MINCONF = "f_origin", "f_trust", "f_minconf"
+WIDGET_KEYS = (K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES, K_ORIGIN, K_TRUST, K_MINCONF)
+TRUST_HELP = ("Curated facts (hand-checked, sourced) and facts from published datasets always show. "
+              "Extracted facts come from news articles by machine; rejected ones never show.")
+TRUST_DEFAULT_NOTE = f"Default: {TRUST_LEVELS[DEFAULT_TRUST][0].lstrip('+ ')}, with curated and dataset facts."
 FILTER_PARAMS = tuple(Filters._PARAMS.values())
 _PENDING = "_atlas_pending_filters"
 _WRITTEN = "_atlas_written_query"
@@ -67,7 +70,7 @@ def _seed(f: Filters, actors: Sequence[str], bounds: tuple[date, date]) -> None:
     st.session_state[K_TYPES] = list(f.types)
     st.session_state[K_DATES] = (since, until)
     st.session_state[K_ORIGIN] = list(f.origins)
-    st.session_state[K_REVIEW] = list(f.reviews)
+    st.session_state[K_TRUST] = trust_level(f.reviews)
     st.session_state[K_MINCONF] = float(f.min_confidence)
 
 
@@ -117,20 +120,21 @@ def sidebar_filters(frame: pd.DataFrame) -> Filters:
     sb.header("Filters")
     countries = sb.multiselect("Countries", list(CENTRAL_ASIA), key=K_COUNTRIES,
                                format_func=lambda c: f"{CENTRAL_ASIA[c]} ({c})")
-    chosen_actors = sb.multiselect("Actors", actors, key=K_ACTORS, format_func=lambda c: f"{actor_label(c)} ({c})",
-                                   help="Outside powers and blocs involved")
+    chosen_actors = sb.multiselect("Actors", actors, key=K_ACTORS, format_func=choice_label,
+                                   help="Outside powers and blocs involved; common names work (Turkey, US, EU)")
     types = sb.multiselect("Fact types", list(FACT_TYPES), key=K_TYPES)
     lo, hi = bounds
     since, until = sb.slider("Dates", min_value=lo, max_value=hi, key=K_DATES, format="YYYY-MM-DD")
     origins = sb.multiselect("Origin", list(ORIGINS), key=K_ORIGIN, help="Empty: curated and extracted")
-    reviews = sb.multiselect("Extracted facts to show", list(REVIEW_CHOICES), key=K_REVIEW,
-                             help="Review states of automatically extracted facts; rejected ones are never shown")
+    trust = sb.radio("Facts to show", list(TRUST_LEVELS), key=K_TRUST, format_func=lambda k: TRUST_LEVELS[k][0],
+                     help=TRUST_HELP)
+    sb.caption(TRUST_DEFAULT_NOTE)
     minconf = sb.slider("Minimum confidence", min_value=0.0, max_value=1.0, step=0.05, key=K_MINCONF,
                         help="For extracted facts")
     f = Filters(
         countries=tuple(countries), actors=tuple(chosen_actors), types=tuple(types),
         since=since if since > lo else None, until=until if until < hi else None,
-        origins=tuple(origins), reviews=tuple(reviews), min_confidence=round(float(minconf), 2),
+        origins=tuple(origins), reviews=TRUST_LEVELS[trust][1], min_confidence=round(float(minconf), 2),
     )
     write_query(f)
     st.session_state[_WRITTEN] = f.to_query()

@@ -21,7 +21,8 @@ APP_ICON = "🗺️"
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 # (file, title); the first is the default page at "/". URLs come from the file names.
 PAGES = (("0_Map.py", "Map"), ("1_Timeline.py", "Timeline"), ("2_Articles.py", "Articles"),
-         ("3_Data.py", "Data"), ("4_Ingest.py", "Ingest"), ("5_Review.py", "Review"))
+         ("3_Data.py", "Data"), ("6_Countries.py", "Countries"), ("4_Ingest.py", "Ingest"),
+         ("5_Review.py", "Review"))
 
 
 def navigation():
@@ -38,4 +39,7 @@ def page_setup(title: str, *, heading: str | None = None, filters: bool = True) 
     st.set_page_config(page_title=APP_TITLE if title == PAGES[0][1] else f"{title} · {APP_TITLE}",
                        page_icon=APP_ICON, layout="wide")
     st.title(heading or title)
+    from ui.search import search_box
+
+    search_box()
     return sidebar_filters(fact_frame()) if filters else None

@@ -81,12 +81,25 @@ def cached_map_data(f: Filters, measure: str) -> maplayers.MapData:
     return _map_data(store.url, store.version(), json.dumps(f.to_query(), sort_keys=True), measure)
 
 
+NO_MATCH = "No facts match these filters. Widen them, or reset them all."
+
+
 def header_metrics(frame: pd.DataFrame) -> None:
     origin = frame["origin"].astype(str) if len(frame) else pd.Series(dtype=str)
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = st.columns(3, wrap=False)  # one row on a phone too
     c1.metric("Facts shown", f"{len(frame):,}")
     c2.metric("Curated", f"{int((origin == 'curated').sum()):,}")
     c3.metric("Extracted", f"{int((origin == 'extracted').sum()):,}")
+    if frame.empty:
+        empty_state()
+
+
+def empty_state() -> None:
+    """Say that nothing matches, with one button back to the default filters."""
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.info(NO_MATCH)
+    if c2.button("Reset filters", key="reset_filters", type="primary"):
+        request_filters(Filters())
 
 
 def selected_fact() -> str | None:

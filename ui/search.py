@@ -1,0 +1,64 @@
+"""The "Search" box every page shows (URL ``q=``), and its ranked results.
+
+The search itself is :func:`atlas.search.search`; this is the widget, the URL mirror
+and the result buttons. A result opens its fact on the Map page with the filters kept.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.search import search
+from atlas.textguard import md_plain
+from ui.cache import get_store
+
+KEY = "q"  # widget key and URL parameter
+_SAVED = "_atlas_search"  # survives page switches, which drop widget state
+MAX_HITS = 12
+NO_HITS = "Nothing found. Try fewer or other words, or a name such as Line D, Xi'an or Turkey."
+VIA = {"fact": "", "actor": " · involves this power", "article": " · in its article"}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _hits(url: str, version: str, text: str) -> list:
+    return search(get_store(), text, MAX_HITS)
+
+
+def _open(fact_id: str) -> None:
+    from ui.filters import current_filters
+    from ui.page import PAGES, PAGES_DIR
+    from ui.views import FACT_KEY
+
+    st.session_state[FACT_KEY] = fact_id
+    params = {**current_filters().to_query(), FACT_KEY: fact_id}
+    if st.session_state.get(KEY):
+        params[KEY] = st.session_state[KEY]
+    st.switch_page(PAGES_DIR / PAGES[0][0], query_params=params)
+
+
+def search_box() -> str:
+    """Draw the search input and its results in the sidebar; return the query text."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = st.query_params.get(KEY) or st.session_state.get(_SAVED, "")
+    text = st.sidebar.text_input("Search", key=KEY, max_chars=200, placeholder="e.g. Line D, Xi'an, Turkey",
+                                 help="Titles, summaries, evidence quotes and article text")
+    st.session_state[_SAVED] = text
+    if text:
+        if st.query_params.get(KEY) != text:
+            st.query_params[KEY] = text
+    elif KEY in st.query_params:
+        del st.query_params[KEY]
+    if not text.strip():
+        return text
+    store = get_store()
+    hits = _hits(store.url, store.version(), text.strip())
+    box = st.sidebar.container(key="search_results")
+    if not hits:
+        box.caption(NO_HITS)
+    for i, h in enumerate(hits):
+        # Button labels are markdown: titles from data are escaped to plain text.
+        if box.button(md_plain(h.title[:90]), key=f"search_hit_{i}", help=md_plain(h.snippet) or None,
+                      width="stretch"):
+            _open(h.fact_id)
+        if VIA[h.via]:
+            box.caption(f"{h.type}{VIA[h.via]}")
+    return text
