@@ -317,3 +317,21 @@ def test_decision_refused_after_logout(editor_env):
     at.button(key=f"accept_{fid}").click().run()
     assert s.fact(fid).review == "pending"
     assert MSG_WRONG_PASSWORD in messages(at, "error")
+
+
+def test_login_is_kept_across_pages_until_log_out(editor_env):
+    from ui.page import PAGES_DIR
+
+    at = AppTest.from_file(str(PAGES_DIR.parent / "dashboard.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/5_Review.py").run()
+    login(at)
+    assert any(t.value.startswith("Editing as Ada Editor") for t in at.sidebar.text)
+    at.switch_page("pages/0_Map.py").run()  # a page without the login inputs drops their values
+    at.switch_page("pages/4_Ingest.py").run()
+    no_exceptions(at)
+    assert any(t.value.startswith("Editing as Ada Editor") for t in at.sidebar.text)
+    assert "ingest_save" in keys(at, "button")
+    at.button(key="editor_logout").click().run()
+    assert "ingest_save" not in keys(at, "button") and at.text_input(key="editor_password").value == ""
+    at.switch_page("pages/5_Review.py").run()
+    assert not any(t.value.startswith("Editing as") for t in at.sidebar.text)

@@ -51,14 +51,32 @@ def _checked_state(password: str | None, name: str | None, secrets: dict[str, An
     return state
 
 
+LOGIN = "_atlas_editor_login"  # (name, password) of this browser session's valid login
+
+
+def _log_out() -> None:
+    for k in (LOGIN, _CHECKED):
+        st.session_state.pop(k, None)
+    st.session_state["editor_name"] = st.session_state["editor_password"] = ""
+    set_editor(session_id(), False)
+
+
 def editor_gate() -> EditorState:
-    """Draw the editor login (sidebar) and say whether this session may edit."""
+    """Draw the editor login (sidebar) and say whether this session may edit.
+
+    Streamlit drops widget values when the user opens another page, so a successful
+    login is kept in the session (:data:`LOGIN`) and put back into the inputs on the
+    next editing page, until "Log out".
+    """
     secrets = _secrets()
     probe = editor_state(None, None, secrets=secrets)
     if not probe.configured:
         set_editor(session_id(), False)
         st.info(probe.message)
         return probe
+    saved = st.session_state.get(LOGIN)
+    if saved and "editor_password" not in st.session_state:  # dropped by a page switch, not emptied by the user
+        st.session_state["editor_name"], st.session_state["editor_password"] = saved
     with st.sidebar:
         st.markdown("**Editor login**")
         name = st.text_input("Editor name", key="editor_name", max_chars=80,
@@ -67,11 +85,12 @@ def editor_gate() -> EditorState:
     state = _checked_state(password, name, secrets)
     set_editor(session_id(), state.can_edit)  # only an editor's session may upload (ui.upload_guard)
     if state.can_edit:
+        st.session_state[LOGIN] = (name, password)
         st.sidebar.text(f"Editing as {state.who}")
-    elif password:
-        st.warning(state.message)
-    else:
-        st.info(state.message)
+        st.sidebar.button("Log out", key="editor_logout", on_click=_log_out)
+        return state
+    st.session_state.pop(LOGIN, None)
+    (st.warning if password else st.info)(state.message)
     return state
 
 
