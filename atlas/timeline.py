@@ -23,6 +23,7 @@ LANES = {"country": "Country", "actor": "Outside power"}
 DETAIL_LIMIT = 3000
 SELECTION = "window"
 NO_LANE = "(none)"
+LEGEND_HEIGHT = 110  # the axis and two legend rows below the lanes
 MIN_BAR_SHARE = 0.01  # bars shorter than this share of the whole span are drawn as points
 
 
@@ -75,7 +76,9 @@ def timeline_chart(frame: pd.DataFrame, lanes: str = "country", *, select: bool 
     lane_title = LANES.get(lanes, "Lane")
     order = sorted(rows["lane"].unique(), key=lambda s: (s == NO_LANE, s)) if len(rows) else []
     y = alt.Y("lane:N", title=lane_title, sort=order)
-    h = height or max(120, 38 * max(1, len(order)))
+    # Streamlit fits the whole chart, legend included, into the height: room for the lanes,
+    # the date axis and the legend rows under them.
+    h = height or max(120, 38 * max(1, len(order))) + LEGEND_HEIGHT
     brush = alt.selection_interval(encodings=["x"], name=SELECTION)
     if len(rows) > detail_limit:
         span_days = (rows["start"].max() - rows["start"].min()).days
