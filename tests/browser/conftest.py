@@ -126,8 +126,10 @@ def stop_server(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(app):
+    # Module scope: while Playwright's sync API is active its event loop counts as running,
+    # so asyncio.run() in a later test file on the same xdist worker would fail.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
