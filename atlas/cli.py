@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     ar.add_argument("--json", action="store_true",
                     help="a JSON list of {id, title, url, publisher, published, language, fetched_at, facts}")
 
+    ev = sub.add_parser("events", help="facts merged into events (why each joined); split a wrong merge",
+                        description="examples: python -m atlas events --json | python -m atlas events --split FACT_ID")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--split", metavar="FACT_ID", help="take this fact out of its event (audited)")
+    ev.add_argument("--who", default=None, help="reviewer name for the audit log (default: $USER)")
+
     rx = sub.add_parser("reextract", help="re-run the extractor on stored articles; human decisions are kept")
     rx.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="articles to re-extract (default: all)")
 
@@ -316,5 +322,11 @@ def cmd_articles(args) -> int:
     return run(args, _store(args))
 
 
-COMMANDS.update(fetch=cmd_fetch, articles=cmd_articles)
+def cmd_events(args) -> int:
+    from .events import cli_events
+
+    return cli_events(args, _store(args))
+
+
+COMMANDS.update(fetch=cmd_fetch, articles=cmd_articles, events=cmd_events)
 COMMANDS["migrate"] = cmd_migrate

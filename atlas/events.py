@@ -371,3 +371,25 @@ def event_html(view: EventView, titles: dict[str, str]) -> str:
 def fact_events(facts: Sequence[Fact], split_facts: Iterable[str] = ()) -> Events:
     """Events among facts (tests, CLI): the same rule as for a frame."""
     return group([it for it in map(item_from_fact, facts) if it is not None], split_facts)
+
+
+def cli_events(args: Any, store: Store) -> int:
+    """``python -m atlas events [--json] [--split FACT_ID]`` (parsing in :mod:`atlas.cli`)."""
+    import getpass
+    import sys
+
+    if args.split:
+        print(split(store, args.split, who=f"{args.who or getpass.getuser() or 'cli'} (cli)"))
+        return 0
+    from .query import load_frame
+
+    ev = events_of_frame(load_frame(store), split_ids(store))
+    rows = [{"lead": lead, "facts": members, "reasons": {m: ev.reasons[m] for m in members[1:]}}
+            for lead, members in sorted(ev.members.items())]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for r in rows:
+        print(f"{r['lead']}\t{len(r['facts'])} facts\t{', '.join(r['facts'][1:])}")
+    print(f"{len(rows)} event(s) merging more than one fact", file=sys.stderr)
+    return 0

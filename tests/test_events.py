@@ -141,3 +141,19 @@ def test_the_frame_path_and_the_fact_path_group_alike():
     by_facts = events.fact_events(store.facts())
     assert len(by_frame.members) >= len(twins) // 2
     assert by_frame.members == by_facts.members
+
+
+def test_events_command_lists_and_splits(summit_store, tmp_path, capsys, monkeypatch):
+    import json as _json
+
+    from atlas import cli
+
+    monkeypatch.setattr(cli, "_store", lambda args: summit_store)
+    assert cli.main(["events", "--json"]) == 0
+    rows = {r["lead"]: r for r in _json.loads(capsys.readouterr().out)}
+    summit = rows["c5-summit-xian-2023"]
+    assert all(summit["reasons"][m].startswith("same type (diplomacy)") for m in summit["facts"][1:])
+    last = summit["facts"][-1]
+    assert cli.main(["events", "--split", last, "--who", "cli tester"]) == 0
+    assert f"Split off: {last}" in capsys.readouterr().out
+    assert any(a["who"] == "cli tester (cli)" for a in summit_store.audit_log(last))
