@@ -63,6 +63,7 @@ class Cluster:
     def __init__(self, root: Path, port: int, bin_dir: Path):
         self.root, self.port, self.bin_dir = root, port, bin_dir
         self.data = root / "data"
+        self.opts = ""  # server options (port, loopback only, …), kept for resume()
 
     @classmethod
     def start(cls, *, durable: bool = False) -> "Cluster":
@@ -82,9 +83,8 @@ class Cluster:
                     "-c max_connections=200", "-c shared_buffers=64MB"]
             if not durable:
                 opts += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-            subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(self.data), "-l",
-                                            str(root / "server.log"), "-o", " ".join(opts), "-w",
-                                            "-t", str(START_TIMEOUT_S), "start"]), **run)
+            self.opts = " ".join(opts)
+            self.resume()
         except subprocess.CalledProcessError as exc:
             log = (root / "server.log").read_text(errors="replace")[-2000:] if (root / "server.log").exists() else ""
             shutil.rmtree(root, ignore_errors=True)
@@ -109,9 +109,20 @@ class Cluster:
     def drop_database(self, name: str) -> None:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def stop(self) -> None:
+    def pause(self) -> None:
+        """Stop the server, keeping its data (fault tests: "the database is down")."""
         subprocess.run(_as_server_user([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast",
                                         "-w", "stop"]), capture_output=True, cwd="/")
+
+    def resume(self) -> None:
+        """Start the paused server again on the same port."""
+        subprocess.run(_as_server_user([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-l",
+                                        str(self.root / "server.log"), "-o", self.opts, "-w",
+                                        "-t", str(START_TIMEOUT_S), "start"]), check=True, capture_output=True,
+                       text=True, cwd="/")
+
+    def stop(self) -> None:
+        self.pause()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> "Cluster":

@@ -232,7 +232,10 @@ class Store:
     @staticmethod
     def _engine(url: str) -> sa.Engine:
         if not url.startswith("sqlite"):
-            return sa.create_engine(url, future=True)
+            # pre-ping: after a database restart the pool's dead connections are replaced, not
+            # handed to a page; a short connect timeout: a down server is said quickly, not after minutes.
+            connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+            return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         read_only = False
         if url in ("sqlite://", "sqlite:///:memory:"):
             engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})

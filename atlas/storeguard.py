@@ -25,6 +25,15 @@ class StoreCorrupt(StoreError):
     """The database file is empty, not SQLite, or damaged; it is never overwritten."""
 
 
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached (down, restarting, network): retry later, nothing is lost."""
+
+
+# Driver messages meaning "no server to talk to right now" (psycopg / PostgreSQL wording).
+_UNREACHABLE = ("connection failed", "could not connect", "connection refused", "server closed the connection",
+                "terminating connection", "the database system is", "connection is closed", "connection timeout")
+
+
 class StoreReadOnly(StoreError):
     """A write was attempted on a store that can only be read."""
 
@@ -82,6 +91,8 @@ def db_error(exc: BaseException, where: str = "") -> StoreError:
     text = str(orig).split("\n", 1)[0]
     low = text.lower()
     prefix = f"{where}: " if where else ""
+    if any(u in low for u in _UNREACHABLE):
+        return StoreUnavailable(f"{prefix}the database server cannot be reached ({text}); nothing was changed")
     if "locked" in low or "busy" in low:
         return StoreBusy(MSG_BUSY)
     if "readonly" in low or "read-only" in low:

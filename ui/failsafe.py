@@ -16,13 +16,15 @@ import uuid
 import streamlit as st
 
 from atlas.errors import StoreError
-from atlas.storeguard import StoreBusy, db_error
+from atlas.storeguard import StoreBusy, StoreUnavailable, db_error
 
 LOG = logging.getLogger("atlas.app")
 MSG_FAILED = ("Something went wrong showing this page. It has been logged; if it keeps happening, "
               "tell the maintainers reference {ref}.")
 MSG_BUSY = "The atlas is busy (another process is writing to it). Nothing was lost; try again in a moment."
 MSG_STORE = "The atlas database cannot be used right now: {reason}"
+MSG_RETRYING = "Trying again every {s} seconds; the page comes back by itself when the database does."
+RETRY_EVERY_S = 5
 RETRY_KEY = "atlas_retry"
 
 
@@ -48,11 +50,27 @@ def on_script_error(ex: Exception) -> bool:
         st.button("Try again", key=RETRY_KEY)  # a click reruns the page
     elif problem is not None:
         st.error(MSG_STORE.format(reason=str(problem).replace("\n", " ")) + f" (reference {ref})")
+        if isinstance(problem, StoreUnavailable):  # PostgreSQL down or restarting: come back by itself
+            st.caption(MSG_RETRYING.format(s=RETRY_EVERY_S))
+            st.button("Try again", key=RETRY_KEY)
+            _retry_soon()
     else:
         st.error(MSG_FAILED.format(ref=ref))
     # Under AppTest keep Streamlit's exception element too, so the many tests asserting
     # "no exception" still see a crash; a served app never imports the testing package.
     return "streamlit.testing.v1" not in sys.modules
+
+
+def _retry_soon() -> None:
+    """Rerun the whole page every few seconds (a timed fragment asks the server; no browser reload)."""
+    @st.fragment(run_every=RETRY_EVERY_S)
+    def _retry() -> None:
+        if st.session_state.get("_atlas_retry_armed"):
+            st.rerun(scope="app")
+        st.session_state["_atlas_retry_armed"] = True
+
+    st.session_state.pop("_atlas_retry_armed", None)
+    _retry()
 
 
 def install() -> None:
