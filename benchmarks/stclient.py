@@ -128,3 +128,12 @@ class _Connect:
 
     async def __aexit__(self, *exc) -> None:
         await self._cm.__aexit__(*exc)
+
+
+def run_sync(coro):
+    """``asyncio.run(coro)`` in a fresh thread: callable even where a loop already runs
+    (a Playwright test earlier in the same pytest worker leaves one behind)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

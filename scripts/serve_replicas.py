@@ -157,16 +157,14 @@ class Replicas:
 
 def _warm(port: int) -> None:
     """One page view, so the first replica seeds a new database before the others start."""
-    import asyncio
-
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from stclient import connect
+    from stclient import connect, run_sync
 
     async def once() -> None:
         async with connect(f"http://127.0.0.1:{port}") as s:
             await s.run("", timeout_s=300)
 
-    asyncio.run(once())
+    run_sync(once())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,6 @@ write because its caches key on the version that triggers keep in the database.
 """
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "scripts")]
 
 from serve_replicas import Replicas  # noqa: E402
-from stclient import connect  # noqa: E402
+from stclient import connect, run_sync  # noqa: E402
 
 PASSWORD = "replica-test-password-1"  # test-only secret, set for the replicas' environment
 
@@ -57,5 +56,5 @@ def test_write_through_one_replica_shows_in_the_other(replicas):
         after = await _extracted_shown(b)
         return before, after
 
-    before, after = asyncio.run(scenario())
+    before, after = run_sync(scenario())
     assert int(after) == int(before) + 1
