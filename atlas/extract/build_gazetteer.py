@@ -72,6 +72,8 @@ march august mobile bay victoria independence liberty union progress unity orang
 mir мир мира победа союз энергия восток заря свобода прогресс дружба единство октябрь май март август
 новый новая советский советская мирный свободный заречный лесной радужный ударный центральный южный северный
 oder sun moon star new old big kent dover
+police mission enterprise commerce industry liberal hope protection republic surprise temple sale split mold
+opportunity justice liberty progress harmony concord reform security success welcome friendship providence
 """.split())
 
 

@@ -21,7 +21,9 @@ _ORG_HEADS = ("Association|Associates|Airlines|Airways|Air\\s+Lines|Bank|Bancorp
               "Orchestra|Fund|Trust|Museum|Academy|Hospital|Church|College|School|Council|Committee|Federation|"
               "Authority|Airport|Stadium|Broadcasting|Energy|Petroleum|Oil|Gas|Steel|Airline|Magazine|Review|"
               "Insurance|Pharmaceuticals|Electric|Power|Technologies|Systems|Industries|Heritage|Cancer|Heart|"
-              "Red\\s+Cross|Red\\s+Crescent")
+              "Red\\s+Cross|Red\\s+Crescent|Police|Patrol|Service|Survey|Agency|Center|Centre|Commission|Administration|"
+              "Bureau|Network|Channel|Organization|Organisation|Coalition|Movement|Forum|Alliance|Union|Institution|"
+              "Plastics|Foods|Brands|Studios|Records|Pictures|Media|Software|Labs|Capital|Ventures|Hotel|Hotels|Resort")
 _ORG_AFTER = re.compile(rf"(?:[\s-]+(?:[A-Z][\w&'.-]*|of|and|&|for|the)){{0,4}}?[\s-]+(?:{_ORG_HEADS})(?![\w])")
 # Heads that may follow a country name without making it an organisation (a state body is
 # still the state): "China's Foreign Ministry", "Kazakh Energy Ministry".
@@ -69,6 +71,12 @@ def surname_after(work: str, e: int) -> bool:
     return bool(m) and m.group(1) not in _PLACE_WORDS
 
 
+def first_name_before(work: str, s: int) -> bool:
+    """A given name right before: the match is a surname ("Kevin Roth", "George Washington")."""
+    before = _WORD_BEFORE.search(work, max(0, s - 16), s)
+    return bool(before) and before.group(1).lower() in FIRST_NAMES
+
+
 def person_context(work: str, s: int, e: int, need_locative: bool = True) -> bool:
     """True when a name that is also a personal name is used as one here: said next to it,
     a capitalised word after it (a surname), or, when ``need_locative``, no "in"/"near"... before it.
@@ -77,10 +85,7 @@ def person_context(work: str, s: int, e: int, need_locative: bool = True) -> boo
     >>> [person_context(t, *span) for span in ((0, 4), (22, 26), (28, 32), (37, 41))]
     [True, True, True, False]
     """
-    before = _WORD_BEFORE.search(work, max(0, s - 16), s)
-    if before and before.group(1).lower() in FIRST_NAMES:  # "George Washington"
-        return True
-    if surname_after(work, e):
+    if first_name_before(work, s) or surname_after(work, e):  # "George Washington", "Mary Smith"
         return True
     if need_locative:
         return bool(_SAID_BEFORE.search(work, max(0, s - 24), s) or _SAID_AFTER.match(work, e)

@@ -65,6 +65,9 @@ _SURNAME_AFTER = re.compile(rf"[\s\u00a0]+[A-ZА-ЯЁ][\w'-]*{_SURNAME}(?:a|u|om
 # when big (a city, POP_SURNAME_OK+) or after a locative word ("в Королеве", "near Serov").
 _SURNAME_SHAPED = re.compile(r"(?:ов|ев|ёв|ин|ова|ева|ёва|ина|ову|еву|ину|овым|евым|иным|ове|еве|ине|ov|ev|yov|ow|ew|ova|eva|owa|ewa)$")
 POP_SURNAME_OK = 300_000
+# where towns are named like -ov/-ova surnames ("Iowa" ends in -owa but is no such town)
+SURNAME_COUNTRIES = {"RUS", "UKR", "BLR", "KAZ", "KGZ", "TJK", "TKM", "UZB", "POL", "BGR", "SRB", "CZE", "SVK", "MDA",
+                     "AZE", "ARM", "GEO", "LTU", "LVA", "EST", "MKD", "HRV", "SVN", "BIH", "MNE"}
 _LOCATIVE_BEFORE = re.compile(r"(?:^|[^\w])(?:в|во|из|под|до|через|город\w*|г\.|посел\w*|сел\w*|райцентр\w*|"
                               r"in|near|from|to|at|via|city\s+of|town\s+of|nach|bei|aus|von|im|nahe|über|zum|zur|bis|Stadt|Ortschaft)\s+$", re.I)
 # A German article right before a capitalised word marks a noun ("den Rest", "das Mittel"):
@@ -158,7 +161,7 @@ class Gazetteer:
         if _SURNAME_AFTER.match(work, e):
             return True
         p = self.places[ids[0]]
-        if p.population < POP_SURNAME_OK and _SURNAME_SHAPED.search(work[s:e].lower()):
+        if p.population < POP_SURNAME_OK and p.country in SURNAME_COUNTRIES and _SURNAME_SHAPED.search(work[s:e].lower()):
             return not _LOCATIVE_BEFORE.search(work, lo, s)
         return False
 

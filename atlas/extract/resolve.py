@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from .context import in_organisation, is_person_name, longer_name_before, person_context, surname_after
+from .context import first_name_before, in_organisation, is_person_name, longer_name_before, person_context, surname_after
 from .world import US_ABBREVIATIONS
 
 CENTRAL_ASIA3 = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
-REGION_CITY_POP = 300_000  # a Central Asian city this big, named without ambiguity, makes an article regional
+REGION_CITY_POP = 500_000  # a Central Asian city this big, named without ambiguity, makes an article regional
 BIG_PLACE_POP = 500_000
 SMALL_TOWN_POP = 200_000  # person-name places this big (Charlotte, Jackson are not) need no locative word
 STATE_RATIO, COUNTRY_RATIO, REGION_BONUS = 50, 20, 5
@@ -71,15 +71,15 @@ def place_context(work: str, spans: Sequence[tuple[int, int, tuple[int, ...]]], 
             abbreviations.append((m.start(1), m.end(1), code))
     about = ctx.about_region
     if about is None:
-        about = any(_regional(work[s:e], [places[i] for i in ids]) for s, e, ids in spans)
+        about = any(_regional(work, s, e, [places[i] for i in ids]) for s, e, ids in spans)
     return replace(ctx, state_at=state_at, states=frozenset(state_at.values()), abbreviations=tuple(abbreviations),
                    about_region=about)
 
 
-def _regional(name: str, cands: list) -> bool:
+def _regional(work: str, s: int, e: int, cands: list) -> bool:
     top = cands[0]
     return (top.country in CENTRAL_ASIA3 and top.population >= REGION_CITY_POP and top.kind == "city"
-            and not is_person_name(name))
+            and not is_person_name(work[s:e]) and not surname_after(work, e) and not first_name_before(work, s))
 
 
 def _after_comma(work: str, e: int, ctx: PlaceContext) -> tuple[str, str] | None:
@@ -103,8 +103,10 @@ def refuse_in_context(work: str, s: int, e: int, cands: list, ctx: PlaceContext)
     top = cands[0]
     if is_person_name(work[s:e]) and not _after_comma(work, e, ctx):
         return person_context(work, s, e, need_locative=top.population < BIG_PLACE_POP and top.kind != "admin1")
-    # a small town abroad followed by a capitalised word is a given name ("Antony Blinken", "Maros Šefčovič")
-    return top.kind == "city" and top.country not in CENTRAL_ASIA3 and top.population < SMALL_TOWN_POP and surname_after(work, e)
+    # a small town abroad followed by a capitalised word is a given name ("Antony Blinken", "Maros Šefčovič"),
+    # after a given name a surname ("Kevin Roth")
+    return (top.kind == "city" and top.country not in CENTRAL_ASIA3 and top.population < SMALL_TOWN_POP
+            and (surname_after(work, e) or first_name_before(work, s)))
 
 
 def choose(work: str, s: int, e: int, ids: Sequence[int], places: Sequence, ctx: PlaceContext) -> tuple[int, str] | None:
