@@ -85,3 +85,26 @@ def test_every_place_records_the_rule_that_chose_it():
     out = extract("Paris, Texas, and Boston.", language="en")
     assert [p.rule for p in out.places] == ["state-after", "only", "most-populous"]  # Boston, Lincolnshire is smaller
     assert all(p.to_dict()["rule"] for p in out.places)
+
+
+def test_direction_word_joins_the_place_name():
+    assert [(t, n) for t, n, _ in _places("Arrests in East Leeds and Central Texas.")] == [("East Leeds", "Leeds"),
+                                                                                          ("Central Texas", "Texas")]
+
+
+def test_georgia_is_the_us_state_in_an_article_placed_in_the_us():
+    out = extract("Jobs come to Toombs County, Florida and Georgia; Georgians welcome them.", language="en")
+    assert [m.code for m in out.country_mentions] == []
+    assert [(p.text, p.country) for p in out.places if p.text.startswith("Georgia")] == [("Georgia", "USA"),
+                                                                                          ("Georgians", "USA")]
+    assert [m.code for m in extract("Georgia and Armenia signed in Tbilisi.", language="en").country_mentions] == ["GEO",
+                                                                                                                   "ARM"]
+
+
+def test_first_level_divisions_of_the_world():
+    names = [n for _, n, _ in _places("Floods in Aceh and Sichuan, a strike in Ontario, talks on Xinjiang.")]
+    assert names == ["Aceh", "Sichuan", "Ontario", "Xinjiang"]
+
+
+def test_line_break_ends_an_organisation_name():
+    assert [n for _, n, _ in _places("The capital, Baku\nThe European Union met.")] == ["Baku"]

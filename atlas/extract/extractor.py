@@ -13,7 +13,7 @@ from .invisible import INVISIBLE, compact, remap
 from .language import check_language, detect_language
 from .mentions import Extraction
 from .money import find_amounts
-from .resolve import place_context_of
+from .resolve import georgia_in_the_us, place_context_of
 from .text import clean, lower_same_length, split_sentences
 
 
@@ -37,6 +37,8 @@ def extract(text: str, published: date | None = None, language: str | None = Non
     found = find_countries(work, lowered, language)
     places = gaz.find(work, lowered, place_context_of(work, lowered, found, language))
     countries, places = longest_toponyms(found, places)
+    ga = gaz.us_states.get("GA")
+    countries, places = georgia_in_the_us(countries, places, gaz.places[ga] if ga is not None else None)
     # A country inside an organisation's name ("Bank of America") is not a mention of the
     # country; facts still see it ("China Development Bank" lends for China).
     fact_countries = [_retext(m, text) for m in countries]

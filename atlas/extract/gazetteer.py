@@ -76,6 +76,12 @@ _ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:der|die|das|den|dem|des|ein|eine|ein
                              r"diese\w*|jene\w*)\s+$")
 
 
+# A capitalised direction right before a place belongs to its name.
+_DIRECTION_BEFORE = re.compile(r"(?<![\w-])(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|"
+                               r"Northwest|Southeast|Southwest|Northeastern|Northwestern|Southeastern|Southwestern|Upper|"
+                               r"Lower|Greater|Middle|Metro|Nord|Süd|Ost|West)[ -]$")
+
+
 @dataclass(frozen=True)
 class Place:
     name: str
@@ -211,6 +217,9 @@ class Gazetteer:
                 continue
             i, rule = picked
             p = self.places[i]
+            d = _DIRECTION_BEFORE.search(work, max(0, s - 14), s)
+            if d and p.kind in ("city", "admin1", "admin2", "region") and (not out or out[-1].end <= d.start()):
+                s, rule = d.start(), rule + "+direction"  # "East Leeds", "West Java", "Central Texas": one place
             out.append(PlaceMention(work[s:e], s, e, p.name, p.lat, p.lon, p.country, p.kind, rule))
         for s, e, code in ctx.abbreviations:  # "Fayetteville, N.C."
             if code in self.us_states:

@@ -25,7 +25,9 @@ from .world import US_ABBREVIATIONS
 CENTRAL_ASIA3 = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
 REGION_CITY_POP = 500_000  # a Central Asian city this big, named without ambiguity, makes an article regional
 BIG_PLACE_POP = 500_000
-SMALL_TOWN_POP = 200_000  # person-name places this big (Charlotte, Jackson are not) need no locative word
+SMALL_TOWN_POP = 200_000
+VILLAGE_POP = 15_000
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'-]*[ \t]+$")  # person-name places this big (Charlotte, Jackson are not) need no locative word
 STATE_RATIO, COUNTRY_RATIO, REGION_BONUS = 50, 20, 5
 _COMMA = re.compile(r",[ \t]*")
 _ABBREV = re.compile(r",[ \t]*(" + "|".join(re.escape(a) for a in sorted(US_ABBREVIATIONS, key=len, reverse=True))
@@ -105,8 +107,12 @@ def refuse_in_context(work: str, s: int, e: int, cands: list, ctx: PlaceContext)
         return person_context(work, s, e, need_locative=top.population < BIG_PLACE_POP and top.kind != "admin1")
     # a small town abroad followed by a capitalised word is a given name ("Antony Blinken", "Maros Šefčovič"),
     # after a given name a surname ("Kevin Roth")
-    return (top.kind == "city" and top.country not in CENTRAL_ASIA3 and top.population < SMALL_TOWN_POP
-            and (surname_after(work, e) or first_name_before(work, s)))
+    if top.kind != "city" or top.country in CENTRAL_ASIA3 or top.population >= SMALL_TOWN_POP:
+        return False
+    if surname_after(work, e) or first_name_before(work, s):
+        return True
+    # a village-sized town after a capitalised word is the tail of a name ("Global Gateway")
+    return top.population < VILLAGE_POP and bool(_CAPITALISED_BEFORE.search(work, max(0, s - 30), s))
 
 
 def choose(work: str, s: int, e: int, ids: Sequence[int], places: Sequence, ctx: PlaceContext) -> tuple[int, str] | None:
@@ -138,3 +144,21 @@ def choose(work: str, s: int, e: int, ids: Sequence[int], places: Sequence, ctx:
             return best, "region"
         return best, "only" if len(ids) == 1 else "most-populous"
     return max(cands, key=pop), "only" if len(ids) == 1 else "most-populous"
+
+
+def georgia_in_the_us(countries: list, places: list, us_state) -> tuple[list, list]:
+    """In an article placed in the United States (a US state or county named besides Georgia,
+    and no place in the country Georgia), "Georgia" and "Georgians" are the US state.
+    ``us_state`` is the Georgia state Place, or None."""
+    if us_state is None or any(p.country == "GEO" for p in places):
+        return countries, places
+    if not any(p.country == "USA" and p.kind in ("admin1", "admin2") and p.name != "Georgia" for p in places):
+        return countries, places
+    moved = [m for m in countries if m.code == "GEO" and m.text.startswith("Georgia")]
+    if not moved:
+        return countries, places
+    from .mentions import PlaceMention
+    p = us_state
+    places = sorted(places + [PlaceMention(m.text, m.start, m.end, p.name, p.lat, p.lon, p.country, p.kind, "us-context")
+                              for m in moved], key=lambda x: x.start)
+    return [m for m in countries if m not in moved], places
