@@ -5,29 +5,25 @@ Shaping (:func:`facts_from_extraction`) is pure; :func:`ingest_paths` and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .errors import ArticleError, AtlasError, ValidationError
+from .extract import extract
 from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_article, read_seed_articles
 from .geometry import country_points
-from .models import BLOCS, CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
+from .labels import actor_label
+from .models import CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
 from .store import Store
 
 
 def _names(codes: Sequence[str]) -> str:
     if set(CENTRAL_ASIA) <= set(codes) and len(codes) == len(CENTRAL_ASIA):
         return "Central Asia"
-    return ", ".join(CENTRAL_ASIA.get(c) or BLOCS.get(c) or _country_name(c) for c in codes)
-
-
-def _country_name(code: str) -> str:
-    import pycountry
-
-    c = pycountry.countries.get(alpha_3=code)
-    return getattr(c, "common_name", None) or (c.name if c else code)
+    return ", ".join(CENTRAL_ASIA.get(c) or actor_label(c) for c in codes)
 
 
 def fact_title(label: str, ftype: str, actors: Sequence[str], countries: Sequence[str]) -> str:
@@ -95,8 +91,6 @@ def facts_from_extraction(article: Article, extraction: Mapping,
 
 
 def run_extractor(article: Article) -> dict:
-    from .extract import extract
-
     ex = extract(article.text, published=article.published, language=article.language)
     return ex.to_dict()
 
@@ -118,8 +112,6 @@ def prepare(article: Article, points: Mapping[str, tuple[float, float]] | None =
         msg = str(exc)
         raise ArticleError(msg if msg.startswith(name) else f"{name}: {msg}") from None
     if not article.language and extraction.get("language"):
-        from dataclasses import replace
-
         article = replace(article, language=extraction["language"])
     return Prepared(article, facts_from_extraction(article, extraction, points or country_points()), extraction)
 
@@ -207,8 +199,6 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
 
 def sources_fingerprint(seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR) -> str:
     """A hash of every seed and curated file (names and bytes): changes when either changes."""
-    import hashlib
-
     h = hashlib.sha256()
     for folder in (seeds_dir, curated_dir):
         for f in sorted(Path(folder).rglob("*")) if Path(folder).exists() else []:

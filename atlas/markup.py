@@ -1,7 +1,8 @@
 """Escaping and highlighting: the one home of the XSS-sensitive HTML the app builds.
 
 Every string from an article, a dataset or a user that becomes HTML passes through
-:func:`esc` or :func:`escape_text` here; every highlighted span (mentions, evidence,
+:func:`esc` or :func:`escape_text` here, and every one shown in a markdown body
+(``st.error``, ``st.warning``…) through :func:`md_plain`; every highlighted span (mentions, evidence,
 the focused fact) is drawn by :func:`highlight_html` in one colour set
 (:data:`MARK_STYLES`). Callers: the ingest preview and review queue
 (:mod:`atlas.intake`, :mod:`atlas.review`), the map's detail panel
@@ -16,6 +17,7 @@ Pure; no Streamlit.
 from __future__ import annotations
 
 import html
+import string
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlparse
@@ -27,6 +29,9 @@ from urllib.parse import urlparse
 # table in one pass: escaping in two passes would re-escape the first pass's "&#".
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
                            **{c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+-!|~$:"}})
+
+
+_MD_PUNCT = frozenset(string.punctuation)
 
 
 def esc(value: Any) -> str:
@@ -47,13 +52,27 @@ def escape_text(s: str) -> str:
     return s.translate(_ENTITIES).replace("\n", "<br>")
 
 
-def md_escape(s: str) -> str:
-    """Backslash-escape markdown in short user strings shown in st.success/st.error.
+def md_plain(text: str) -> str:
+    """``text`` for a markdown body so that it renders as exactly these characters.
 
-    >>> md_escape("a*b_c.txt")
-    'a\\\\*b\\\\_c.txt'
+    CommonMark lets every ASCII punctuation character be backslash-escaped; escaping
+    all of them leaves no link, image, emphasis, HTML, math or shortcode, and breaks
+    bare-URL autolinks (``http\\://``). Line breaks become spaces (one-line messages).
+
+    >>> md_plain("[Log in](http://evil.example)")
+    '\\\\[Log in\\\\]\\\\(http\\\\:\\\\/\\\\/evil\\\\.example\\\\)'
+    >>> md_plain("a\\nb")
+    'a b'
     """
-    return "".join("\\" + ch if ch in "\\`*_[]<>$~|" else ch for ch in s)
+    out = []
+    for ch in text:
+        if ch in _MD_PUNCT:
+            out.append("\\" + ch)
+        elif ch in "\r\n":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def safe_url(url: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""The article and fact model of DESIGN.md as frozen dataclasses.
+"""The article and fact model (README: "How data flows") as frozen dataclasses, and the vocabularies.
 
 Parsing and checking of raw records lives in :mod:`atlas.records`; these classes
 hold values that are already valid.
@@ -6,7 +6,7 @@ hold values that are already valid.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -128,7 +128,6 @@ class Fact:
     places: tuple[dict, ...] = ()  # extracted: place mentions behind the geometry
     amounts: tuple[dict, ...] = ()  # extracted: money mentions
     edited: bool = False  # a human changed it: re-extraction must not touch it
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def article_id(self) -> str | None:

@@ -6,7 +6,7 @@ few vectorised comparisons. Filters round-trip through URL query parameters.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Mapping
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .errors import ArticleError, ValidationError
+from .ingest import prepare, run_extractor
 from .models import Article
 from .store import Store
 
@@ -31,8 +32,6 @@ class ReextractReport:
 def reextract(store: Store, article_ids: Sequence[str] | None = None,
               extractor: Callable[[Article], dict] | None = None) -> ReextractReport:
     """Re-extract the given articles (all when None). Unknown ids: nothing is done."""
-    from .ingest import prepare, run_extractor
-
     extractor = extractor or run_extractor
     if article_ids:
         missing = [a for a in article_ids if not store.has_article(a)]

@@ -211,9 +211,6 @@ def save_edit(store: Store, fact_id: str, values: Mapping[str, Any], who: str) -
 
 
 # -- audit log --------------------------------------------------------------------
-DIFF_IGNORE = ("extra",)
-
-
 def _show(value: Any) -> str:
     if value is None:
         return ""
@@ -235,8 +232,6 @@ def diff_fields(before: Mapping[str, Any] | None, after: Mapping[str, Any] | Non
     before, after = before or {}, after or {}
     out = []
     for key in list(before) + [k for k in after if k not in before]:
-        if key in DIFF_IGNORE:
-            continue
         b, a = before.get(key), after.get(key)
         if b != a:
             out.append((key, _show(b), _show(a)))

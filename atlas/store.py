@@ -517,7 +517,6 @@ class Store:
 
 def _jsonable(fact: Fact) -> dict[str, Any]:
     d = asdict(fact)
-    d.pop("extra", None)
     for k in ("date_start", "date_end", "status_as_of"):
         d[k] = _iso(d[k])
     return d

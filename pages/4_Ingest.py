@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import intake
-from atlas.markup import md_escape
+from atlas.markup import md_plain
 from ui.cache import get_store
 from ui.editor import editor_gate
 from ui.page import page_setup
@@ -53,7 +53,7 @@ b1, b2 = st.columns(2)
 if b1.button("Preview", key="ingest_preview"):
     pv = intake.preview_form(form, get_store())
     if pv.error:
-        st.error(md_escape(pv.error))
+        st.error(md_plain(pv.error))
     else:
         if pv.duplicate:
             st.info(intake.MSG_DUPLICATE.format(article_id=pv.article.id))
@@ -68,7 +68,7 @@ if b1.button("Preview", key="ingest_preview"):
 if b2.button("Save as pending", key="ingest_save", type="primary"):
     with st.spinner("Extracting and saving…"):
         out = intake.save_form(get_store(), form)
-    {"saved": st.success, "duplicate": st.info}.get(out.status, st.error)(md_escape(out.message))
+    {"saved": st.success, "duplicate": st.info}.get(out.status, st.error)(md_plain(out.message))
 
 # Feeds the atlas follows, and splitting wrongly merged events (ui/sources.py).
 sources_section(get_store(), editor)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import review
-from atlas.markup import md_escape
+from atlas.markup import md_plain
 from atlas.models import CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS
 from ui.cache import get_store
 from ui.editor import current_editor, editor_gate
@@ -47,7 +47,7 @@ _reextract = _as_editor(lambda who: (True, review.reextract_all(store)))
 
 if FLASH in st.session_state:
     ok, message = st.session_state.pop(FLASH)
-    (st.success if ok else st.error)(md_escape(message))
+    (st.success if ok else st.error)(md_plain(message))
 
 queue_tab, audit_tab = st.tabs(["Queue", "Audit log"])
 
@@ -66,14 +66,14 @@ with queue_tab:
     for item in items:
         f = item.fact
         with st.container(border=True):
-            st.markdown(f"**{md_escape(f.title)}**")
+            st.markdown(f"**{md_plain(f.title)}**")
             st.text(f"{f.type} · {f.date_start or 'no date'} · countries {', '.join(f.countries) or '–'} · "
                     f"actors {', '.join(f.actors) or '–'} · {f.trust_label} · {f.id}")
             if item.article_title:
                 st.text(f"From: {item.article_title}")
             st.markdown(item.context_html, unsafe_allow_html=True)  # escaped by atlas.markup.evidence_html
             if item.location_warning:
-                st.warning(md_escape(item.location_warning))
+                st.warning(md_plain(item.location_warning))
             if not editor.can_edit:
                 continue
             a, r, _ = st.columns([1, 1, 4])

@@ -10,6 +10,7 @@ from atlas.fetch import panel, state
 from atlas.ingest import ensure_seeded, prepare, store_prepared
 from atlas.models import Article
 from atlas.store import Store
+from tests.helpers import shown
 from tests.test_pages_editor import PASSWORD, db, editor_env, login  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,7 @@ def ingest_as_editor() -> AppTest:
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
+    return [shown(e.value) for e in getattr(at, kind)]
 
 
 def test_sources_section_adds_pauses_and_resumes_a_source(editor_env):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from atlas import geometry, review
 from atlas.files import load_curated
 from atlas.models import Evidence, Fact
-from atlas.markup import md_escape
+from atlas.markup import md_plain
 from atlas.store import Store
 from tests.dash_data import ARTICLE
 
@@ -91,7 +91,7 @@ def test_review_page_shows_the_location_warning(tmp_path, monkeypatch):
     monkeypatch.delenv("ATLAS_EDITOR_PASSWORD", raising=False)
     at = AppTest.from_file(str(ROOT / "pages" / "5_Review.py"), default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [w.value for w in at.warning] == [md_escape(WARNING)]
+    assert [w.value for w in at.warning] == [md_plain(WARNING)]
 
 
 @pytest.mark.parametrize("geom, box", [

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.store import Store
-from atlas.textguard import md_plain
+from atlas.markup import md_plain
 from tests.dash_data import ARTICLE, EVIL, SCRIPT, fill_store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import intake, markup, review
+from atlas import intake, review
 from atlas.auth import MSG_EDITING_OFF, MSG_LOGIN, MSG_NEED_NAME, MSG_WRONG_PASSWORD
 from atlas.files import MAX_ARTICLE_BYTES
 from atlas.ingest import prepare, run_extractor, store_prepared
 from atlas.models import Article, Fact
 from atlas.query import Filters, select_facts
 from atlas.store import Store
-from tests.test_review import TEXT  # one article text serves the logic and the page tests
+from tests.helpers import REVIEW_TEXT as TEXT  # one article text serves the logic and the page tests
+from tests.helpers import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 INGEST = str(ROOT / "pages" / "4_Ingest.py")
@@ -91,7 +92,8 @@ def keys(at: AppTest, kind: str) -> set[str]:
 
 
 def messages(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
+    """What the user reads in each message of that kind (markdown escapes removed)."""
+    return [shown(e.value) for e in getattr(at, kind)]
 
 
 def no_exceptions(at: AppTest) -> None:
@@ -223,14 +225,15 @@ def test_ingest_refuses_bad_uploads(editor_env, name, data, reason):
     at.button(key="ingest_save").click().run()
     no_exceptions(at)
     errors = messages(at, "error")
-    assert len(errors) == 1 and errors[0].startswith("Refused, nothing was stored. ") and reason in errors[0]
+    assert len(errors) == 1 and errors[0].startswith("Refused, nothing was stored. ")
+    assert reason in errors[0]
     assert (s.count_articles(), s.count(), s.version()) == counts
 
 
 def test_ingest_empty_text_message(editor_env):
     at = login(page(INGEST))
     at.button(key="ingest_save").click().run()
-    assert messages(at, "error") == [markup.md_escape(intake.MSG_REFUSED.format(reason=intake.MSG_NO_TEXT))]
+    assert messages(at, "error") == [intake.MSG_REFUSED.format(reason=intake.MSG_NO_TEXT)]
 
 
 # -- review --------------------------------------------------------------------------
@@ -292,7 +295,7 @@ def test_review_invalid_edit_shows_reason(editor_env):
     at.text_input(key=f"edit_title_{fid}").input("   ")
     at.button(key=f"save_accept_{fid}").click().run()
     no_exceptions(at)
-    assert messages(at, "error") == [markup.md_escape("Not saved: title: must not be empty")]
+    assert messages(at, "error") == ["Not saved: title: must not be empty"]
     assert s.fact(fid).review == "pending" and s.audit_log() == []
 
 

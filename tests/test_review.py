@@ -17,17 +17,12 @@ from atlas.models import Article, Fact
 from atlas.query import Filters, select_facts
 from atlas.reextract import reextract
 from atlas.store import Store
+from tests.helpers import REVIEW_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_c091979762de952d.txt"
 
-TEXT = (
-    "China and Kazakhstan sign pipeline deal\n"
-    "On 19 May 2023 Chinese President Xi Jinping met Kazakh President Tokayev in Astana and signed an "
-    "agreement on a new gas pipeline worth $2 billion.\n"
-    "Russia and Uzbekistan agreed on 3 March 2024 in Tashkent to build a nuclear power plant.\n"
-    "The weather was nice <script>alert(1)</script> in Bishkek.\n"
-)
+TEXT = REVIEW_TEXT
 
 
 def only_first_fact(extractor):

@@ -15,10 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from atlas.actors import choice_label
+from atlas.markup import md_plain
 from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
 from atlas.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds, trust_level
-from atlas.textguard import md_plain
-from ui.cache import actor_choices
+from ui.cache import SOURCES_PROBLEM, actor_choices, source_problems
 
 K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
 K_ORIGIN, K_TRUST, K_MINCONF = "f_origin", "f_trust", "f_minconf"
@@ -90,8 +90,6 @@ def write_query(f: Filters) -> None:
 
 def sidebar_filters(frame: pd.DataFrame) -> Filters:
     """Draw the shared filter widgets in the sidebar; return the filters they set."""
-    from ui.cache import SOURCES_PROBLEM, source_problems
-
     if source_problems():
         st.warning(SOURCES_PROBLEM + "\n\n" + "\n".join(f"- {md_plain(p)}" for p in source_problems()[:10]))
     q = query_dict()

@@ -8,7 +8,7 @@ from atlas import events
 from atlas.auth import EditorState
 from atlas.errors import UnknownFact
 from atlas.fetch import panel
-from atlas.markup import md_escape
+from atlas.markup import md_plain
 from atlas.models import CENTRAL_ASIA, LANGUAGES
 
 ANY_LANGUAGE = "detect per article"
@@ -41,7 +41,7 @@ def _source_forms(store, editor: EditorState) -> None:
     if added:
         out = panel.add_source(store, name=name, url=url, language=None if language == ANY_LANGUAGE else language,
                                every=every, countries=countries, who=editor.who)
-        (st.success if out.ok else st.error)(md_escape(out.message))
+        (st.success if out.ok else st.error)(md_plain(out.message))
     names = [r["name"] for r in panel.source_table(store)]
     if names:
         c1, c2, c3 = st.columns([3, 1, 1])
@@ -49,7 +49,7 @@ def _source_forms(store, editor: EditorState) -> None:
         for col, label, key, paused in ((c2, "Pause", "source_pause", True), (c3, "Resume", "source_resume", False)):
             if col.button(label, key=key):
                 out = panel.pause(store, pick, paused)
-                (st.success if out.ok else st.error)(md_escape(out.message))
+                (st.success if out.ok else st.error)(md_plain(out.message))
 
 
 def split_section(store, editor: EditorState) -> None:
@@ -64,6 +64,6 @@ def split_section(store, editor: EditorState) -> None:
         try:
             msg = events.split(store, fid.strip(), who=editor.who)
         except UnknownFact as exc:
-            st.error(md_escape(str(exc)))
+            st.error(md_plain(str(exc)))
         else:
-            st.success(md_escape(msg))
+            st.success(md_plain(msg))

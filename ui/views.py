@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from atlas import detail, events, maplayers, maps, markup, timeline
 from atlas.errors import UnknownFact
+from atlas.export import article_index, csv_text, geojson_text
 from atlas.files import BOUNDARIES, load_boundaries
-from atlas.query import Filters, apply_filters
+from atlas.query import Filters, apply_filters, select_facts, sort_for_display
+from atlas.reader import NO_MENTIONS, facts_citing, reader_document
 from atlas.webassets import ensure_vendor
 from ui.cache import fact_frame, get_store
 from ui.filters import request_filters
@@ -120,8 +122,6 @@ def clear_fact() -> None:
 
 def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
-    from streamlit_folium import st_folium
-
     vendor_assets()
     data = cached_map_data(f, measure)
     m = maps.map_from_data(data, tiles=tiles)
@@ -237,8 +237,6 @@ def article_choice() -> str | None:
 
 def reader_view(article_id: str) -> None:
     """The article with mentions and evidence highlighted, and the facts drawn from it."""
-    from atlas.reader import NO_MENTIONS, facts_citing, reader_document
-
     store = get_store()
     article = store.article(article_id)
     if article is None:
@@ -284,9 +282,6 @@ TABLE_COLUMNS = ["id", "title", "type", "date_start", "date_end", "date_precisio
 def _export(store, f: Filters, frame: pd.DataFrame, kind: str):
     """The download's contents, made only when the button is clicked. Streamlit runs
     this on another thread, outside the script run: plain atlas calls only, no st.*."""
-    from atlas.export import article_index, csv_text, geojson_text
-    from atlas.query import select_facts
-
     def make() -> str:
         facts, articles = select_facts(store, f, frame), article_index(store)
         return csv_text(facts, articles) if kind == "csv" else geojson_text(facts, articles)
@@ -296,8 +291,6 @@ def _export(store, f: Filters, frame: pd.DataFrame, kind: str):
 
 def data_view(f: Filters) -> None:
     """The filtered facts as a sortable table, and downloads of exactly those facts."""
-    from atlas.query import sort_for_display
-
     frame = sort_for_display(filtered_frame(f))
     store, everything = get_store(), fact_frame()
     c1, c2 = st.columns(2)
