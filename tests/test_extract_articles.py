@@ -16,22 +16,16 @@ agency copy about Central Asia (they are not real reports). Each ``NAME.txt`` ha
 from __future__ import annotations
 
 import json
-import math
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from atlas.extract import extract
+from tests.helpers import km as _km
 
 DIR = Path(__file__).resolve().parent / "fixtures" / "articles"
 NAMES = sorted(p.stem for p in DIR.glob("*.txt"))
-
-
-def _km(a, b) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 def load(name: str):

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
 
 from atlas.extract import extract
+from tests.helpers import km as _km
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_c091979762de952d.txt"
@@ -22,12 +22,6 @@ INLINE_GOLD = {
     "amounts": [{"value": 26e9, "currency": "CNY"}, {"value": 3.6e9, "currency": "USD"}],
     "types": ["diplomacy", "security", "finance", "energy", "sanctions"],
 }
-
-
-def _km(a, b) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 def _check(gold: dict) -> None:

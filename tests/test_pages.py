@@ -1,14 +1,19 @@
 """AppTest smoke and behaviour tests of the dashboard pages (prefilled store; no extractor)."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.store import Store
 from atlas.markup import md_plain
+from atlas.query import Filters, load_frame
+from atlas.store import Store
 from tests.dash_data import ARTICLE, EVIL, SCRIPT, fill_store
+from ui.views import download_contents
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["dashboard.py", "pages/0_Map.py", "pages/1_Timeline.py", "pages/2_Articles.py", "pages/3_Data.py"]
@@ -185,3 +190,17 @@ def test_data_downloads_match_table(atlas_db):
     assert at.get("download_button")  # both buttons present
     keys = {b.proto.id for b in at.get("download_button")}
     assert any("dl_csv" in k for k in keys) and any("dl_geojson" in k for k in keys)
+
+
+def test_download_contents_are_exactly_the_facts_in_the_table(atlas_db):
+    """The files behind both download buttons, checked without a browser (the browser suite clicks them)."""
+    at = app("pages/3_Data.py", country="UZB", type="energy").run()
+    assert not at.exception
+    shown = sorted(table(at)["id"])
+    assert shown
+    store = Store(atlas_db)
+    f, frame = Filters(countries=("UZB",), types=("energy",)), load_frame(store)
+    rows = list(csv.DictReader(io.StringIO(download_contents(store, f, frame, "csv")())))
+    assert sorted(r["id"] for r in rows) == shown
+    features = json.loads(download_contents(store, f, frame, "geojson")())["features"]
+    assert sorted(feat["properties"]["id"] for feat in features) == shown

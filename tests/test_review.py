@@ -47,12 +47,19 @@ def saved(store) -> list[Fact]:
 
 
 # -- pinned messages ----------------------------------------------------------------
-def test_pinned_messages():
-    assert intake.MSG_DUPLICATE == (
-        "Duplicate: this exact text is already stored (article {article_id}); nothing was stored again.")
-    assert intake.MSG_SAVED == "Saved article {article_id} with {n} fact(s) pending review."
-    assert intake.MSG_REFUSED == "Refused, nothing was stored. {reason}"
-    assert intake.MSG_NO_TEXT == "Nothing to ingest: paste the article text or upload a .txt, .md or .html file."
+def test_pinned_messages_as_a_user_reads_them(store):
+    """The exact sentences a user sees for a save, a duplicate and an empty form (literal text,
+    not the constants compared with themselves)."""
+    aid = Article.from_text(TEXT).id
+    out = intake.save_form(store, intake.IngestForm(text=TEXT))
+    assert out.message == f"Saved article {aid} with {out.facts} fact(s) pending review."
+    again = intake.save_form(store, intake.IngestForm(text=TEXT))
+    assert again.message == (f"Duplicate: this exact text is already stored (article {aid}); "
+                             "nothing was stored again.")
+    empty = intake.save_form(store, intake.IngestForm(text=""))
+    assert empty.message == ("Refused, nothing was stored. Nothing to ingest: paste the article text or "
+                             "upload a .txt, .md or .html file.")
+    assert review.decide(store, store.facts(article_id=aid)[0].id, "rejected", "Ada").startswith("Rejected x-")
 
 
 # -- ingest -------------------------------------------------------------------------

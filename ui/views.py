@@ -279,7 +279,7 @@ TABLE_COLUMNS = ["id", "title", "type", "date_start", "date_end", "date_precisio
                  "status", "origin", "review", "confidence", "geo_precision", "lon", "lat"]
 
 
-def _export(store, f: Filters, frame: pd.DataFrame, kind: str):
+def download_contents(store, f: Filters, frame: pd.DataFrame, kind: str):
     """The download's contents, made only when the button is clicked. Streamlit runs
     this on another thread, outside the script run: plain atlas calls only, no st.*."""
     def make() -> str:
@@ -296,9 +296,9 @@ def data_view(f: Filters) -> None:
     c1, c2 = st.columns(2)
     # on_click="ignore": a download changes nothing on the page, so no rerun (a rerun racing
     # the deferred export could drop the file).
-    c1.download_button("Download CSV", _export(store, f, everything, "csv"), on_click="ignore",
+    c1.download_button("Download CSV", download_contents(store, f, everything, "csv"), on_click="ignore",
                        file_name="atlas-facts.csv", mime="text/csv", key="dl_csv")
-    c2.download_button("Download GeoJSON", _export(store, f, everything, "geojson"), on_click="ignore",
+    c2.download_button("Download GeoJSON", download_contents(store, f, everything, "geojson"), on_click="ignore",
                        file_name="atlas-facts.geojson", mime="application/geo+json", key="dl_geojson")
     table = frame[TABLE_COLUMNS].copy()
     for c in ("countries", "actors"):
