@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--workers", type=int, default=4, help="concurrent page downloads (default 4)")
     fe.add_argument("--host-interval", type=float, default=1.0, help="seconds between requests to one host (default 1)")
     fe.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a server (default 10)")
+    fe.add_argument("--allow-private", action="store_true",
+                    help="also fetch from private and local addresses (an intranet feed; off by default)")
 
     ar = sub.add_parser("articles", help="list stored articles", description="example: python -m atlas articles --json")
     ar.add_argument("--json", action="store_true",

@@ -146,7 +146,8 @@ def _may_share_a_bucket(frame: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, ok:
     if len(rows) == 0:
         return ok
     w_lo, w_hi = lo[rows] // 7, hi[rows] // 7
-    kind = pd.factorize(frame["type"].astype(str).to_numpy()[rows] + "/" + frame["actors"].astype(str).to_numpy()[rows])[0]
+    kinds = frame["type"].astype(str).to_numpy()[rows] + "/" + frame["actors"].astype(str).to_numpy()[rows]
+    kind = pd.factorize(kinds)[0]
     parts = [(rows[m], kind[m], w_lo[m] + k) for k in range(int((w_hi - w_lo).max()) + 1)
              for m in [(w_lo + k) <= w_hi]]
     r = np.concatenate([p[0] for p in parts])
@@ -303,7 +304,8 @@ def split(store: Store, fact_id: str, who: str, reason: str = "") -> str:
         if c.execute(sa.select(event_splits_t.c.fact_id).where(event_splits_t.c.fact_id == fact_id)).first() is None:
             c.execute(event_splits_t.insert().values(fact_id=fact_id, who=who, at=now()))
             c.execute(audit_t.insert().values(fact_id=fact_id, action="split", who=who, at=now(),
-                                              before=None, after=json.dumps({"event": "split", "reason": reason or "a wrong merge"})))
+                                              before=None,
+                                              after=json.dumps({"event": "split", "reason": reason or "a wrong merge"})))
     return MSG_SPLIT.format(fact_id=fact_id)
 
 

@@ -68,7 +68,7 @@ def bench_fetch(n: int, workers: int) -> dict:
         url = f"http://127.0.0.1:{port}/sitemap.xml"
         with tempfile.TemporaryDirectory() as tmp:
             store = Store(Path(tmp) / "bench.sqlite")
-            fetcher = Fetcher(store, HttpClient(per_host_interval=0), workers=workers)
+            fetcher = Fetcher(store, HttpClient(allow_private=True, per_host_interval=0), workers=workers)
             t0 = time.perf_counter()
             report = fetcher.run(urls=[url])
             first = time.perf_counter() - t0

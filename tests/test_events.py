@@ -85,7 +85,7 @@ def summit_store():
     ensure_seeded(store)
     with FixtureServer() as srv:
         srv.routes["/xian"] = Route(article_html(SECOND, published="2023-05-19").encode())
-        report = Fetcher(store, HttpClient(per_host_interval=0)).run(urls=[srv.url("/xian")])
+        report = Fetcher(store, HttpClient(allow_private=True, per_host_interval=0)).run(urls=[srv.url("/xian")])
     assert report.total("new") == 1
     return store
 

@@ -32,7 +32,8 @@ def store():
 
 
 def fetcher(store, **kw) -> Fetcher:
-    return Fetcher(store, HttpClient(per_host_interval=0, timeout=kw.pop("timeout", 5.0)), **kw)
+    client = HttpClient(allow_private=True, per_host_interval=0, timeout=kw.pop("timeout", 5.0))
+    return Fetcher(store, client, **kw)
 
 
 def page(text, **kw) -> Route:
@@ -236,7 +237,7 @@ def test_rate_limiter_spaces_requests_per_host_with_a_fake_clock():
 
 def test_crawl_delay_slows_that_host(server, store):
     server.routes["/robots.txt"] = Route(b"User-agent: *\nCrawl-delay: 7\n", content_type="text/plain")
-    client = HttpClient(per_host_interval=0)
+    client = HttpClient(allow_private=True, per_host_interval=0)
     assert client.allowed(server.url("/a"))
     assert client.limiter.slower == {"127.0.0.1": 7.0}
 
@@ -255,3 +256,11 @@ def test_five_mb_rule_holds_for_declared_streamed_and_gzipped_bodies(server, sto
         [err] = report.sources[server.url(path)].errors
         assert "over the limit of 5,242,880 bytes (5 MB)" in err
     assert store.count_articles() == 0
+
+
+def test_private_and_local_addresses_are_refused_by_default(server, store):
+    server.routes["/a"] = page(RAILWAY)
+    report = Fetcher(store, HttpClient(per_host_interval=0)).run(urls=[server.url("/a")])
+    [err] = report.sources[server.url("/a")].errors
+    assert "127.0.0.1 is a private or local address (127.0.0.1); the fetcher only reads the public internet" in err
+    assert server.hits["/a"] == 0 and state.sources(store)[0].last_error.startswith("private:")

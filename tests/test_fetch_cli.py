@@ -23,6 +23,11 @@ from tests.fetch_server import FixtureServer, Route, article_html, fixture_text,
 ROOT = Path(__file__).resolve().parents[1]
 RAILWAY = fixture_text("en_uzb_afg_railway")
 SANCTIONS = fixture_text("en_kgz_bank_sanctions")
+LOCAL_FLAGS = ("--host-interval", "0", "--allow-private")  # the fixture server is on 127.0.0.1
+
+
+def local_client() -> HttpClient:
+    return HttpClient(allow_private=True, per_host_interval=0)
 
 
 @pytest.fixture
@@ -38,13 +43,13 @@ def test_fetch_command_prints_a_summary_per_source_and_articles_lists_them(serve
     server.routes["/b"] = Route(article_html(SANCTIONS).encode())
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(f"feeds:\n  - name: Local wire\n    url: {server.url('/rss')}\n    language: en\n")
-    assert main(["--db", str(db_path), "fetch", "--feeds", str(feeds), "--host-interval", "0"]) == 0
+    assert main(["--db", str(db_path), "fetch", "--feeds", str(feeds), *LOCAL_FLAGS]) == 0
     out = capsys.readouterr().out
     assert "Local wire: 2 new, 0 unchanged, 0 duplicate, 0 near-duplicate, 0 failed" in out
     assert out.strip().splitlines()[-1].startswith("2 new, 0 unchanged")
 
     # Cron calls it again right away: the feed is not due, nothing is fetched.
-    assert main(["--db", str(db_path), "fetch", "--feeds", str(feeds), "--host-interval", "0"]) == 0
+    assert main(["--db", str(db_path), "fetch", "--feeds", str(feeds), *LOCAL_FLAGS]) == 0
     assert "not due or paused: Local wire" in capsys.readouterr().out
     assert server.hits["/rss"] == 1
 
@@ -55,7 +60,7 @@ def test_fetch_command_prints_a_summary_per_source_and_articles_lists_them(serve
 
 
 def test_fetch_command_reports_failures_and_exits_1(server, db_path, capsys):
-    assert main(["--db", str(db_path), "fetch", server.url("/missing"), "--host-interval", "0"]) == 1
+    assert main(["--db", str(db_path), "fetch", server.url("/missing"), *LOCAL_FLAGS]) == 1
     captured = capsys.readouterr()
     assert f"failed: {server.url('/missing')}: HTTP 404 Not Found" in captured.err
     assert "0 new, 0 unchanged, 0 duplicate, 0 near-duplicate, 1 failed from 1 source(s)" in captured.out
@@ -71,7 +76,7 @@ def test_bad_feeds_file_is_reported_not_a_traceback(db_path, tmp_path, capsys):
 def test_a_second_fetch_waits_for_the_lease(server, mem_store):
     holder = "elsewhere.example:1"
     assert state.take_lease(mem_store, holder)
-    fetcher = Fetcher(mem_store, HttpClient(per_host_interval=0))
+    fetcher = Fetcher(mem_store, local_client())
     assert fetch_once(fetcher, [], [server.url("/a")]) is None
     assert server.hits["/a"] == 0
     state.release_lease(mem_store, holder)
@@ -100,7 +105,7 @@ def test_kill_9_mid_fetch_loses_nothing_committed_and_the_next_run_resumes(serve
     server.routes["/b"] = slow_b
     Store(db_path).dispose()  # create the schema before two processes race to
     proc = subprocess.Popen([sys.executable, "-m", "atlas", "--db", str(db_path), "fetch", server.url("/rss"),
-                             "--host-interval", "0", "--timeout", "30"], cwd=ROOT,
+                             "--host-interval", "0", "--timeout", "30", "--allow-private"], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         store = Store(db_path)
@@ -116,7 +121,7 @@ def test_kill_9_mid_fetch_loses_nothing_committed_and_the_next_run_resumes(serve
     facts_a = store.count(origin="extracted")
 
     # The dead run still holds the lease; its process is gone, so the next run takes over.
-    report = fetch_once(Fetcher(store, HttpClient(per_host_interval=0)), [], [server.url("/rss")])
+    report = fetch_once(Fetcher(store, local_client()), [], [server.url("/rss")])
     assert report is not None
     assert (report.total("new"), report.total("unchanged")) == (1, 1)
     assert server.hits["/a"] == 1
@@ -138,7 +143,7 @@ def test_every_runs_rounds_until_stopped_and_survives_a_broken_feeds_file(server
             stop.set()
         feeds.write_text("feeds: [\n")  # an operator's broken edit between rounds
 
-    rounds = run_every(Fetcher(mem_store, HttpClient(per_host_interval=0)), 0, stop, feeds_path=feeds, say=say)
+    rounds = run_every(Fetcher(mem_store, local_client()), 0, stop, feeds_path=feeds, say=say)
     assert rounds == 2
     assert said[0].startswith("1 new")
     assert said[1].startswith("feeds file has problems; keeping the previous list:")

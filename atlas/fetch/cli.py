@@ -32,7 +32,7 @@ def print_report(report: FetchReport) -> None:
 
 def cmd_fetch(args, store: Store) -> int:
     feeds = load_feeds(args.feeds) if args.feeds else []
-    client = HttpClient(timeout=args.timeout, per_host_interval=args.host_interval)
+    client = HttpClient(timeout=args.timeout, per_host_interval=args.host_interval, allow_private=args.allow_private)
     fetcher = Fetcher(store, client, workers=max(1, args.workers))
     kw = {"since": args.since, "force": args.force, "progress": _bar}
     if args.every:

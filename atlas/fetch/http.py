@@ -6,11 +6,15 @@ waits its turn per host, sends ``If-None-Match``/``If-Modified-Since`` when it h
 limit of :mod:`atlas.files` (also after gunzip), and gives up after ``timeout`` seconds
 per socket operation and ``deadline`` seconds in all. Failures are :class:`FetchFailure`
 with a ``kind`` (``dns``, ``http``, ``timeout``, ``too-large``, ``redirects``, ``robots``,
-``connection``, ``not-html``, ``charset``, ``malformed``) so a run can record and go on.
+``connection``, ``not-html``, ``charset``, ``malformed``, ``private``) so a run can record and go on.
+Only public addresses are fetched unless ``allow_private`` (tests, an intranet feed): an
+editor's source URL must not reach the machine's own services; the address is checked
+after DNS and the connection pinned to it.
 """
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import re
 import socket
 import ssl
@@ -124,8 +128,9 @@ class HttpClient:
     """GET with the politeness and limits above. Thread-safe; one per run."""
 
     def __init__(self, *, timeout: float = 10.0, deadline: float = 30.0, per_host_interval: float = 1.0,
-                 max_bytes: int = MAX_ARTICLE_BYTES, user_agent: str = USER_AGENT):
+                 max_bytes: int = MAX_ARTICLE_BYTES, user_agent: str = USER_AGENT, allow_private: bool = False):
         self.timeout, self.deadline, self.max_bytes, self.user_agent = timeout, deadline, max_bytes, user_agent
+        self.allow_private = allow_private
         self.limiter = RateLimiter(per_host_interval)
         self._robots: dict[str, RobotFileParser] = {}
         self._robots_lock = threading.Lock()
@@ -202,14 +207,13 @@ class HttpClient:
 
     def _once(self, url: str, extra: dict[str, str], started: float) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(url)
-        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        kw = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
-        conn = cls(parts.hostname, parts.port, timeout=self.timeout, **kw)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip",
                    "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
                              "application/xml;q=0.9,*/*;q=0.5", **extra}
+        conn = None
         try:
+            conn = self._connection(url, parts)
             conn.request("GET", path, headers=headers)
             resp = conn.getresponse()
             resp_headers = {k.lower(): v for k, v in resp.getheaders()}
@@ -232,7 +236,24 @@ class HttpClient:
                 raise
             raise FetchFailure("connection", url, f"connection failed: {exc}") from None
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
+
+    def _connection(self, url: str, parts) -> http.client.HTTPConnection:
+        """A connection pinned to an address checked here, so DNS cannot swap in another later."""
+        https = parts.scheme == "https"
+        port = parts.port or (443 if https else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        ip = infos[0][4][0]
+        if not self.allow_private:
+            for info in infos:
+                addr = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+                if not addr.is_global:
+                    raise FetchFailure("private", url, f"{parts.hostname} is a private or local address "
+                                                       f"({addr}); the fetcher only reads the public internet")
+        if https:
+            return _PinnedTLS(parts.hostname, port, ip, timeout=self.timeout, context=ssl.create_default_context())
+        return _Pinned(parts.hostname, port, ip, timeout=self.timeout)
 
     def _read(self, resp: http.client.HTTPResponse, url: str, started: float, encoding: str) -> bytes:
         gz = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
@@ -253,3 +274,22 @@ class HttpClient:
             if len(out) > self.max_bytes:
                 raise FetchFailure("too-large", url, f"over the limit of {self.max_bytes:,} bytes (5 MB)")
         return bytes(out)
+
+
+class _Pinned(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, ip: str, **kw):
+        super().__init__(host, port, **kw)
+        self._ip = ip
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._ip, self.port), self.timeout)
+
+
+class _PinnedTLS(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, ip: str, **kw):
+        super().__init__(host, port, **kw)
+        self._ip = ip
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._ip, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)

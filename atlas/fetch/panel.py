@@ -49,7 +49,8 @@ def source_table(store, at: datetime | None = None) -> list[dict[str, Any]]:
     for r in sources(store):
         state = "paused" if r.paused else (f"failing ({r.failures}×), backing off" if r.failures else "active")
         out.append({"name": r.name, "url": r.url, "state": state, "every": _span(r.interval_s),
-                    "last fetch": _ago(r.last_fetch_at, at), "next fetch": "—" if r.paused else _ago(r.next_fetch_at, at),
+                    "last fetch": _ago(r.last_fetch_at, at),
+                    "next fetch": "—" if r.paused else _ago(r.next_fetch_at, at),
                     "new": r.n_new, "unchanged": r.n_unchanged, "failed": r.n_failed,
                     "last error": r.last_error or "", "subscribed": r.subscribed})
     return out

@@ -18,7 +18,8 @@ from .http import FetchFailure, Response, decode_html
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 XML_TYPES = ("application/xml", "text/xml") + FEED_TYPES
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_ROOT = re.compile(rb"^(?:\s|<\?xml[^>]{0,200}\?>|<!--.{0,500}?-->|<!DOCTYPE[^>]{0,500}>)*<([A-Za-z_][\w:.-]{0,60})", re.S)
+_ROOT = re.compile(rb"^(?:\s|<\?xml[^>]{0,200}\?>|<!--.{0,500}?-->|<!DOCTYPE[^>]{0,500}>)*"
+                   rb"<([A-Za-z_][\w:.-]{0,60})", re.S)
 
 
 @dataclass(frozen=True)
