@@ -76,9 +76,14 @@ def date_text(fact: Fact) -> str:
     return text
 
 
-def reader_link(article_id: str, fact_id: str) -> str:
-    """Relative link to the reader page with the fact's evidence scrolled to."""
-    return "Articles?" + urlencode({"article": article_id, "fact": fact_id})
+def reader_link(article_id: str, fact_id: str, query: Mapping[str, list[str]] | None = None) -> str:
+    """Relative link to the reader page with the fact's evidence scrolled to; ``query`` (the
+    filters' URL parameters) rides along, so the reader and the way back keep the filters.
+
+    >>> reader_link("a1", "f1", {"country": ["KAZ"]})
+    'Articles?article=a1&fact=f1&country=KAZ'
+    """
+    return "Articles?" + urlencode({"article": article_id, "fact": fact_id, **(query or {})}, doseq=True)
 
 
 def _names(codes: tuple[str, ...], central: bool) -> str:
@@ -87,8 +92,9 @@ def _names(codes: tuple[str, ...], central: bool) -> str:
     return ", ".join(CENTRAL_ASIA.get(c, c) if central else f"{actor_label(c)} ({c})" for c in codes)
 
 
-def detail_html(fact: Fact, article: Article | None = None) -> str:
-    """Escaped HTML of the detail panel for ``fact``; ``article`` holds its first evidence."""
+def detail_html(fact: Fact, article: Article | None = None, query: Mapping[str, list[str]] | None = None) -> str:
+    """Escaped HTML of the detail panel for ``fact``; ``article`` holds its first evidence;
+    ``query`` is the filters' URL parameters for the reader link."""
     rows = [
         ("Type", esc(fact.type)),
         ("Date", esc(date_text(fact))),
@@ -117,7 +123,7 @@ def detail_html(fact: Fact, article: Article | None = None) -> str:
         who = f"{article.publisher}: " if article.publisher else ""
         parts.append(f"<p style='font-size:0.85em'>Article: {esc(who)}{link_or_text(article.url, src)}"
                      f"{' (' + esc(article.published.isoformat()) + ')' if article.published else ''}<br>"
-                     f'<a href="{esc(reader_link(article.id, fact.id))}" target="_self">'
+                     f'<a href="{esc(reader_link(article.id, fact.id, query))}" target="_self">'
                      f"Read the article with the evidence highlighted</a></p>")
     elif ev:
         parts.append(f"<h5>Evidence</h5><blockquote>{esc(ev.quote)}</blockquote>")

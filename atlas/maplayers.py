@@ -138,12 +138,14 @@ def _point_features(df: pd.DataFrame) -> list[dict]:
     ids = df["id"].tolist()
     lons, lats, shared = spread_colocated(ids, df["lon"].to_numpy(), df["lat"].to_numpy())
     cols = zip(ids, df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
-               lons, lats, shared)
-    for fid, title, ftype, origin, ds, prec, lon, lat, n in cols:
+               lons, lats, shared, df["lon"], df["lat"])
+    for fid, title, ftype, origin, ds, prec, lon, lat, n, lon0, lat0 in cols:
         props = {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
                  "date": short_date(ds, prec)}
         if n > 1:
             props["near"] = int(n)  # drawn beside its true position, which it shares with n-1 others
+            # the shared true position: the map re-spreads these in pixels at every zoom (atlas.maps)
+            props["at"] = [round(float(lon0), 3), round(float(lat0), 3)]
         out.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]},

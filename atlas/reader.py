@@ -42,7 +42,10 @@ def reader_document(article: Article, extraction: Mapping | None = None, facts: 
     scroll = (f"<script>var e=document.getElementById('{FOCUS_ANCHOR}');"
               "if(e){e.scrollIntoView({block:'center'});}</script>" if focus else "")
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
-            "<body style='font:15px/1.6 Georgia,serif;margin:8px 12px;color:#222'>"
+            # Its own paper colours: the iframe is transparent, and a dark app theme must not
+            # leave dark text on a dark page.
+            "<body style='font:15px/1.6 Georgia,serif;margin:0;padding:8px 12px;color:#222;background:#fff;"
+            "color-scheme:light;border-radius:6px'>"
             + legend_html() + f"<div class='article'>{body}</div>{scroll}</body></html>")
 
 

@@ -25,6 +25,17 @@ PAGES = (("0_Map.py", "Map"), ("1_Timeline.py", "Timeline"), ("2_Articles.py", "
          ("5_Review.py", "Review"))
 
 
+# On a phone: a smaller title and metrics, less padding, so the map starts on the first screen.
+PAGE_CSS = """<style>
+@media (max-width: 700px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+  h1 { font-size: 1.45rem !important; padding-bottom: 0.2rem !important; }
+  [data-testid="stMetricValue"] { font-size: 1.15rem !important; }
+  [data-testid="stMetricLabel"] p { font-size: 0.75rem !important; }
+}
+</style>"""
+
+
 def navigation():
     """The app's pages in order (call ``.run()`` on the result in the entry script)."""
     return st.navigation([st.Page(PAGES_DIR / name, title=title, default=i == 0)
@@ -38,6 +49,7 @@ def page_setup(title: str, *, heading: str | None = None, filters: bool = True) 
     """
     st.set_page_config(page_title=APP_TITLE if title == PAGES[0][1] else f"{title} · {APP_TITLE}",
                        page_icon=APP_ICON, layout="wide")
+    st.html(PAGE_CSS)
     st.title(heading or title)
     from ui.search import search_box
 

@@ -26,6 +26,12 @@ from ui.filters import request_filters
 
 FACT_KEY = "fact"  # session_state and URL: the clicked fact
 _MAP_SEEN = "_atlas_map_click_seen"
+_CLICKED = "_atlas_fact_clicked"  # the fact last chosen by a click on the map
+_MAP_FOCUS = "_atlas_map_focus"  # the fact drawn highlighted in the map's HTML
+_SCROLL = "_atlas_scroll_to_detail"
+# On a phone the detail panel sits below the map: bring it into view after a tap.
+SCROLL_JS = """<script>var d = window.parent.document.querySelector('.st-key-detail');
+if (d && window.parent.innerWidth < 700) { d.scrollIntoView({behavior: 'smooth', block: 'start'}); }</script>"""
 _TL_SEEN = "_atlas_timeline_seen"
 MAP_HEIGHT = 560
 FACT_GONE = "This fact is not in the atlas any more."
@@ -123,8 +129,14 @@ def clear_fact() -> None:
 def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
     vendor_assets()
-    data = cached_map_data(f, measure)
-    m = maps.map_from_data(data, tiles=tiles)
+    with st.spinner("Drawing the map…"):
+        data = cached_map_data(f, measure)
+    # The highlighted fact is part of the map's HTML only when chosen elsewhere (search, a
+    # link): a click highlights in the browser, and a new HTML would reset the user's zoom.
+    fid = selected_fact()
+    if fid != st.session_state.get(_CLICKED):
+        st.session_state[_MAP_FOCUS] = fid
+    m = maps.map_from_data(data, tiles=tiles, focus=st.session_state.get(_MAP_FOCUS), countries=f.countries)
     out = st_folium(m, key="map", returned_objects=["last_active_drawing"], height=MAP_HEIGHT,
                     use_container_width=True)
     drawing = (out or {}).get("last_active_drawing")
@@ -135,8 +147,9 @@ def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
         st.session_state[_MAP_SEEN] = seen
         click = detail.read_click(drawing)
         if click.kind == "fact":
-            st.session_state[FACT_KEY] = click.value
+            st.session_state[FACT_KEY] = st.session_state[_CLICKED] = click.value
             st.query_params[FACT_KEY] = click.value
+            st.session_state[_SCROLL] = True
         elif click.kind == "country" and click.value not in f.countries:
             request_filters(f.with_(countries=f.countries + (click.value,)))
         elif click.kind == "cell":
@@ -149,11 +162,22 @@ def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
         notes.append(f"{data.unlocated:,} filtered fact(s) have no location and are not on the map.")
     if notes:
         st.caption(" ".join(notes))
+    with st.expander("Map key", expanded=True):
+        st.html(maps.legend_html(data))
     return data
 
 
 def detail_panel(f: Filters | None = None) -> None:
     """The clicked fact with its evidence (and, with ``f``, every source of its event), or a hint."""
+    with st.container(key="detail"):
+        _detail_panel(f)
+    if st.session_state.pop(_SCROLL, False):
+        import streamlit.components.v1 as components
+
+        components.html(SCROLL_JS, height=0)
+
+
+def _detail_panel(f: Filters | None) -> None:
     st.subheader("Selected fact")
     fid = selected_fact()
     if not fid:
@@ -166,7 +190,9 @@ def detail_panel(f: Filters | None = None) -> None:
         st.warning(FACT_GONE)
         return
     article = store.article(fact.article_id) if fact.article_id else None
-    st.html(detail.detail_html(fact, article))
+    from ui.filters import current_filters
+
+    st.html(detail.detail_html(fact, article, (f or current_filters()).to_query()))
     if f is not None:
         event_panel(store, fact.id, f)
     if st.button("Close", key="close_fact"):
@@ -235,6 +261,24 @@ def article_choice() -> str | None:
     return chosen
 
 
+def back_to_map() -> None:
+    """A link to the Map with the same filters (and the fact being read)."""
+    from ui.filters import current_filters
+    from ui.page import PAGES, PAGES_DIR
+
+    params = current_filters().to_query()
+    fid = st.query_params.get(FACT_KEY)
+    if fid:
+        params[FACT_KEY] = fid
+    from streamlit.errors import StreamlitPageNotFoundError
+    from urllib.parse import urlencode
+
+    try:
+        st.page_link(PAGES_DIR / PAGES[0][0], label="← Back to the map", query_params=params)
+    except StreamlitPageNotFoundError:  # the page file run on its own, without st.navigation
+        st.markdown(f"[← Back to the map](./?{urlencode(params, doseq=True)})")
+
+
 def reader_view(article_id: str) -> None:
     """The article with mentions and evidence highlighted, and the facts drawn from it."""
     store = get_store()
@@ -243,6 +287,7 @@ def reader_view(article_id: str) -> None:
         st.warning(ARTICLE_GONE)
         return
     facts = facts_citing(store, article_id)
+    back_to_map()
     ids = [""] + list(facts)
     wanted = st.query_params.get(FACT_KEY) or st.session_state.get(FACT_KEY) or ""
     if "reader_fact" not in st.session_state or st.session_state.get("_atlas_reader_for") != (article_id, wanted):

@@ -64,14 +64,17 @@ def query(page) -> dict[str, list[str]]:
 def fact_point(page, fact_id: str) -> dict:
     """Zoom the map to a fact as a user would; its marker's position on the page."""
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    # Leaflet ignores setView while a zoom animation runs (the first fitBounds), so
-    # keep asking until the map really sits at zoom 9 on the fact.
+    # Leaflet ignores setView while a zoom animation runs (the first fitBounds), and markers
+    # sharing a place are re-spread at each zoom, so keep asking until the fact is really
+    # drawn at the middle of the map at zoom 9.
     frame.wait_for_function("""(fid) => { const m = window.map;
         const l = m && Object.values(m._layers).find(l => l.feature && l.feature.properties.id === fid);
         if (!l || m._animatingZoom) return false;
         const ll = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
-        if (m.getZoom() !== 9 || m.getCenter().distanceTo(ll) > 10) m.setView(ll, 9, {animate: false});
-        return m.getZoom() === 9 && m.getCenter().distanceTo(ll) <= 10; }""", arg=fact_id, timeout=30000)
+        const c = m.latLngToContainerPoint(ll), s = m.getSize();
+        const there = m.getZoom() === 9 && Math.abs(c.x - s.x / 2) <= 2 && Math.abs(c.y - s.y / 2) <= 2;
+        if (!there) m.setView(ll, 9, {animate: false});
+        return there; }""", arg=fact_id, timeout=30000)
     p = frame.evaluate("""(fid) => { const m = window.map;
         const l = Object.values(m._layers).find(l => l.feature && l.feature.properties.id === fid);
         const pt = m.latLngToContainerPoint(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter());

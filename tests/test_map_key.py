@@ -1,0 +1,54 @@
+"""The map's key (outside the map), the chosen countries outlined and fitted, the chosen fact highlighted."""
+from __future__ import annotations
+
+import pytest
+
+from atlas import maplayers, maps
+from atlas.files import BOUNDARIES, load_boundaries
+from atlas.labels import TYPE_COLORS
+from atlas.query import Filters, apply_filters, load_frame
+from atlas.store import Store
+from tests.dash_data import fill_store
+
+
+@pytest.fixture(scope="module")
+def data():
+    s = Store("sqlite://")
+    fill_store(s)
+    frame = apply_filters(load_frame(s), Filters(reviews=("accepted", "pending")))
+    return maplayers.map_data(frame, load_boundaries(BOUNDARIES))
+
+
+def html(m) -> str:
+    return m.get_root().render()
+
+
+def test_key_explains_colours_fill_and_route_styles(data):
+    key = maps.legend_html(data)
+    assert all(t in key and c in key for t, c in TYPE_COLORS.items())
+    assert "filled: curated" in key and "hollow, dashed: extracted" in key
+    assert all(s in key for s in ("operating", "construction", "proposed", "cancelled", "dashed", "dotted"))
+    assert "Number of facts" in key  # the country shading's own key
+
+
+def test_no_key_or_open_layer_list_inside_the_map(data):
+    page = html(maps.map_from_data(data))
+    assert "atlas-legend" not in page and "Number of facts" not in page
+    assert '"collapsed": true' in page
+
+
+def test_chosen_countries_are_outlined_and_fitted(data):
+    m = maps.map_from_data(data, countries=("TJK",))
+    page = html(m)
+    assert 'var ATLAS_SEL = ["TJK"]' in page
+    (s, w), (n, e) = maps.country_bounds(data, ("TJK",))
+    assert 36 < s < 37.5 and 40.5 < n < 41.5 and 67 < w < 68.5 and 74.5 < e < 75.5  # Tajikistan's extent
+    assert f"[[{s}, {w}], [{n}, {e}]]" in page
+    assert maps.country_bounds(data, ()) is None
+
+
+def test_focus_fact_is_highlighted_and_escaped(data):
+    page = html(maps.map_from_data(data, focus="gas-line-d"))
+    assert 'var ATLAS_FOCUS = "gas-line-d"' in page
+    evil = html(maps.map_from_data(data, focus='"</script><script>alert(1)//'))
+    assert "</script><script>alert(1)" not in evil
