@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from atlas.markup import md_plain
 from atlas.query import Filters, load_frame
 from atlas.store import Store
 from tests.dash_data import ARTICLE, EVIL, SCRIPT, fill_store
+from ui import views
 from ui.views import download_contents
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,3 +206,14 @@ def test_download_contents_are_exactly_the_facts_in_the_table(atlas_db):
     assert sorted(r["id"] for r in rows) == shown
     features = json.loads(download_contents(store, f, frame, "geojson")())["features"]
     assert sorted(feat["properties"]["id"] for feat in features) == shown
+
+
+def test_filters_are_the_map_cache_key(atlas_db):
+    """Equal filters reuse the built layers; any changed field builds new ones."""
+    views._map_data.clear()
+    kaz = Filters(countries=("KAZ",), since=date(2020, 1, 1))
+    first = views.cached_map_data(kaz, "facts")
+    assert views.cached_map_data(Filters(countries=("KAZ",), since=date(2020, 1, 1)), "facts") is first
+    later = views.cached_map_data(Filters(countries=("KAZ",), since=date(2024, 1, 1)), "facts")
+    assert later is not first
+    assert sum(later.counts.values()) < sum(first.counts.values())

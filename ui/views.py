@@ -62,22 +62,23 @@ def boundaries() -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_data(url: str, version: str, query: str, measure: str) -> maplayers.MapData:
-    frame = filtered_frame(Filters.from_query(json.loads(query))[0])
+def _map_data(url: str, version: str, f: Filters, measure: str) -> maplayers.MapData:
+    # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
+    frame = filtered_frame(f)
     # One marker per event: facts reporting the same event are drawn once (atlas.events).
-    frame = events.collapse(frame, _events(url, version, query))
+    frame = events.collapse(frame, _events(url, version, f))
     return maplayers.map_data(frame, boundaries(), measure=measure)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _events(url: str, version: str, query: str) -> events.Events:
-    frame = filtered_frame(Filters.from_query(json.loads(query))[0])
+def _events(url: str, version: str, f: Filters) -> events.Events:
+    frame = filtered_frame(f)
     return events.events_of_frame(frame, events.split_ids(get_store()))
 
 
 def cached_events(f: Filters) -> events.Events:
     store = get_store()
-    return _events(store.url, store.version(), json.dumps(f.to_query(), sort_keys=True))
+    return _events(store.url, store.version(), f)
 
 
 def filtered_frame(f: Filters) -> pd.DataFrame:
@@ -86,7 +87,7 @@ def filtered_frame(f: Filters) -> pd.DataFrame:
 
 def cached_map_data(f: Filters, measure: str) -> maplayers.MapData:
     store = get_store()
-    return _map_data(store.url, store.version(), json.dumps(f.to_query(), sort_keys=True), measure)
+    return _map_data(store.url, store.version(), f, measure)
 
 
 NO_MATCH = "No facts match these filters. Widen them, or reset them all."
