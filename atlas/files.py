@@ -43,8 +43,11 @@ def decode_article(data: bytes, name: str) -> str:
     """
     if len(data) > MAX_ARTICLE_BYTES:
         raise ArticleError(f"{name}: {len(data):,} bytes is over the limit of {MAX_ARTICLE_BYTES:,} bytes (5 MB)")
-    if b"\x00" in data[:8192]:
+    nul = data.find(b"\x00")
+    if 0 <= nul < 8192:
         raise ArticleError(f"{name}: a binary file, not text")
+    if nul >= 0:  # text with a NUL further in: never stored (it truncates text in C libraries and databases)
+        raise ArticleError(f"{name}: a NUL character at byte {nul:,}; not plain text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -100,6 +100,10 @@ class Article:
 
     @classmethod
     def from_text(cls, text: str, **kw: Any) -> "Article":
+        if "title" in kw:  # every ingest path makes articles here: no spoofing characters in titles
+            from .textguard import clean_title
+
+            kw["title"] = clean_title(kw["title"])
         return cls(id=article_id(text), text=text, **kw)
 
 

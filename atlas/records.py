@@ -13,6 +13,7 @@ from .errors import Problem
 from .fields import (actor_problem, country_problem, date_order_problem, date_precision_problem,
                      geo_precision_problem, parse_date, status_problem, type_problem)
 from .models import GEOMETRY_TYPES, Article, Evidence, Fact, Source
+from .textguard import clean_title
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 KNOWN_FIELDS = {
@@ -113,7 +114,7 @@ def parse_curated(
     if c.problems:
         return None, c.problems
     return Fact(
-        id=fid, type=ftype, title=title.strip(), summary=summary.strip(),
+        id=fid, type=ftype, title=clean_title(title), summary=summary.strip(),
         date_start=dates["date_start"], date_end=dates["date_end"], date_precision=precision,
         countries=countries, actors=actors, geometry=geometry, geo_precision=geo_precision,
         status=status, status_as_of=dates["status_as_of"], origin="curated", review=None,

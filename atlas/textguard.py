@@ -1,8 +1,32 @@
 """Text hygiene at the edges. :func:`md_plain` (URL values and messages shown as plain text)
 lives in :mod:`atlas.markup` with the app's other escaping; it is imported here for callers
-that know it by this module."""
+that know it by this module.
+
+NUL characters are refused where bytes become text (:func:`atlas.files.decode_article`);
+titles are cleaned by :func:`clean_title` wherever an :class:`~atlas.models.Article` is
+made and in curated records.
+"""
 from __future__ import annotations
+
+import unicodedata
 
 from .markup import md_plain
 
-__all__ = ["md_plain"]
+__all__ = ["md_plain", "clean_title"]
+
+
+def clean_title(title: str | None) -> str:
+    """A title without bidi controls or zero-width characters, on one line.
+
+    An RLO can make ``"Report\\u202eTXT.exe"`` display as something else, and a
+    zero-width space splits a name for search (``Kaza\\u200bkhstan``); both are removed.
+    Other control characters become spaces; runs of whitespace become one space.
+
+    >>> clean_title("Kaza\\u200bkhstan \\u202egnol\\t title\\x07")
+    'Kazakhstan gnol title'
+    """
+    from .extract.invisible import INVISIBLE  # the extractor's set: one list of invisible characters
+
+    text = INVISIBLE.sub("", title or "")
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return " ".join(text.split())

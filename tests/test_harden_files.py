@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from atlas import safeyaml
 from atlas.errors import ArticleError, ValidationError
@@ -124,3 +126,59 @@ def test_oversized_files_are_refused_unread(tmp_path):
     (tmp_path / "a.meta.yaml").write_text("title: " + "x" * safeyaml.MAX_SIDECAR_BYTES + "\n", encoding="utf-8")
     with pytest.raises(ArticleError, match=r"a\.meta\.yaml: too large: larger than the limit of 65,536 bytes"):
         read_article(tmp_path / "a.txt")
+
+
+# -- item 11: NUL anywhere, spoofing characters in titles -------------------------------
+def test_nul_after_the_first_8_kb_is_refused_everywhere(tmp_path):
+    from atlas import intake
+
+    text = "Kasachstan und China unterzeichnen ein Abkommen.\n" * 200  # ~10 KB
+    data = text.encode() + b"\x00 tail\n"
+    (tmp_path / "a.txt").write_bytes(data)
+    proc = run("--db", str(tmp_path / "x.sqlite"), "ingest", "--no-curated", str(tmp_path / "a.txt"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"{tmp_path / 'a.txt'}: a NUL character at byte {len(text.encode()):,}; " \
+                                  "not plain text"
+    store = Store("sqlite://")
+    out = intake.save_form(store, intake.IngestForm(text=text + "\x00 tail"))
+    assert out.status == "refused" and "a NUL character at byte" in out.message
+    assert store.count_articles() == 0
+
+
+def test_bidi_and_zero_width_characters_leave_titles(tmp_path):
+    from atlas.ingest import ingest_paths
+
+    (tmp_path / "a.txt").write_text("Kasachstan und China unterzeichnen am 12. März 2024 ein Abkommen.\n",
+                                    encoding="utf-8")
+    (tmp_path / "a.meta.yaml").write_text('title: "Kaza\\u200bkhstan deal \\u202eTXT.exe"\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_text("\u2067Usbekistan\u2069 und Russland verhandeln in Taschkent.\n",
+                                    encoding="utf-8")
+    store = Store("sqlite://")
+    ingest_paths(store, [tmp_path], curated_dir=None)
+    titles = sorted(a["title"] for a in store.articles())
+    assert titles == ["Kazakhstan deal TXT.exe", "Usbekistan und Russland verhandeln in Taschkent."]
+    # the stored text itself is kept exactly as read (spans index it)
+    assert any("\u2067" in a.text for a in store.all_articles())
+
+
+def test_curated_titles_are_cleaned(tmp_path):
+    d = tmp_path / "cur"
+    d.mkdir()
+    (d / "x.yaml").write_text(
+        'facts:\n  - id: a-fact\n    type: diplomacy\n    title: "Kaza\\u200bkhstan \\u202esummit"\n'
+        "    date_start: 2023-05-19\n    date_precision: day\n    countries: [KAZ]\n"
+        "    sources: [{publisher: P, title: T, date: '2023'}]\n", encoding="utf-8")
+    cs = load_curated(d, {})
+    assert not cs.problems and cs.facts[0].title == "Kazakhstan summit"
+
+
+@given(st.text())
+def test_clean_title_property(raw):
+    from atlas.extract.invisible import INVISIBLE
+    from atlas.textguard import clean_title
+
+    out = clean_title(raw)
+    assert not INVISIBLE.search(out)
+    assert not any(ch in out for ch in "\n\r\t\x00\x1b")
+    assert out == out.strip() and "  " not in out
+    assert clean_title(out) == out
