@@ -77,7 +77,7 @@ mir мир мира победа союз энергия восток заря �
 новый новая советский советская мирный свободный заречный лесной радужный ударный центральный южный северный
 oder sun moon star new old big kent dover
 police mission enterprise commerce industry liberal hope protection republic surprise temple sale split mold
-gateway opportunity justice liberty progress harmony concord reform security success welcome friendship providence
+wetter lauf heide brand gateway opportunity justice liberty progress harmony concord reform security success welcome friendship providence
 """.split())
 
 
