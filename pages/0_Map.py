@@ -13,10 +13,24 @@ tiles = url_flag("Online tiles", key="tiles", help="Adds OpenStreetMap tiles (ne
 
 frame = filtered_frame(filters)
 header_metrics(frame)
-left, right = st.columns([3, 2])
-with left:
-    map_view(filters, measure, tiles)
-with right:
-    detail_panel(filters)
-st.subheader("Timeline")
-timeline_view(frame, filters)
+
+
+# Fragments: a marker click or "Close" reruns only the map and its detail panel, a timeline
+# drag only the timeline (which then reruns the page when it changes the filters).
+@st.fragment
+def map_and_detail() -> None:
+    left, right = st.columns([3, 2])
+    with left:
+        map_view(filters, measure, tiles)
+    with right:
+        detail_panel(filters)
+
+
+@st.fragment
+def timeline_part() -> None:
+    st.subheader("Timeline")
+    timeline_view(frame, filters)
+
+
+map_and_detail()
+timeline_part()

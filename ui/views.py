@@ -7,12 +7,14 @@ mounted (same script → same component id).
 """
 from __future__ import annotations
 
+import copy
 import json
 import logging
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+from altair.utils.schemapi import debug_mode
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from atlas import detail, events, maplayers, maps, markup, timeline
 from atlas.errors import UnknownFact
@@ -22,6 +24,7 @@ from atlas.query import Filters, apply_filters, select_facts, sort_for_display
 from atlas.reader import NO_MENTIONS, facts_citing, reader_document
 from atlas.webassets import ensure_vendor
 from ui.cache import fact_frame, get_store
+from ui.fastmap import cached_folium
 from ui.filters import request_filters
 
 FACT_KEY = "fact"  # session_state and URL: the clicked fact
@@ -90,6 +93,16 @@ def cached_map_data(f: Filters, measure: str) -> maplayers.MapData:
     return _map_data(store.url, store.version(), f, measure)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _timeline_spec(url: str, version: str, f: Filters, lanes: str) -> dict:
+    # Building and validating the Altair chart was most of a rerun; its spec is plain data.
+    # Converted exactly as st.altair_chart converts it (Streamlit 1.67's own function).
+    frame = filtered_frame(f)
+    with debug_mode(False):  # no schema validation per channel while building; to_dict still validates
+        chart = timeline.timeline_chart(frame, lanes)
+    return _convert_altair_to_vega_lite_spec(chart)
+
+
 NO_MATCH = "No facts match these filters. Widen them, or reset them all."
 
 
@@ -137,9 +150,11 @@ def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
     fid = selected_fact()
     if fid != st.session_state.get(_CLICKED):
         st.session_state[_MAP_FOCUS] = fid
-    m = maps.map_from_data(data, tiles=tiles, focus=st.session_state.get(_MAP_FOCUS), countries=f.countries)
-    out = st_folium(m, key="map", returned_objects=["last_active_drawing"], height=MAP_HEIGHT,
-                    use_container_width=True)
+    focus = st.session_state.get(_MAP_FOCUS)
+    store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
+    out = cached_folium((store.url, store.version(), f, measure, tiles, focus),
+                        lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
+                        key="map", returned_objects=["last_active_drawing"], height=MAP_HEIGHT)
     drawing = (out or {}).get("last_active_drawing")
     seen = json.dumps(drawing, sort_keys=True) if drawing else None
     if seen is None:
@@ -220,8 +235,10 @@ def timeline_view(frame: pd.DataFrame, f: Filters, lanes: str = "country", *, ke
     if not frame["date_start"].notna().any():
         st.info("No dated facts match the filters.")
     else:
-        chart = timeline.timeline_chart(frame, lanes)
-        event = st.altair_chart(chart, on_select="rerun", key=key, width="stretch")
+        store = get_store()
+        spec = _timeline_spec(store.url, store.version(), f, lanes)
+        # A copy: Streamlit takes the datasets out of the spec it is given.
+        event = st.vega_lite_chart(copy.deepcopy(spec), on_select="rerun", key=key, width="stretch")
         window = timeline.window_from_selection(event)
         seen = (key, window)
         if window is None:
