@@ -58,12 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--min-confidence", type=float, default=0.0)
     x.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
 
-    r = sub.add_parser("review", help="list and decide pending extracted facts")
+    r = sub.add_parser("review", help="list and decide pending extracted facts",
+                       description="example: python -m atlas review list --json")
     rsub = r.add_subparsers(dest="action", required=True)
-    rl = rsub.add_parser("list")
+    rl = rsub.add_parser("list", description="example: python -m atlas review list --json")
     rl.add_argument("--json", action="store_true")
     for name in ("accept", "reject"):
-        ra = rsub.add_parser(name)
+        ra = rsub.add_parser(name, description=f"example: python -m atlas review {name} FACT_ID --who Ada; "
+                                               f"add --override to change a fact already accepted or rejected")
         ra.add_argument("ids", nargs="+")
         ra.add_argument("--who", default=None, help="reviewer name for the audit log (default: $USER)")
         ra.add_argument("--override", action="store_true",
