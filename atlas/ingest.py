@@ -90,7 +90,19 @@ def facts_from_extraction(article: Article, extraction: Mapping,
     return out
 
 
+_runner: Callable[[Article], dict] | None = None
+
+
+def use_runner(runner: Callable[[Article], dict] | None) -> None:
+    """Make :func:`run_extractor` hand articles to ``runner`` (the app: a worker process)."""
+    global _runner
+    _runner = runner
+
+
 def run_extractor(article: Article) -> dict:
+    """The extractor's JSON for ``article``: in this process, or through the runner set by :func:`use_runner`."""
+    if _runner is not None:
+        return _runner(article)
     ex = extract(article.text, published=article.published, language=article.language)
     return ex.to_dict()
 

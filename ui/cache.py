@@ -11,6 +11,7 @@ from atlas.ingest import ensure_seeded
 from atlas.query import actor_options, load_frame_snapshotted
 from atlas.store import Store, resolve_url
 from atlas.storeguard import MSG_SERVING_READ_ONLY
+from ui.extraction import quietly
 
 
 @st.cache_resource(show_spinner="Opening the atlas database…")
@@ -19,7 +20,8 @@ def _store(url: str) -> tuple[Store, tuple[str, ...]]:
     if store.read_only:  # nothing can be loaded into it: serve what it holds and say so
         return store, (MSG_SERVING_READ_ONLY,)
     try:
-        ensure_seeded(store)  # first start (or changed seeds/curated files): load them, no other step
+        with quietly():  # inside a cached function: no progress elements to replay
+            ensure_seeded(store)  # first start (or changed seeds/curated files): load them, no other step
         problems: tuple[str, ...] = ()
     except ValidationError as exc:  # bad files: keep serving what is stored, and say why
         problems = tuple(exc.problems)
