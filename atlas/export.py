@@ -19,6 +19,7 @@ CSV_COLUMNS = [
     "date_start", "date_end", "date_precision", "geo_precision", "status", "status_as_of", "lon", "lat",
     "evidence_article", "evidence_quote", "article_title", "article_url", "sources", "source_titles",
     "source_urls",
+    "dataset", "dataset_record", "amount", "currency", "license", "sector", "finance_group", "withdrawn",
 ]
 ArticleIndex = Mapping[str, Mapping[str, Any]]  # article id -> {"title", "url", "publisher", ...}
 
@@ -61,18 +62,27 @@ def fact_properties(f: Fact, articles: ArticleIndex | None = None) -> dict:
         "articles": [{"id": a.get("id", ""), "title": a.get("title") or "", "url": a.get("url") or "",
                       "publisher": a.get("publisher") or ""} for a in arts],
         "sources": [s.to_dict() for s in f.sources],
+        "dataset": f.dataset or None, "dataset_record": f.dataset_record or None, "amount": f.amount,
+        "currency": f.currency or None, "license": f.license or None, "sector": f.sector or None,
+        "finance_group": f.finance_group or None, "withdrawn": f.withdrawn,
+        **({"osm_links": f.record.get("osm_links", []), "location": f.record.get("location")} if f.record else {}),
     }
 
 
 def to_geojson(facts: Iterable[Fact], articles: ArticleIndex | None = None) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": f.id, "geometry": public(f.geometry),
-             "properties": public(fact_properties(f, articles))}
-            for f in facts
-        ],
-    }
+    from .datasets import about_datasets
+
+    facts = list(facts)
+    out: dict = {"type": "FeatureCollection"}
+    used = {f.dataset for f in facts if f.dataset}
+    if used:  # the licences ask for attribution wherever their records go
+        out["metadata"] = {"datasets": [d for d in about_datasets() if d["dataset"] in used]}
+    out["features"] = [
+        {"type": "Feature", "id": f.id, "geometry": public(f.geometry),
+         "properties": public(fact_properties(f, articles))}
+        for f in facts
+    ]
+    return out
 
 
 def geojson_text(facts: Iterable[Fact], articles: ArticleIndex | None = None) -> str:

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
+from .datasets import DATASETS_DIR
+from .datasets.sync import sync_dataset
 from .errors import ArticleError, AtlasError, ValidationError
 from .extract import extract
 from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_article, read_seed_articles
@@ -135,10 +137,12 @@ class IngestReport:
     facts: int = 0
     curated: int = 0
     problems: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)  # one summary line per published dataset
 
     def summary(self) -> str:
         return (f"{len(self.added)} article(s) added, {len(self.duplicates)} already stored, "
-                f"{self.facts} extracted fact(s) stored, {self.curated} curated fact(s) loaded")
+                f"{self.facts} extracted fact(s) stored, {self.curated} curated fact(s) loaded"
+                + "".join(f"; {d}" for d in self.datasets))
 
 
 def store_prepared(store: Store, prepared: Prepared) -> bool:
@@ -160,8 +164,9 @@ def load_curated_into(store: Store, curated_dir: Path = CURATED_DIR, seeds_dir: 
 
 
 def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | None = CURATED_DIR,
-                 seeds_dir: Path = SEEDS_DIR, progress: Callable[[Iterable], Iterable] | None = None) -> IngestReport:
-    """Ingest article files and reload curated facts.
+                 seeds_dir: Path = SEEDS_DIR, progress: Callable[[Iterable], Iterable] | None = None,
+                 datasets_dir: Path | None = DATASETS_DIR) -> IngestReport:
+    """Ingest article files and reload curated facts and the shipped published datasets.
 
     Everything is read and extracted first; if any input has a problem nothing at all
     is written and :class:`ValidationError` lists the problems.
@@ -171,7 +176,8 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
     prepared: list[Prepared] = []
     paths = list(paths)
     # Taken before reading, so a file edited during this ingest makes the app reload it later.
-    stamp = sources_fingerprint(seeds_dir, curated_dir) if curated_dir is not None else None
+    stamp = (sources_fingerprint(seeds_dir, curated_dir, datasets_dir or DATASETS_DIR)
+             if curated_dir is not None else None)
     try:
         files = article_files(paths)
     except ArticleError as exc:
@@ -181,6 +187,12 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
         cs = load_curated(curated_dir, read_seed_articles(seeds_dir))
         problems.extend(str(p) for p in cs.problems)
         curated = cs.facts
+    datasets = []
+    if curated_dir is not None and datasets_dir is not None:
+        from .datasets.load import read_shipped
+
+        datasets, dataset_problems = read_shipped(datasets_dir)
+        problems.extend(dataset_problems)
     seen: set[str] = set()
     for f in (progress(files) if progress else files):
         try:
@@ -202,30 +214,34 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
             report.duplicates.append(p.article.path)
     if curated is not None:
         report.curated = load_curated_into(store, curated_dir, seeds_dir)
-        if Path(seeds_dir).resolve() in {Path(p).resolve() for p in paths}:
-            # Seeds and curated files are both loaded: record which versions, so the app's
-            # start-up (ensure_seeded) reloads them when they change instead of adopting them.
-            store.set_meta("sources_fingerprint", stamp)
+    for key, result in datasets:
+        report.datasets.append(sync_dataset(store, key, result.facts, who="ingest").summary())
+    if curated is not None and Path(seeds_dir).resolve() in {Path(p).resolve() for p in paths}:
+        # Seeds and curated files are both loaded: record which versions, so the app's
+        # start-up (ensure_seeded) reloads them when they change instead of adopting them.
+        store.set_meta("sources_fingerprint", stamp)
     return report
 
 
-def sources_fingerprint(seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR) -> str:
-    """A hash of every seed and curated file (names and bytes): changes when either changes."""
+def sources_fingerprint(seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR,
+                        datasets_dir: Path = DATASETS_DIR) -> str:
+    """A hash of every seed, curated and dataset file (names and bytes): changes when any changes."""
     h = hashlib.sha256()
-    for folder in (seeds_dir, curated_dir):
+    for folder in (seeds_dir, curated_dir, datasets_dir):
         for f in sorted(Path(folder).rglob("*")) if Path(folder).exists() else []:
             if f.is_file():
                 h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR) -> bool:
-    """Load seeds and curated facts when the store is new or those files changed since.
+def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR,
+                  datasets_dir: Path = DATASETS_DIR) -> bool:
+    """Load seeds, curated facts and datasets when the store is new or those files changed since.
 
     True if it loaded. Raises :class:`ValidationError` (nothing written) when the
     files have problems; the store keeps what it had.
     """
-    stamp = sources_fingerprint(seeds_dir, curated_dir)
+    stamp = sources_fingerprint(seeds_dir, curated_dir, datasets_dir)
     known = store.get_meta("sources_fingerprint")
     if store.count(origin="curated") > 0:
         if known == stamp:
@@ -235,6 +251,6 @@ def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path =
             # and watch the files from now on.
             store.set_meta("sources_fingerprint", stamp)
             return False
-    ingest_paths(store, [seeds_dir], curated_dir=curated_dir, seeds_dir=seeds_dir)
+    ingest_paths(store, [seeds_dir], curated_dir=curated_dir, seeds_dir=seeds_dir, datasets_dir=datasets_dir)
     store.set_meta("sources_fingerprint", stamp)
     return True

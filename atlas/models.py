@@ -6,7 +6,7 @@ hold values that are already valid.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -34,9 +34,12 @@ BLOCS = {
 }
 
 DATE_PRECISIONS = ("day", "month", "year")
-GEO_PRECISIONS = ("site", "city", "country", "approximate-route", "approximate-area")
-STATUSES = ("proposed", "construction", "operating", "suspended", "cancelled", "completed")
-ORIGINS = ("curated", "extracted")
+GEO_PRECISIONS = ("site", "city", "country", "approximate-route", "approximate-area",
+                  # published datasets: a marker near, not at, the site; a place named in the title
+                  "approximate-site", "place-in-title")
+STATUSES = ("proposed", "construction", "operating", "suspended", "cancelled", "completed",
+            "committed")  # committed: financing agreed, implementation not started (AidData's "Pipeline: Commitment")
+ORIGINS = ("curated", "extracted", "dataset")
 REVIEWS = ("pending", "accepted", "rejected")
 REVIEW_CHOICES = ("accepted", "pending")  # what a filter may show: rejected facts are never shown
 LANGUAGES = ("de", "en", "ru")
@@ -132,6 +135,16 @@ class Fact:
     places: tuple[dict, ...] = ()  # extracted: place mentions behind the geometry
     amounts: tuple[dict, ...] = ()  # extracted: money mentions
     edited: bool = False  # a human changed it: re-extraction must not touch it
+    # origin "dataset": which published dataset and record, under which licence (see atlas.datasets)
+    dataset: str = ""  # key of atlas.datasets.DATASETS, e.g. "aiddata"
+    dataset_record: str = ""  # the record's id in that dataset, e.g. "96272"
+    amount: float | None = None
+    currency: str = ""  # e.g. "USD (constant 2021)"
+    license: str = ""
+    sector: str = ""  # the dataset's own sector name, filterable beside the fact type
+    finance_group: str = ""  # linked records and tranches share it: totals count a group once
+    withdrawn: bool = False  # the record is gone from a newer release: kept, hidden from the map
+    record: dict = field(default_factory=dict)  # the record's raw fields, OSM links, location method
 
     @property
     def article_id(self) -> str | None:
@@ -142,6 +155,8 @@ class Fact:
 
     @property
     def trust_label(self) -> str:
+        if self.origin == "dataset":
+            return dataset_trust_label(self.dataset, self.dataset_record)
         return trust_label(self.origin, self.review, self.confidence)
 
 
@@ -155,9 +170,22 @@ def trust_label(origin: str, review: str | None, confidence: float | None) -> st
     """
     if origin == "curated":
         return "Curated (hand-checked, sourced)"
+    if origin == "dataset":
+        return "published dataset"
     conf = "" if confidence is None else f" (confidence {confidence:.2f})"
     if review == "accepted":
         return "Extracted, accepted by a reviewer" + conf
     if review == "rejected":
         return "Extracted, rejected by a reviewer" + conf
     return "Extracted, unreviewed" + conf
+
+
+def dataset_trust_label(dataset: str, record: str) -> str:
+    """The trust label of a published dataset's record.
+
+    >>> dataset_trust_label("aiddata", "96272")
+    'published dataset: AidData GCDF 3.0, record 96272'
+    """
+    from .datasets import dataset_title
+
+    return f"published dataset: {dataset_title(dataset)}, record {record}"

@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 
 from .fields import is_actor, is_country, parse_date
-from .models import BLOCS, CENTRAL_ASIA, FACT_TYPES, ORIGINS, REVIEW_CHOICES
+from .models import BLOCS, CENTRAL_ASIA, FACT_TYPES, ORIGINS, REVIEW_CHOICES, STATUSES
 from .store import Store
 
 FRAME_COLUMNS = [
     "id", "type", "title", "date_start", "date_end", "date_precision", "countries", "actors",
     "lon", "lat", "geom_type", "geometry", "geo_precision", "status", "status_as_of", "origin", "review",
     "confidence", "article_id",
+    "dataset", "dataset_record", "amount", "sector", "finance_group", "withdrawn",  # origin "dataset"
 ]
 # The one choice a user makes about automatically extracted facts. Curated and dataset
 # facts always show; each level adds extracted facts of more review states.
@@ -58,10 +59,18 @@ class Filters:
     origins: tuple[str, ...] = ()
     reviews: tuple[str, ...] = ("accepted",)  # which extracted facts; curated always pass
     min_confidence: float = 0.0
+    # published-dataset records (origin "dataset"); other facts pass these untouched
+    sectors: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    min_amount: float | None = None
+    max_amount: float | None = None
+    withdrawn: bool = False  # show records withdrawn from a newer release (exports do)
 
     # URL names: ?country=KAZ&country=UZB&type=energy&since=2020-01-01 ...
     _PARAMS = {"countries": "country", "actors": "actor", "types": "type", "origins": "origin",
-               "reviews": "review", "since": "since", "until": "until", "min_confidence": "minconf"}
+               "reviews": "review", "since": "since", "until": "until", "min_confidence": "minconf",
+               "sectors": "sector", "statuses": "status", "min_amount": "minamount", "max_amount": "maxamount",
+               "withdrawn": "withdrawn"}
 
     def to_query(self) -> dict[str, list[str]]:
         """Only what differs from the defaults, so plain links stay short.
@@ -84,6 +93,8 @@ class Filters:
                 out[key] = list(value) if value else ["all"]
             elif isinstance(value, date):
                 out[key] = [value.isoformat()]
+            elif isinstance(value, bool):
+                out[key] = ["1" if value else "0"]
             else:
                 out[key] = [f"{value:g}"]
         return out
@@ -93,7 +104,7 @@ class Filters:
         """Filters from query parameters, plus a warning for each value ignored.
 
         >>> Filters.from_query({"country": ["KAZ", "XXX"], "type": "energy"})
-        (Filters(countries=('KAZ',), actors=(), types=('energy',), since=None, until=None, origins=(), reviews=('accepted',), min_confidence=0.0), ["country: 'XXX' is not one of KAZ, KGZ, TJK, TKM, UZB"])
+        (Filters(countries=('KAZ',), actors=(), types=('energy',), since=None, until=None, origins=(), reviews=('accepted',), min_confidence=0.0, sectors=(), statuses=(), min_amount=None, max_amount=None, withdrawn=False), ["country: 'XXX' is not one of KAZ, KGZ, TJK, TKM, UZB"])
         """
         warnings: list[str] = []
 
@@ -136,6 +147,8 @@ class Filters:
             ("types", "type", lambda v: v in FACT_TYPES),
             ("origins", "origin", lambda v: v in ORIGINS),
             ("reviews", "review", lambda v: v in REVIEW_CHOICES),
+            ("statuses", "status", lambda v: v in STATUSES),
+            ("sectors", "sector", lambda v: 0 < len(v) <= 80),
         ):
             got = many(key, allowed)
             if got is not None:
@@ -151,6 +164,20 @@ class Filters:
                 kw["min_confidence"] = min(1.0, max(0.0, float(raw)))
             except ValueError:
                 warnings.append(f"minconf: {raw!r} is not a number between 0 and 1")
+        for name, key in (("min_amount", "minamount"), ("max_amount", "maxamount")):
+            raw = params.get(key)
+            if raw is not None:
+                raw = raw if isinstance(raw, str) else list(raw)[0]
+                try:
+                    kw[name] = float(raw)
+                    if not 0 <= kw[name] < float("inf"):
+                        raise ValueError
+                except ValueError:
+                    kw.pop(name, None)
+                    warnings.append(f"{key}: {raw!r} is not an amount in USD (a number, 0 or more)")
+        raw = params.get("withdrawn")
+        if raw is not None:
+            kw["withdrawn"] = (raw if isinstance(raw, str) else list(raw)[0]) in ("1", "true", "yes")
         return cls(**kw), warnings
 
     def with_(self, **changes: Any) -> "Filters":
@@ -161,6 +188,7 @@ def _allowed_names(key: str) -> list[str]:
     return {
         "country": list(CENTRAL_ASIA), "type": list(FACT_TYPES), "origin": list(ORIGINS),
         "review": list(REVIEW_CHOICES), "actor": ["ISO3 codes"] + list(BLOCS),
+        "status": list(STATUSES), "sector": ["a dataset's sector name"],
     }[key]
 
 
@@ -211,6 +239,10 @@ def frame_from_rows(cols: list[str], rows: list[tuple]) -> pd.DataFrame:
     df["confidence"] = df["confidence"].astype(float)
     for c in ("type", "origin", "review", "geom_type", "status", "geo_precision", "date_precision"):
         df[c] = df[c].astype("category")
+    df["amount"] = df["amount"].astype(float)
+    df["withdrawn"] = df["withdrawn"].fillna(False).astype(bool)
+    for c in ("dataset", "sector"):
+        df[c] = df[c].astype("category")
     return df
 
 
@@ -237,6 +269,7 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
         mask &= df["type"].isin(f.types).to_numpy()
     if f.origins:
         mask &= df["origin"].isin(f.origins).to_numpy()
+    mask &= dataset_mask(df, f)
     if f.since or f.until:
         start = df["date_start"]
         end = df["date_end"].fillna(start)
@@ -247,6 +280,24 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
         if f.until:
             mask &= (start <= pd.Timestamp(f.until)).to_numpy()
     return mask
+
+
+def dataset_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
+    """Sector, status, amount range and withdrawal: they narrow dataset records only."""
+    dataset = (df["origin"] == "dataset").to_numpy()
+    ok = np.ones(len(df), dtype=bool)
+    if not f.withdrawn:
+        ok &= ~df["withdrawn"].to_numpy(dtype=bool)
+    if f.sectors:
+        ok &= df["sector"].isin(f.sectors).to_numpy()
+    if f.statuses:
+        ok &= df["status"].isin(f.statuses).to_numpy()
+    amount = df["amount"].to_numpy(dtype=float)
+    if f.min_amount is not None:
+        ok &= amount >= f.min_amount  # a record without an amount fails any amount bound
+    if f.max_amount is not None:
+        ok &= amount <= f.max_amount
+    return ~dataset | ok
 
 
 def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:

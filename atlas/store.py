@@ -71,6 +71,16 @@ facts_t = sa.Table(
     sa.Column("amounts", sa.Text, nullable=False, default="[]"),
     sa.Column("edited", sa.Boolean, nullable=False, default=False),
     sa.Column("updated_at", sa.String(32), nullable=False),
+    # origin "dataset" (atlas.datasets): record, licence, amount, sector, link group, withdrawal
+    sa.Column("dataset", sa.String(40), index=True),
+    sa.Column("dataset_record", sa.String(60)),
+    sa.Column("amount", sa.Float),
+    sa.Column("currency", sa.String(40)),
+    sa.Column("license", sa.Text),
+    sa.Column("sector", sa.String(80)),
+    sa.Column("finance_group", sa.String(80)),
+    sa.Column("withdrawn", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("record", sa.Text),  # JSON: the record's raw fields, OSM links, how it was placed
 )
 audit_t = sa.Table(
     "audit", metadata,
@@ -177,6 +187,10 @@ def fact_to_row(fact: Fact, updated_at: str | None = None) -> dict[str, Any]:
         "places": json.dumps(list(fact.places), ensure_ascii=False),
         "amounts": json.dumps(list(fact.amounts), ensure_ascii=False),
         "edited": bool(fact.edited), "updated_at": updated_at or now(),
+        "dataset": fact.dataset or None, "dataset_record": fact.dataset_record or None, "amount": fact.amount,
+        "currency": fact.currency or None, "license": fact.license or None, "sector": fact.sector or None,
+        "finance_group": fact.finance_group or None, "withdrawn": bool(fact.withdrawn),
+        "record": json.dumps(fact.record, ensure_ascii=False, sort_keys=True) if fact.record else None,
     }
 
 
@@ -193,6 +207,10 @@ def row_to_fact(row: Any) -> Fact:
         sources=tuple(Source(**s) for s in json.loads(m["sources"])),
         places=tuple(json.loads(m["places"])), amounts=tuple(json.loads(m["amounts"])),
         edited=bool(m["edited"]),
+        dataset=m.get("dataset") or "", dataset_record=m.get("dataset_record") or "", amount=m.get("amount"),
+        currency=m.get("currency") or "", license=m.get("license") or "", sector=m.get("sector") or "",
+        finance_group=m.get("finance_group") or "", withdrawn=bool(m.get("withdrawn")),
+        record=json.loads(m["record"]) if m.get("record") else {},
     )
 
 

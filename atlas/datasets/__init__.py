@@ -1,0 +1,44 @@
+"""Published datasets as facts of origin "dataset": one importer, one mapping per dataset.
+
+- :mod:`.mapping`: the declarative shape (columns, vocabularies, licences, citations);
+- :mod:`.aiddata`: AidData's GCDF 3.0, the first dataset;
+- :mod:`.tables`: CSV/XLSX tables read and checked row by row;
+- :mod:`.geometry`: locations through geopandas, with the fallback chain;
+- :mod:`.importer`: records → facts; :mod:`.sync`: facts → store (idempotent, withdrawals).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .aiddata import AIDDATA
+from .mapping import DatasetMapping
+
+DATASETS_DIR = Path(__file__).resolve().parents[2] / "data" / "datasets"
+DATASETS: dict[str, DatasetMapping] = {AIDDATA.key: AIDDATA}
+
+
+def dataset_title(key: str) -> str:
+    """
+    >>> dataset_title("aiddata"), dataset_title("other")
+    ('AidData GCDF 3.0', 'other')
+    """
+    m = DATASETS.get(key)
+    return m.title if m else key
+
+
+def mapping(key: str) -> DatasetMapping:
+    from ..errors import ValidationError
+
+    if key not in DATASETS:
+        raise ValidationError([f"unknown dataset {key!r}: known are {', '.join(DATASETS)}"])
+    return DATASETS[key]
+
+
+def about_datasets() -> list[dict]:
+    """Every dataset with its licences and citations, for "About the data", the README and exports."""
+    return [{
+        "dataset": m.key, "title": m.title, "attribution": m.short_attribution,
+        "licences": [{"name": lic.name, "url": lic.url, "covers": lic.covers, "attribution": lic.attribution}
+                     for lic in m.licences],
+        "citations": list(m.citations),
+    } for m in DATASETS.values()]

@@ -1,0 +1,180 @@
+"""The map layer of dataset records and the "finance committed (USD)" country measure.
+
+Pure functions of the (filtered) fact frame. Markers are sized by amount on a log
+scale and coloured by sector or by status; a record without an amount gets the
+smallest, hollow marker. Country totals count each group of linked records
+(tranches, co-financing, reschedulings: ``finance_group``) once, at its largest
+amount, so they never double count; that makes them a floor, not a sum.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..markup import esc
+from ..models import CENTRAL_ASIA
+
+LAYER_NAME = "Chinese development finance (AidData)"
+COLOR_BY = {"sector": "Sector", "status": "Status"}
+MEASURE_FINANCE = "finance"
+MEASURE_FINANCE_LABEL = "Finance committed (USD)"
+
+SECTOR_COLORS = {
+    "ENERGY": "#ff7f0e", "TRANSPORT AND STORAGE": "#2ca02c", "INDUSTRY, MINING, CONSTRUCTION": "#8c564b",
+    "COMMUNICATIONS": "#17becf", "WATER SUPPLY AND SANITATION": "#1f77b4", "EDUCATION": "#9467bd",
+    "HEALTH": "#e377c2", "GOVERNMENT AND CIVIL SOCIETY": "#7f7f7f", "EMERGENCY RESPONSE": "#d62728",
+}
+OTHER_SECTOR_COLOR = "#bcbd22"
+STATUS_COLORS = {"completed": "#2e7d32", "operating": "#2e7d32", "construction": "#f9a825", "committed": "#1565c0",
+                 "proposed": "#90caf9", "suspended": "#9e9e9e", "cancelled": "#616161"}
+MIN_RADIUS, MAX_RADIUS = 4.0, 18.0
+
+
+def radius(amount: float | None, lo: float = 1e5, hi: float = 1e10) -> float:
+    """Marker radius in pixels, log scale of the amount between ``lo`` and ``hi`` USD.
+
+    >>> radius(None), radius(1e5), radius(1e10), round(radius(1e7 + 0.0), 1)
+    (4.0, 4.0, 18.0, 9.6)
+    """
+    if amount is None or not amount > 0 or math.isnan(amount):
+        return MIN_RADIUS
+    t = (math.log10(amount) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+    return round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * min(1.0, max(0.0, t)), 2)
+
+
+def color(value: str, by: str) -> str:
+    if by == "status":
+        return STATUS_COLORS.get(value, "#444444")
+    return SECTOR_COLORS.get(value, OTHER_SECTOR_COLOR)
+
+
+def usd(amount: float | None) -> str:
+    """
+    >>> usd(1327239416.6), usd(46093526.3), usd(None)
+    ('$1.33 bn', '$46.1 m', 'amount unknown')
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "amount unknown"
+    if amount >= 1e9:
+        return f"${amount / 1e9:.2f} bn"
+    if amount >= 1e6:
+        return f"${amount / 1e6:.1f} m"
+    return f"${amount:,.0f}"
+
+
+def features(frame: pd.DataFrame, by: str = "sector") -> list[dict]:
+    """One point feature per located, not withdrawn dataset record in ``frame``."""
+    from ..labels import short_date
+
+    if by not in COLOR_BY:
+        raise ValueError(f"colour by one of {', '.join(COLOR_BY)}, not {by!r}")
+    df = records(frame)
+    if not len(df):
+        return []
+    df = df[df["lon"].notna() & df["lat"].notna() & ~df["id"].isin(drawn_as_curated(frame)).to_numpy()]
+    out = []
+    for fid, title, sector, status, amount, ds, prec, lon, lat, gp in zip(
+            df["id"], df["title"], df["sector"], df["status"], df["amount"], df["date_start"],
+            df["date_precision"], df["lon"], df["lat"], df["geo_precision"]):
+        sector = sector if isinstance(sector, str) else ""
+        status = status if isinstance(status, str) else ""
+        amount = None if pd.isna(amount) else float(amount)
+        out.append({"type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]},
+                    "properties": {"id": fid, "title": esc(title), "type": esc(sector.lower()), "origin": "dataset",
+                                   "date": short_date(ds, prec), "status": esc(status), "amount": esc(usd(amount)),
+                                   "precision": esc(gp if isinstance(gp, str) else ""),
+                                   "r": radius(amount), "c": color(sector if by == "sector" else status, by),
+                                   "hollow": amount is None}})
+    return out
+
+
+def drawn_as_curated(frame: pd.DataFrame) -> set[str]:
+    """Record fact ids a curated fact in ``frame`` already draws (the mapping's ``curated_links``):
+    the curated fact stands for the project, and its panel names the records, so none is drawn twice."""
+    from . import DATASETS
+
+    shown = set(frame.loc[(frame["origin"] == "curated").to_numpy(), "id"]) if len(frame) else set()
+    return {m.fact_id(r) for m in DATASETS.values() for cid, recs in getattr(m, "curated_links", {}).items()
+            if cid in shown for r in recs}
+
+
+def records(frame: pd.DataFrame) -> pd.DataFrame:
+    if not len(frame) or "dataset" not in frame.columns:
+        return frame.iloc[0:0]
+    keep = (frame["origin"] == "dataset").to_numpy() & ~frame["withdrawn"].to_numpy(dtype=bool)
+    return frame[keep]
+
+
+def finance_by_country(frame: pd.DataFrame) -> dict[str, float]:
+    """USD committed per recipient, each linked group counted once at its largest amount.
+
+    >>> df = pd.DataFrame({"origin": ["dataset"] * 3, "withdrawn": [False] * 3, "countries": ["KAZ", "KAZ", "UZB"],
+    ...                    "amount": [10.0, 30.0, 5.0], "finance_group": ["g1", "g1", "g2"], "dataset": ["aiddata"] * 3})
+    >>> finance_by_country(df)
+    {'KAZ': 30.0, 'KGZ': 0.0, 'TJK': 0.0, 'TKM': 0.0, 'UZB': 5.0}
+    """
+    df = records(frame)
+    out = {c: 0.0 for c in CENTRAL_ASIA}
+    if not len(df):
+        return out
+    sub = pd.DataFrame({"country": df["countries"].astype(str), "group": df["finance_group"].astype(str),
+                        "amount": df["amount"].astype(float)}).dropna(subset=["amount"])
+    top = sub.groupby(["country", "group"], observed=True)["amount"].max().groupby(level=0).sum()
+    for c, v in top.items():
+        if c in out:
+            out[c] = float(v)
+    return out
+
+
+def finance_bins(values: dict[str, float]) -> list[float]:
+    """Lower edges of up to five log-spaced classes for the country shading.
+
+    >>> finance_bins({"KAZ": 1e10, "UZB": 1e8})
+    [100000000.0, 316227766.0, 1000000000.0, 3162277660.0, 10000000000.0]
+    """
+    pos = [v for v in values.values() if v > 0]
+    if not pos:
+        return []
+    lo, hi = math.log10(min(pos)), math.log10(max(pos))
+    if hi - lo < 1e-9:
+        return [min(pos)]
+    return [float(round(10 ** x)) for x in np.linspace(lo, hi, 5)]
+
+
+def legend_html(by: str = "sector", frame: pd.DataFrame | None = None) -> str:
+    items = (sorted(set(records(frame)["sector"].dropna().astype(str))) if frame is not None and by == "sector"
+             else list(SECTOR_COLORS) if by == "sector" else list(STATUS_COLORS))
+    rows = "".join(f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
+                   f'background:{color(v, by)};margin-right:4px"></span>{esc(v.lower() if by == "sector" else v)}</div>'
+                   for v in items)
+    return (f'<div style="font-weight:600;margin:4px 0 2px 0">{esc(LAYER_NAME)}: {esc(COLOR_BY[by].lower())}</div>'
+            f"{rows}<div style='font-size:0.85em'>size: amount (log scale); hollow: no amount</div>")
+
+
+FINANCE_COLORS = ("#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000")
+
+
+def finance_shading(frame: pd.DataFrame, no_data: str = "#e8e8e8") -> tuple[dict[str, tuple[str, str]], list[tuple[str, str]]]:
+    """Country fill colour and tooltip for "finance committed (USD)", and the legend's items.
+
+    >>> df = pd.DataFrame({"origin": ["dataset"] * 2, "withdrawn": [False] * 2, "countries": ["KAZ", "UZB"],
+    ...                    "amount": [1e10, 1e8], "finance_group": ["a", "b"], "dataset": ["aiddata"] * 2})
+    >>> shade, legend = finance_shading(df)
+    >>> shade["KAZ"], shade["TKM"][1]
+    (('#b30000', '$10.00 bn committed (linked records counted once) — click to filter'), 'no finance records in the filtered facts')
+    """
+    totals = finance_by_country(frame)
+    bins = finance_bins(totals)
+    colors = FINANCE_COLORS[len(FINANCE_COLORS) - len(bins):]
+    shade = {}
+    for iso, v in totals.items():
+        if v <= 0:
+            shade[iso] = (no_data, "no finance records in the filtered facts")
+            continue
+        idx = max(i for i, b in enumerate(bins) if v >= b * (1 - 1e-9))
+        shade[iso] = (colors[idx], f"{usd(v)} committed (linked records counted once) — click to filter")
+    legend = [(c, f"from {usd(b)}") for c, b in zip(colors, bins)]
+    return shade, legend
