@@ -125,10 +125,18 @@ def detail_html(fact: Fact, article: Article | None = None, query: Mapping[str, 
                      f"{' (' + esc(article.published.isoformat()) + ')' if article.published else ''}<br>"
                      f'<a href="{esc(reader_link(article.id, fact.id, query))}" target="_self">'
                      f"Read the article with the evidence highlighted</a></p>")
+    elif fact.origin == "dataset":
+        from .datasets.panel import record_html
+
+        parts.append(record_html(fact))
     elif ev:
         parts.append(f"<h5>Evidence</h5><blockquote>{esc(ev.quote)}</blockquote>")
     else:
         parts.append(f"<p style='color:#666;font-size:0.85em'>{esc(NO_EVIDENCE)}</p>")
+    if fact.origin == "curated":
+        from .datasets.panel import curated_links_html
+
+        parts.append(curated_links_html(fact))
     if fact.sources:
         parts.append("<h5 style='margin:8px 0 4px 0'>Sources</h5><ul style='margin:0;padding-left:18px'>")
         for s in fact.sources:

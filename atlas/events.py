@@ -11,7 +11,8 @@ failed, :func:`explain` says why they matched):
 - the same place: two precise locations (site, city, route) within :data:`NEAR_KM`; a
   country-level or area-level location fits any place in those countries;
 - neither is rejected, neither was split off by a reviewer, and no event holds two curated
-  facts (curated records are distinct by hand).
+  facts (curated records are distinct by hand); published-dataset records (tranches,
+  linked loans) never merge: the dataset keeps them apart by its own ids.
 
 Matching facts are joined transitively (union-find), visiting facts in (date, id) order,
 so the result is deterministic. Each event's *lead* — the fact the map draws — is its
@@ -119,7 +120,7 @@ def explain(a: Item, b: Item) -> str:
 
 def item_from_fact(f: Fact) -> Item | None:
     rng = date_range(f.date_start, f.date_end, f.date_precision)
-    if rng is None or f.review == "rejected":
+    if rng is None or f.review == "rejected" or f.origin == "dataset":
         return None
     lon = lat = None
     if f.geometry:
@@ -190,7 +191,7 @@ def items_from_frame(frame: pd.DataFrame) -> list[Item]:
                frame["review"].astype(str).to_numpy())
     out = []
     for i, (fid, ftype, actors, countries, origin, review) in enumerate(cols):
-        if not ok[i]:
+        if not ok[i] or origin == "dataset":  # a dataset's records are distinct by its own ids
             continue
         out.append(Item(fid, ftype, int(lo[i]), int(hi[i]), codes(actors), codes(countries),
                         None if np.isnan(lon[i]) else float(lon[i]), None if np.isnan(lat[i]) else float(lat[i]),

@@ -37,9 +37,11 @@ LAYER_COUNTRIES = "Countries"
 LAYER_EVENTS = "Events"
 LAYER_ROUTES = "Routes"
 LAYER_PRESSURE = "Sanctions & trade pressure"
-LAYER_NAMES = (LAYER_COUNTRIES, LAYER_EVENTS, LAYER_ROUTES, LAYER_PRESSURE)
+LAYER_FINANCE = "Chinese development finance (AidData)"  # atlas.datasets.layer.LAYER_NAME
+LAYER_NAMES = (LAYER_COUNTRIES, LAYER_EVENTS, LAYER_ROUTES, LAYER_PRESSURE, LAYER_FINANCE)
 
-MEASURES = {"facts": "Number of facts", "leading": "Leading outside power"}
+MEASURES = {"facts": "Number of facts", "leading": "Leading outside power",
+            "finance": "Finance committed (USD)"}  # published-dataset records, linked groups counted once
 PRESSURE_TYPES = ("sanctions", "trade")
 LINE_TYPES = ("LineString", "MultiLineString")
 
@@ -93,6 +95,7 @@ class MapData:
     aggregated: tuple[str, ...] = ()  # names of layers shown as grid cells
     unlocated: int = 0  # filtered facts without a geometry (not on the map)
     counts: Mapping[str, int] = field(default_factory=dict)  # facts per layer
+    finance: dict = field(default_factory=lambda: _fc([]))  # dataset records (atlas.datasets.layer)
 
 
 def _fc(features: list[dict]) -> dict:
@@ -238,6 +241,11 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
         order = sorted({a for a, _ in lead.values()})
         legend_items = [(actor_color(a, order), f"{actor_label(a)} ({a})") for a in order]
         title = MEASURES["leading"]
+    elif measure == "finance":
+        from .datasets.layer import finance_shading
+
+        shade, legend_items = finance_shading(frame, NO_DATA_COLOR)
+        title = MEASURES["finance"]
     else:
         counts = facts_per_country(frame)
         bins = count_bins(max(counts.values(), default=0))
@@ -258,6 +266,8 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
                 color = actor_color(got[0], order) if got else NO_DATA_COLOR
                 label = (f"Leading outside power: {actor_label(got[0])} ({got[1]} facts)" if got
                          else "No outside power in the filtered facts")
+            elif measure == "finance":
+                color, label = shade[iso]
             else:
                 n = counts.get(iso, 0)
                 color = _count_color(n, bins)
@@ -276,12 +286,18 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
 
 
 def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
-             point_limit: int = POINT_LIMIT, route_limit: int = ROUTE_LIMIT) -> MapData:
+             point_limit: int = POINT_LIMIT, route_limit: int = ROUTE_LIMIT, finance_color: str = "sector") -> MapData:
     """The four layers' GeoJSON for the (already filtered) ``frame``."""
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     countries, legend = _country_features(frame, boundaries, measure)
-    located = frame[frame["lon"].notna() & frame["lat"].notna()] if len(frame) else frame
+    from .datasets import layer as finance_layer
+
+    finance = finance_layer.features(frame, by=finance_color)  # dataset records: their own layer
+    if finance:
+        legend += finance_layer.legend_html(finance_color, frame)
+    frame_rest = frame[(frame["origin"] != "dataset").to_numpy()] if len(frame) else frame
+    located = frame_rest[frame_rest["lon"].notna() & frame_rest["lat"].notna()] if len(frame_rest) else frame_rest
     is_line = located["geom_type"].isin(LINE_TYPES).to_numpy() if len(located) else np.zeros(0, bool)
     is_pressure = located["type"].isin(PRESSURE_TYPES).to_numpy() if len(located) else np.zeros(0, bool)
     lines = located[is_line]
@@ -303,6 +319,8 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
     return MapData(
         countries=_fc(countries), events=_fc(ev_feats), routes=_fc(rt_feats), pressure=_fc(pr_feats),
         legend_html=legend, measure=measure, aggregated=tuple(aggregated),
-        unlocated=int(len(frame) - len(located)),
-        counts={LAYER_EVENTS: len(events), LAYER_ROUTES: len(lines), LAYER_PRESSURE: len(pressure)},
+        unlocated=int(len(frame_rest) - len(located)),
+        counts={LAYER_EVENTS: len(events), LAYER_ROUTES: len(lines), LAYER_PRESSURE: len(pressure),
+                LAYER_FINANCE: len(finance["features"] if isinstance(finance, dict) else finance)},
+        finance=_fc(finance),
     )

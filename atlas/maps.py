@@ -18,6 +18,7 @@ from folium.utilities import get_bounds
 from jinja2.utils import htmlsafe_json_dumps
 
 from .labels import TYPE_COLORS
+from .maplayers import LAYER_FINANCE
 from .maplayers import (CELL_TOOLTIP, LAYER_COUNTRIES, LAYER_EVENTS, LAYER_PRESSURE, LAYER_ROUTES, POINT_LIMIT,
                         ROUTE_DASH, ROUTE_GREY, ROUTE_LIMIT, MapData, map_data, view_bounds)
 from .geometry import positions
@@ -44,7 +45,7 @@ function atlasFocus(layer) {
 function atlasCellRadius(n) { return Math.min(30, 6 + 3 * Math.log2(n)); }
 function atlasTip(p) {
   if (p.n) { return %(cell_tip)s.replace('{n}', p.n); }
-  var extra = p.status ? ' · ' + p.status : '';
+  var extra = (p.status ? ' · ' + p.status : '') + (p.amount ? ' · ' + p.amount : '');
   var near = p.near ? '<br><i>drawn beside its place, shared with ' + (p.near - 1) + ' other fact(s)</i>' : '';
   return '<b>' + p.title + '</b><br>' + p.date + ' · ' + p.type + extra + ' · ' + p.origin + near;
 }
@@ -70,6 +71,12 @@ POINT_JS = """function(f, latlng) { var p = f.properties;
     }
     return L.circleMarker(latlng, {radius: 6, color: c, weight: 2, dashArray: '3 3', fillOpacity: 0.1,
                                    fillColor: c});
+}"""
+
+# Dataset records: radius from the amount (log scale, server-side), colour by sector or status.
+FINANCE_POINT_JS = """function(f, latlng) { var p = f.properties;
+    return L.circleMarker(latlng, {radius: p.r, color: p.c, weight: p.hollow ? 2 : 1,
+                                   fillColor: p.c, fillOpacity: p.hollow ? 0.05 : 0.55});
 }"""
 
 
@@ -192,6 +199,8 @@ def map_from_data(data: MapData, *, tiles: bool = False, height: int | str = "10
     AtlasGeoJson(data.countries, LAYER_COUNTRIES, style_js=STYLE_JS["countries"], country_tip=True, **kw).add_to(m)
     AtlasGeoJson(data.routes, LAYER_ROUTES, style_js=STYLE_JS["routes"],
                  point_js=POINT_JS % {"cell": "#555555"}, **kw).add_to(m)
+    # Below the events: its big markers must not cover a curated or extracted fact at the same place.
+    AtlasGeoJson(data.finance, LAYER_FINANCE, point_js=FINANCE_POINT_JS, **kw).add_to(m)
     AtlasGeoJson(data.events, LAYER_EVENTS, point_js=POINT_JS % {"cell": "#1f77b4"}, **kw).add_to(m)
     AtlasGeoJson(data.pressure, LAYER_PRESSURE, point_js=POINT_JS % {"cell": "#e377c2"}, **kw).add_to(m)
     # Collapsed: an open layer list covers a phone's map and, at the default view, markers.

@@ -106,8 +106,8 @@ def timeline_chart(frame: pd.DataFrame, lanes: str = "country", *, select: bool 
     point_layer = base.transform_filter("!isValid(datum.bar_end)").mark_point(size=70, filled=False, strokeWidth=2)
     point_layer = point_layer.encode(
         fill=alt.condition("datum.origin == 'curated'", color, alt.value("transparent")),
-        shape=alt.Shape("origin:N", title="Origin", scale=alt.Scale(domain=["curated", "extracted"],
-                                                                   range=["circle", "diamond"]),
+        shape=alt.Shape("origin:N", title="Origin", scale=alt.Scale(domain=["curated", "extracted", "dataset"],
+                                                                   range=["circle", "diamond", "square"]),
                         legend=alt.Legend(orient="bottom")),
     )
     bar_layer = base.transform_filter("isValid(datum.bar_end)").mark_bar(height=8, opacity=0.6, cornerRadius=3).encode(

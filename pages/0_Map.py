@@ -2,6 +2,7 @@
 import streamlit as st
 
 from atlas.maplayers import MEASURES
+from ui import datasets as dataset_widgets
 from ui.filters import url_choice, url_flag
 from ui.page import APP_TITLE, page_setup
 from ui.views import detail_panel, filtered_frame, header_metrics, map_view, timeline_view
@@ -9,6 +10,7 @@ from ui.views import detail_panel, filtered_frame, header_metrics, map_view, tim
 filters = page_setup("Map", heading=APP_TITLE)
 measure = url_choice(st.sidebar.selectbox, "Shade countries by", list(MEASURES), key="measure", default="facts",
                      format_func=MEASURES.get)
+finance_color = dataset_widgets.color_choice()
 tiles = url_flag("Online tiles", key="tiles", help="Adds OpenStreetMap tiles (needs internet)")
 
 frame = filtered_frame(filters)
@@ -21,7 +23,8 @@ header_metrics(frame)
 def map_and_detail() -> None:
     left, right = st.columns([3, 2])
     with left:
-        map_view(filters, measure, tiles)
+        map_view(filters, measure, tiles, finance_color=finance_color)
+        dataset_widgets.attribution_caption()
     with right:
         detail_panel(filters)
 
@@ -34,3 +37,4 @@ def timeline_part() -> None:
 
 map_and_detail()
 timeline_part()
+dataset_widgets.about_section()

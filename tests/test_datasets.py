@@ -281,3 +281,21 @@ def test_dataset_filters_narrow_records_only(mem_store):
     assert (f.sectors, f.min_amount, f.max_amount, f.statuses) == (("ENERGY",), 1e6, None, ("completed",))
     assert warnings == ["maxamount: 'x' is not an amount in USD (a number, 0 or more)"]
     assert Filters.from_query(f.to_query())[0] == f
+
+
+def test_xlsx_with_a_notes_sheet_and_spaced_headers(tmp_path):
+    """A spreadsheet laid out like a release (notes sheet first, "AidData Record ID" spelt with spaces)."""
+    import pandas as pd
+
+    df = pd.read_csv(TABLE, dtype=str, keep_default_na=False).head(10)
+    spaced = df.rename(columns=lambda c: c.replace(".", " ").replace("( ", "(").replace(" )", ")"))
+    assert "AidData Record ID" in spaced.columns
+    xlsx = tmp_path / "release.xlsx"
+    with pd.ExcelWriter(xlsx) as w:
+        pd.DataFrame({"Notes": ["test-written notes sheet"]}).to_excel(w, sheet_name="Notes", index=False)
+        spaced.to_excel(w, sheet_name="GCDF", index=False)
+    shutil.copytree(SHIPPED / "geojsons", tmp_path / "geojsons")
+    shutil.copy(SHIPPED / "points_central_asia.csv", tmp_path)
+    got = import_files(AIDDATA, [xlsx]).facts
+    assert [f.dataset_record for f in got] == list(df["AidData.Record.ID"])
+    assert [f.amount for f in got] == [float(a) if a else None for a in df["Amount.(Constant.USD.2021)"]]

@@ -18,11 +18,13 @@ from atlas.actors import choice_label
 from atlas.markup import md_plain
 from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
 from atlas.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds, trust_level
+from ui import datasets as dataset_widgets
 from ui.cache import SOURCES_PROBLEM, actor_choices, source_problems
 
 K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
 K_ORIGIN, K_TRUST, K_MINCONF = "f_origin", "f_trust", "f_minconf"
-WIDGET_KEYS = (K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES, K_ORIGIN, K_TRUST, K_MINCONF)
+WIDGET_KEYS = dataset_widgets.DATASET_KEYS + (
+    K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES, K_ORIGIN, K_TRUST, K_MINCONF)
 TRUST_HELP = ("Curated facts (hand-checked, sourced) and facts from published datasets always show. "
               "Extracted facts come from news articles by machine; rejected ones never show.")
 TRUST_DEFAULT_NOTE = f"Default: {TRUST_LEVELS[DEFAULT_TRUST][0].lstrip('+ ')}, with curated and dataset facts."
@@ -72,6 +74,7 @@ def _seed(f: Filters, actors: Sequence[str], bounds: tuple[date, date]) -> None:
     st.session_state[K_ORIGIN] = list(f.origins)
     st.session_state[K_TRUST] = trust_level(f.reviews)
     st.session_state[K_MINCONF] = float(f.min_confidence)
+    dataset_widgets.seed(f)
 
 
 def write_query(f: Filters) -> None:
@@ -129,10 +132,11 @@ def sidebar_filters(frame: pd.DataFrame) -> Filters:
     sb.caption(TRUST_DEFAULT_NOTE)
     minconf = sb.slider("Minimum confidence", min_value=0.0, max_value=1.0, step=0.05, key=K_MINCONF,
                         help="For extracted facts")
+    finance = dataset_widgets.widgets(sb, frame)
     f = Filters(
         countries=tuple(countries), actors=tuple(chosen_actors), types=tuple(types),
         since=since if since > lo else None, until=until if until < hi else None,
-        origins=tuple(origins), reviews=TRUST_LEVELS[trust][1], min_confidence=round(float(minconf), 2),
+        origins=tuple(origins), reviews=TRUST_LEVELS[trust][1], min_confidence=round(float(minconf), 2), **finance,
     )
     write_query(f)
     st.session_state[_WRITTEN] = f.to_query()

@@ -65,12 +65,12 @@ def boundaries() -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_data(url: str, version: str, f: Filters, measure: str) -> maplayers.MapData:
+def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
     # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
     frame = filtered_frame(f)
     # One marker per event: facts reporting the same event are drawn once (atlas.events).
     frame = events.collapse(frame, _events(url, version, f))
-    return maplayers.map_data(frame, boundaries(), measure=measure)
+    return maplayers.map_data(frame, boundaries(), measure=measure, finance_color=finance_color)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -88,9 +88,9 @@ def filtered_frame(f: Filters) -> pd.DataFrame:
     return apply_filters(fact_frame(), f)
 
 
-def cached_map_data(f: Filters, measure: str) -> maplayers.MapData:
+def cached_map_data(f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
     store = get_store()
-    return _map_data(store.url, store.version(), f, measure)
+    return _map_data(store.url, store.version(), f, measure, finance_color)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -140,11 +140,11 @@ def clear_fact() -> None:
         del st.query_params[FACT_KEY]
 
 
-def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
+def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "sector") -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
     vendor_assets()
     with st.spinner("Drawing the map…"):
-        data = cached_map_data(f, measure)
+        data = cached_map_data(f, measure, finance_color)
     # The highlighted fact is part of the map's HTML only when chosen elsewhere (search, a
     # link): a click highlights in the browser, and a new HTML would reset the user's zoom.
     fid = selected_fact()
@@ -152,7 +152,7 @@ def map_view(f: Filters, measure: str, tiles: bool) -> maplayers.MapData:
         st.session_state[_MAP_FOCUS] = fid
     focus = st.session_state.get(_MAP_FOCUS)
     store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
-    out = cached_folium((store.url, store.version(), f, measure, tiles, focus),
+    out = cached_folium((store.url, store.version(), f, measure, tiles, focus, finance_color),
                         lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
                         key="map", returned_objects=["last_active_drawing"], height=MAP_HEIGHT)
     drawing = (out or {}).get("last_active_drawing")
@@ -339,14 +339,16 @@ def reader_view(article_id: str) -> None:
 # -- data table and downloads -----------------------------------------------------------
 
 TABLE_COLUMNS = ["id", "title", "type", "date_start", "date_end", "date_precision", "countries", "actors",
-                 "status", "origin", "review", "confidence", "geo_precision", "lon", "lat"]
+                 "status", "origin", "review", "confidence", "geo_precision", "lon", "lat",
+                 "dataset_record", "amount", "sector"]
 
 
 def download_contents(store, f: Filters, frame: pd.DataFrame, kind: str):
     """The download's contents, made only when the button is clicked. Streamlit runs
     this on another thread, outside the script run: plain atlas calls only, no st.*."""
     def make() -> str:
-        facts, articles = select_facts(store, f, frame), article_index(store)
+        # downloads carry records withdrawn from a newer release too, flagged "withdrawn"
+        facts, articles = select_facts(store, f.with_(withdrawn=True), frame), article_index(store)
         return csv_text(facts, articles) if kind == "csv" else geojson_text(facts, articles)
 
     return make

@@ -68,6 +68,14 @@ AIDDATA = DatasetMapping(
     default_type="finance",
     infrastructure_type="infrastructure",
     precision_map={"precise": "site", "approximate": "approximate-site"},  # ADMn: approximate-area
+    # Records whose titles name the project of a curated fact (data/curated/pipelines.yaml).
+    curated_links={
+        "cagp-line-a": ("91901", "91917"),  # "... Uzbek Sections of Lines A and B of the Central Asia-China Gas Pipeline"
+        "cagp-line-b": ("91901", "91917"),
+        "cagp-line-c": ("54528", "91898"),  # "... Uzbek Section of Line C of the Central Asia-China Gas Pipeline"
+        "cagp-line-d": ("39955",),  # "... loan for Line D of the Central Asia-China Gas Pipeline Project"
+        "kazakhstan-china-oil-pipeline-atasu-alashankou": ("54527",),  # "... Atasu-Alashankou Section of ..."
+    },
     licences=(
         Licence("ODC-By 1.0", "https://opendatacommons.org/licenses/by/1-0/",
                 "AidData's project records",

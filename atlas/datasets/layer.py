@@ -145,13 +145,15 @@ def finance_bins(values: dict[str, float]) -> list[float]:
 
 
 def legend_html(by: str = "sector", frame: pd.DataFrame | None = None) -> str:
+    """The layer's legend, folded (``<details>``) so it never covers the map's markers."""
     items = (sorted(set(records(frame)["sector"].dropna().astype(str))) if frame is not None and by == "sector"
              else list(SECTOR_COLORS) if by == "sector" else list(STATUS_COLORS))
     rows = "".join(f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
                    f'background:{color(v, by)};margin-right:4px"></span>{esc(v.lower() if by == "sector" else v)}</div>'
                    for v in items)
-    return (f'<div style="font-weight:600;margin:4px 0 2px 0">{esc(LAYER_NAME)}: {esc(COLOR_BY[by].lower())}</div>'
-            f"{rows}<div style='font-size:0.85em'>size: amount (log scale); hollow: no amount</div>")
+    return (f'<details style="margin-top:4px"><summary style="cursor:pointer;font-weight:600">AidData: colour = '
+            f'{esc(COLOR_BY[by].lower())}, size = amount</summary>{rows}'
+            f"<div style='font-size:0.85em'>size: amount (log scale); hollow: no amount</div></details>")
 
 
 FINANCE_COLORS = ("#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000")

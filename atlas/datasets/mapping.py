@@ -45,6 +45,8 @@ class DatasetMapping:
     points_file: str = ""  # a CSV of one approximate point per record
     precision_map: Mapping[str, str] = field(default_factory=dict)  # dataset precision word → GEO_PRECISIONS
     infrastructure_type: str = ""  # type for an unmapped sector when the record is flagged infrastructure
+    # curated fact id → record ids describing the same project: drawn once, as the curated fact
+    curated_links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def licence_names(self) -> str:

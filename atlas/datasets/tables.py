@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -34,14 +35,25 @@ def _check_size(path: Path) -> None:
         raise ValidationError([f"{path}: {size:,} bytes is more than the {MAX_TABLE_BYTES:,} a table may have"])
 
 
-def _columns(path: Path, header: list[str], m: DatasetMapping) -> dict[str, int]:
+def column_key(name: object) -> str:
+    """A header compared without case, spaces and punctuation, so the R-style names of the
+    geospatial repository's CSV match the spaced names of a spreadsheet.
+
+    >>> column_key("Amount.(Constant.USD.2021)") == column_key("Amount (Constant USD 2021)")
+    True
+    """
+    return re.sub(r"[^0-9a-z]", "", str(name or "").lower())
+
+
+def _columns(path: Path, header: list, m: DatasetMapping, raise_missing: bool = True) -> dict[str, int] | None:
     """Field → column index; one message per missing required column, naming column and file."""
-    stripped = [str(h).strip() if h is not None else "" for h in header]
-    where = {name: i for i, name in reversed(list(enumerate(stripped)))}
-    missing = [m.columns[f] for f in m.required if m.columns[f] not in where]
+    where = {column_key(name): i for i, name in reversed(list(enumerate(header)))}
+    missing = [m.columns[f] for f in m.required if column_key(m.columns[f]) not in where]
     if missing:
+        if not raise_missing:
+            return None
         raise ValidationError([f"{path}: missing required column {c!r}" for c in missing])
-    return {f: where[c] for f, c in m.columns.items() if c in where}
+    return {f: where[column_key(c)] for f, c in m.columns.items() if column_key(c) in where}
 
 
 def read_table(path: Path, m: DatasetMapping) -> Iterator[TableRow]:
@@ -84,11 +96,19 @@ def _read_xlsx(path: Path, m: DatasetMapping) -> Iterator[TableRow]:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ValidationError([f"{path}: not a readable XLSX workbook ({exc})"]) from None
     try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header:
-            raise ValidationError([f"{path}: empty sheet, no header row"])
-        cols = _columns(path, list(header), m)
+        # The table is the first sheet whose header has the required columns (a release may
+        # open with a notes sheet); if none has, the first sheet's missing columns are named.
+        rows = cols = None
+        for sheet in wb.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            cols = _columns(path, list(next(rows, None) or []), m, raise_missing=False)
+            if cols is not None:
+                break
+        if cols is None:
+            first = next(wb.worksheets[0].iter_rows(values_only=True), None) if wb.worksheets else None
+            if not first:
+                raise ValidationError([f"{path}: empty sheet, no header row"])
+            _columns(path, list(first), m)
         for n, raw in enumerate(rows, start=2):
             values = ["" if v is None else _xlsx_text(v) for v in raw]
             if any(v.strip() for v in values):
