@@ -8,9 +8,9 @@ are not part of ``atlas.store.metadata``. Ranking is BM25 with the title weighte
 summary above the evidence; facts whose words appear as one phrase come first; a fact
 whose *article* matches ranks after the facts that match themselves.
 
-Other databases: a plain case-insensitive substring match over title, summary and
-evidence (:func:`_search_like`), labelled as the fallback it is; the PostgreSQL
-engineer's ``tsvector`` search is meant to replace it behind the same :func:`search`.
+PostgreSQL: ``tsvector``/``ts_rank`` in the same order (:mod:`atlas.search_pg`), without
+accent folding. Other databases: a plain case-insensitive substring match over title,
+summary and evidence (:func:`_search_like`), labelled as the fallback it is.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from . import search_pg
 from .actors import find_actors
 from .store import Store, facts_t, meta_t
 
@@ -144,24 +145,38 @@ def search(store: Store, text: str, limit: int = 20) -> list[SearchHit]:
     """Facts matching ``text``, best first; rejected facts never appear."""
     if not terms(text):
         return []
-    if not is_sqlite(store):
+    if is_sqlite(store):
+        ensure_index(store)
+        queries = fts_queries(text)
+
+        def facts_matching(c, q):
+            return c.exec_driver_sql(_FTS_SQL.format(
+                table=FACT_FTS, col=-1, join="f.id = s.fact_id", weights="0, 10.0, 4.0, 2.0"), (q, limit))
+
+        def articles_matching(c, q):
+            return c.exec_driver_sql(_FTS_SQL.format(
+                table=ARTICLE_FTS, col=2, join="f.article_id = s.article_id", weights="0, 4.0, 1.0"), (q, limit))
+    elif store.engine.dialect.name == "postgresql":
+        queries = search_pg.tsqueries(terms(text))
+
+        def facts_matching(c, q):
+            return search_pg.facts_matching(c, q, limit)
+
+        def articles_matching(c, q):
+            return search_pg.articles_matching(c, q, limit)
+    else:
         return _search_like(store, text, limit)
-    ensure_index(store)
     hits: dict[str, SearchHit] = {}
-    queries = fts_queries(text)
     with store.engine.connect() as c:
         for q in queries:
-            _add(hits, "fact", c.exec_driver_sql(_FTS_SQL.format(
-                table=FACT_FTS, col=-1, join="f.id = s.fact_id", weights="0, 10.0, 4.0, 2.0"), (q, limit)))
+            _add(hits, "fact", facts_matching(c, q))
         for code in find_actors(text):  # "Turkey": the facts Türkiye is part of
             _add(hits, "actor", c.execute(
                 sa.select(facts_t.c.id, facts_t.c.title, facts_t.c.type, sa.func.substr(facts_t.c.summary, 1, 160))
                 .where(facts_t.c.actors.like(f'%"{code}"%'), sa.func.coalesce(facts_t.c.review, "") != "rejected")
                 .order_by(facts_t.c.date_start.desc(), facts_t.c.id).limit(limit)))
         if len(hits) < limit:
-            _add(hits, "article", c.exec_driver_sql(_FTS_SQL.format(
-                table=ARTICLE_FTS, col=2, join="f.article_id = s.article_id", weights="0, 4.0, 1.0"),
-                (queries[-1], limit)))
+            _add(hits, "article", articles_matching(c, queries[-1]))
     return list(hits.values())[:limit]
 
 
