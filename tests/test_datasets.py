@@ -169,6 +169,16 @@ def test_a_place_named_in_the_title_is_the_third_fallback(tmp_path):
     assert 68 < lon < 69.5 and 38 < lat < 39
 
 
+def test_a_title_place_resolves_in_the_recipient_country():
+    # A title alone does not say it is about Central Asia; the record's recipient does.
+    # Khujand (TJK) was missed when titles were read as articles about nowhere.
+    from atlas.datasets.importer import _title_place
+
+    place = _title_place("Loan for the Khujand water supply project (test text, not AidData's title)", "TJK")
+    assert place is not None and place.name == "Khujand" and place.country == "TJK"
+    assert _title_place("Loan for the Khujand water supply project", "KAZ") is None
+
+
 def test_geopackage_geometry(tmp_path):
     import geopandas as gpd
     import pandas as pd

@@ -168,8 +168,12 @@ def link_groups(records: Sequence[Parsed]) -> dict[str, str]:
 
 def _title_place(title: str, country: str):
     from ..extract.gazetteer import default_gazetteer
+    from ..extract.resolve import PlaceContext
 
-    for p in default_gazetteer().find(title):
+    # A title alone says nothing of its region; the record does: it is about the recipient
+    # country, so namesakes resolve there (Khujand, not a place elsewhere).
+    ctx = PlaceContext(countries=frozenset({country}), about_region=True)
+    for p in default_gazetteer().find(title, context=ctx):
         if p.country == country:
             return p
     return None
