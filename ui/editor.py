@@ -75,7 +75,10 @@ def editor_gate() -> EditorState:
         st.info(probe.message)
         return probe
     saved = st.session_state.get(LOGIN)
-    if saved and "editor_password" not in st.session_state:  # dropped by a page switch, not emptied by the user
+    from ui.filters import page_changed
+
+    switched = page_changed("editor")  # a page switch resets the inputs; the user emptying them does not
+    if saved and (switched or "editor_password" not in st.session_state):
         st.session_state["editor_name"], st.session_state["editor_password"] = saved
     with st.sidebar:
         st.markdown("**Editor login**")

@@ -44,6 +44,22 @@ def _filter_part(q: dict[str, list[str]]) -> dict[str, list[str]]:
     return {k: list(v) for k, v in q.items() if k in FILTER_PARAMS}
 
 
+def page_changed(tag: str) -> bool:
+    """True on the first run of a page other than the one that last drew ``tag``'s widgets.
+
+    A page switch gives widgets new ids, so Streamlit resets them to their defaults even
+    though their keys are still in the session: callers then put the saved values back.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    page = ctx.page_script_hash if ctx is not None else ""
+    key = f"_atlas_page_{tag}"
+    changed = st.session_state.get(key) != page
+    st.session_state[key] = page
+    return changed
+
+
 def request_filters(f: Filters) -> None:
     """Change the filters from outside the sidebar (map click, timeline) and rerun."""
     st.session_state[_PENDING] = f
@@ -99,13 +115,15 @@ def sidebar_filters(frame: pd.DataFrame) -> Filters:
     url_part = _filter_part(q)
     bounds = _bounds(frame)
     pending = st.session_state.pop(_PENDING, None)
+    switched = page_changed("filters")
     warnings: list[str] = []
     seed: Filters | None = None
     if pending is not None:
         seed = pending
     elif url_part and url_part != st.session_state.get(_WRITTEN):
         seed, warnings = Filters.from_query(q)  # first run or a deep link: the URL wins
-    elif any(k not in st.session_state for k in WIDGET_KEYS) or st.session_state.get(_BOUNDS) != bounds:
+    elif (switched or any(k not in st.session_state for k in WIDGET_KEYS)
+          or st.session_state.get(_BOUNDS) != bounds):
         seed = st.session_state.get(_SAVED) or Filters.from_query(q)[0]
     actors = actor_choices()
     if seed is not None:

@@ -33,7 +33,10 @@ def map_link(f: Filters, fact_id: str) -> str:
 def country_choice(f: Filters) -> str | None:
     """Selectbox of the five states, following (and setting) the shared country filter."""
     current = f.countries[0] if f.countries else None
-    if st.session_state.get("_profile_for") != current or "profile_country" not in st.session_state:
+    from ui.filters import page_changed
+
+    switched = page_changed("profile")
+    if switched or st.session_state.get("_profile_for") != current or "profile_country" not in st.session_state:
         st.session_state["profile_country"] = current  # the filter changed elsewhere: follow it
         st.session_state["_profile_for"] = current
     chosen = st.selectbox("Country", list(CENTRAL_ASIA), key="profile_country", index=None,

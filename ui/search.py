@@ -37,7 +37,9 @@ def _open(fact_id: str) -> None:
 
 def search_box() -> str:
     """Draw the search input and its results in the sidebar; return the query text."""
-    if KEY not in st.session_state:
+    from ui.filters import page_changed
+
+    if page_changed("search") or KEY not in st.session_state:  # a page switch resets the widget
         st.session_state[KEY] = st.query_params.get(KEY) or st.session_state.get(_SAVED, "")
     text = st.sidebar.text_input("Search", key=KEY, max_chars=200, placeholder="e.g. Line D, Xi'an, Turkey",
                                  help="Titles, summaries, evidence quotes and article text")

@@ -150,24 +150,38 @@ class Watched:
 
 
 @pytest.fixture
-def page(browser, request):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    watched = Watched(ctx.new_page())
+def page_factory(browser):
+    """Open guarded pages with other viewports or a dark colour scheme (all checked at teardown)."""
+    opened: list[tuple[object, Watched]] = []
 
-    def guard(route):
-        host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1",):
-            route.continue_()
-        else:
-            watched.outside.append(route.request.url)
-            route.abort()
+    def make(width: int = 1400, height: int = 1000, color_scheme: str = "light") -> Watched:
+        ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
+                                  color_scheme=color_scheme)
+        watched = Watched(ctx.new_page())
 
-    ctx.route("**/*", guard)
-    watched.page.on("pageerror", lambda exc: watched.errors.append(str(exc)))
-    yield watched
-    ctx.close()
-    assert watched.outside == [], f"requests left the machine: {watched.outside}"
-    assert watched.errors == [], f"uncaught page errors: {watched.errors}"
+        def guard(route):
+            host = urlparse(route.request.url).hostname
+            if route.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1",):
+                route.continue_()
+            else:
+                watched.outside.append(route.request.url)
+                route.abort()
+
+        ctx.route("**/*", guard)
+        watched.page.on("pageerror", lambda exc: watched.errors.append(str(exc)))
+        opened.append((ctx, watched))
+        return watched
+
+    yield make
+    for ctx, watched in opened:
+        ctx.close()
+        assert watched.outside == [], f"requests left the machine: {watched.outside}"
+        assert watched.errors == [], f"uncaught page errors: {watched.errors}"
+
+
+@pytest.fixture
+def page(page_factory):
+    return page_factory()
 
 
 def shot(page, name: str) -> None:
