@@ -65,10 +65,9 @@ def test_search_line_d_selects_the_line_d_fact(app, page):
     detail = p.locator(".atlas-detail")
     detail.wait_for(timeout=60000)
     assert "Line D" in detail.locator("h4").inner_text()
-    frame = p.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-overlay-pane").first.wait_for(state="attached", timeout=60000)
-    focus = next(f for f in p.frames if "streamlit_folium" in f.url).evaluate("() => window.ATLAS_FOCUS")
-    assert focus == "cagp-line-d"  # drawn highlighted on the map
+    # Drawn highlighted on the map (while the page switches, the old map frame may linger).
+    p.wait_for_function("(sel) => [...document.querySelectorAll(sel)].some(f => f.contentWindow"
+                        " && f.contentWindow.ATLAS_FOCUS === 'cagp-line-d')", arg=MAP_FRAME, timeout=60000)
     shot(p, "search_line_d")
 
 
