@@ -7,7 +7,7 @@ import re
 import pytest
 
 from .conftest import shot
-from .test_user_paths import MAP_FRAME, expected_ids, open_page, query, wait_for_ids
+from .test_user_paths import MAP_FRAME, expected_ids, idle, open_page, query, wait_for_ids
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +60,7 @@ def test_search_line_d_selects_the_line_d_fact(app, page):
     hit = p.locator(".st-key-search_hit_0 button").first
     hit.wait_for(timeout=60000)
     assert "Line D" in hit.inner_text()
+    idle(p)  # a click during the rerun that drew the results could land on a button being replaced
     hit.click()
     wait_query(p, "/", fact="cagp-line-d", q="Line D")
     detail = p.locator(".atlas-detail")
