@@ -47,6 +47,7 @@ def test_map_page_names_aiddata_and_openstreetmap(finance_db):
     body = "".join(h.value for h in about.get("html"))
     assert "ODC-By 1.0" in body and "ODbL 1.0" in body and "Banking on Beijing" in body
     assert shown(at) == OTHER_FACTS + 337
+    assert next(m.value for m in at.metric if m.label == "From datasets") == "337"
 
 
 def test_sector_status_and_amount_filters_by_key(finance_db):

@@ -108,10 +108,11 @@ NO_MATCH = "No facts match these filters. Widen them, or reset them all."
 
 def header_metrics(frame: pd.DataFrame) -> None:
     origin = frame["origin"].astype(str) if len(frame) else pd.Series(dtype=str)
-    c1, c2, c3 = st.columns(3, wrap=False)  # one row on a phone too
+    c1, c2, c3, c4 = st.columns(4, wrap=False)  # one row on a phone too
     c1.metric("Facts shown", f"{len(frame):,}")
     c2.metric("Curated", f"{int((origin == 'curated').sum()):,}")
-    c3.metric("Extracted", f"{int((origin == 'extracted').sum()):,}")
+    c3.metric("From datasets", f"{int((origin == 'dataset').sum()):,}")
+    c4.metric("Extracted", f"{int((origin == 'extracted').sum()):,}")
     if frame.empty:
         empty_state()
 
