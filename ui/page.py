@@ -31,7 +31,9 @@ PAGE_CSS = """<style>
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
   h1 { font-size: 1.45rem !important; padding-bottom: 0.2rem !important; }
   [data-testid="stMetricValue"] { font-size: 1.15rem !important; }
-  [data-testid="stMetricLabel"] p { font-size: 0.75rem !important; }
+  [data-testid="stMetricLabel"] p { font-size: 0.75rem !important; white-space: normal !important; }
+  /* Four header counts must share one phone row: let columns shrink below their content. */
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] { min-width: 0 !important; }
 }
 </style>"""
 

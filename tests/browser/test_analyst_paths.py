@@ -121,7 +121,13 @@ def test_phone_shows_the_map_on_the_first_screen(app, page_factory):
     p = open_page(page_factory(390, 844), app.url)
     box = p.locator(MAP_FRAME).bounding_box()
     assert box["y"] < 844 - 200, box  # the map's top, and a good part of it, on the first screen
+    assert box["width"] > 300, box  # the map takes the phone's width (the detail panel goes below it)
     assert p.frame_locator(MAP_FRAME).locator(".leaflet-control-layers-expanded").count() == 0
+    counts = p.locator('[data-testid="stMetricValue"]')
+    assert counts.count() == 4
+    for i in range(4):  # every header count inside the screen's width, none cut off
+        b = counts.nth(i).bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 390, (i, b)
     shot(p, "phone")
 
 
