@@ -1,6 +1,5 @@
-"""Text hygiene at the edges. :func:`md_plain` (URL values and messages shown as plain text)
-lives in :mod:`atlas.markup` with the app's other escaping; it is imported here for callers
-that know it by this module.
+"""Text hygiene at the edges. (Showing URL values and messages as plain text is
+:func:`atlas.markup.md_plain`, with the app's other escaping.)
 
 NUL characters are refused where bytes become text (:func:`atlas.files.decode_article`);
 titles are cleaned by :func:`clean_title` wherever an :class:`~atlas.models.Article` is
@@ -10,9 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .markup import md_plain
-
-__all__ = ["md_plain", "clean_title"]
+__all__ = ["clean_title"]
 
 
 def clean_title(title: str | None) -> str:

@@ -14,7 +14,7 @@ from atlas.labels import TYPE_COLORS, actor_label
 from atlas.models import CENTRAL_ASIA
 from atlas.profiles import country_profile
 from atlas.query import Filters
-from atlas.textguard import md_plain
+from atlas.markup import md_plain
 from atlas.trends import actor_colors, counts_chart
 from ui.cache import get_store
 from ui.filters import request_filters

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.search import search
-from atlas.textguard import md_plain
+from atlas.markup import md_plain
 from ui.cache import get_store
 
 KEY = "q"  # widget key and URL parameter
