@@ -3,14 +3,18 @@
     python benchmarks/load.py --clients 20 --seconds 30 --servers 2 [--db sqlite|pg|URL] [--think 2]
 
 Starts the servers itself (``scripts/serve_replicas.py``: N Streamlit processes on
-loopback sharing one database), opens ``--clients`` websocket sessions (the
-protocol the browser speaks; no browser), spread round-robin straight over the
-replicas (nginx's ``ip_hash`` would put every loopback client on one replica), and
-has each change one filter (a new URL query) every ``--think`` seconds, timing
-the round trip until the server says the script finished. The health endpoint is
-polled alongside. Prints one JSON line:
-``clients, servers, backend, think_s, p50_s, p95_s, max_s, reruns_per_s, rss_mb_max``
-(+ ``health_max_s``, ``errors``). Bounded: at most 200 clients and 600 seconds,
+loopback sharing one database, with nginx in front when N > 1), opens ``--clients``
+websocket sessions (the protocol the browser speaks; no browser) and has each change
+one filter (a new URL query) every ``--think`` seconds, timing the round trip until
+the server says the script finished. With several servers the clients go through
+nginx, each from its own loopback address (127.0.0.2, 127.0.0.3, …) so that nginx's
+sticky hash spreads them as it would spread browsers (``--route direct``: round-robin
+straight to the replicas instead). The health endpoint is polled alongside. Prints
+one JSON line: ``clients, servers, backend, think_s, p50_s, p95_s, max_s,
+reruns_per_s, rss_mb_max`` (+ ``route``, ``health_max_s``, ``cpu_s_per_server``: each
+replica's CPU seconds during the run, which shows how the proxy spread the load,
+``client_cpu_s``: this process's, which shares the machine, ``errors``). Bounded: at
+most 200 clients and 600 seconds,
 127.0.0.1 only. ``--db sqlite`` (default) is a new temporary SQLite file, ``--db pg``
 a throwaway local PostgreSQL cluster; either is seeded from seeds/ and data/curated/.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -67,11 +72,21 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def client(i: int, base: str, think_s: float, until: float, out: list[float], errors: list[str]) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (``/proc/PID/stat`` fields 14 and 15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+async def client(i: int, base: str, think_s: float, until: float, out: list[float], errors: list[str],
+                 source: str | None = None) -> None:
     rng = random.Random(i)
     queries = filter_queries(rng)
     try:
-        async with connect(base) as s:
+        async with connect(base, source=source) as s:
             await s.run("", timeout_s=120)  # the page's first view: not a filter change
             await asyncio.sleep(rng.uniform(0, think_s))  # spread the clients over the think time
             while time.monotonic() < until:
@@ -104,17 +119,24 @@ async def watch(pids: list[int], ports: list[int], until: float, rss: list[float
 
 
 async def drive(urls: list[str], ports: list[int], pids: list[int], clients: int, seconds: float,
-                think_s: float) -> dict:
+                think_s: float, proxy_url: str | None = None) -> dict:
     times: list[float] = []
     errors: list[str] = []
     rss: list[float] = []
     health: list[float] = []
     until = time.monotonic() + seconds
     t0 = time.monotonic()
-    tasks = [client(i, urls[i % len(urls)], think_s, until, times, errors) for i in range(clients)]
+    cpu0, own0 = [cpu_seconds(p) for p in pids], time.process_time()
+    if proxy_url:  # one loopback address per client: nginx hashes on it, as on a browser's
+        tasks = [client(i, proxy_url, think_s, until, times, errors, source=f"127.0.0.{i + 2}")
+                 for i in range(clients)]
+    else:
+        tasks = [client(i, urls[i % len(urls)], think_s, until, times, errors) for i in range(clients)]
     await asyncio.gather(watch(pids, ports, until, rss, health), *tasks)
     elapsed = time.monotonic() - t0
     return {
+        "cpu_s_per_server": [round(cpu_seconds(p) - c, 1) for p, c in zip(pids, cpu0)],
+        "client_cpu_s": round(time.process_time() - own0, 1),
         "p50_s": round(statistics.median(times), 3) if times else None,
         "p95_s": round(percentile(times, 0.95), 3) if times else None,
         "max_s": round(max(times), 3) if times else None,
@@ -133,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--servers", type=int, choices=[1, 2, 3, 4], default=1)
     p.add_argument("--db", default="sqlite", help="sqlite (temporary file), pg (throwaway cluster) or a URL")
     p.add_argument("--think", type=float, default=2.0, help="seconds between one client's filter changes")
+    p.add_argument("--route", choices=["proxy", "direct"], default=None,
+                   help="proxy: through nginx, one loopback address per client (default with 2+ servers); "
+                        "direct: round-robin to the replicas' own ports (default with 1)")
     args = p.parse_args(argv)
+    route = args.route or ("proxy" if args.servers > 1 else "direct")
     if not (1 <= args.clients <= MAX_CLIENTS and 0 < args.seconds <= MAX_SECONDS):
         p.error(f"--clients 1..{MAX_CLIENTS}, --seconds up to {MAX_SECONDS}")
     cluster = None
@@ -148,14 +174,14 @@ def main(argv: list[str] | None = None) -> int:
             db = cluster.create_database("atlas")
         backend = "postgresql" if db.startswith("postgresql") else "sqlite"
         try:
-            with Replicas(args.servers, db, proxy=False) as r:
+            with Replicas(args.servers, db, proxy=route == "proxy") as r:
                 result = asyncio.run(drive(r.urls, r.ports, [pr.pid for pr in r.procs], args.clients,
-                                           args.seconds, args.think))
+                                           args.seconds, args.think, r.proxy_url))
         finally:
             if cluster:
                 cluster.stop()
     print(json.dumps({"clients": args.clients, "servers": args.servers, "backend": backend,
-                      "think_s": args.think, **result}))
+                      "think_s": args.think, "route": route, **result}))
     return 0
 
 

@@ -111,18 +111,25 @@ def _ws_url(base: str) -> str:
     return f"ws://{u.hostname}:{u.port}/_stcore/stream"
 
 
-def connect(base: str, page: str = ""):
-    """``async with connect("http://127.0.0.1:8501") as session: await session.run("country=KAZ")``."""
-    return _Connect(_ws_url(base), page)
+def connect(base: str, page: str = "", *, source: str | None = None):
+    """``async with connect("http://127.0.0.1:8501") as session: await session.run("country=KAZ")``.
+
+    ``source``: the local address to connect from (any of 127.0.0.0/8 on Linux), so that
+    many sessions on one machine look like many browsers to a proxy hashing on addresses.
+    """
+    if source is not None and not source.startswith("127."):
+        raise NotLoopback(f"{source}: load clients connect from loopback addresses only")
+    return _Connect(_ws_url(base), page, source)
 
 
 class _Connect:
-    def __init__(self, url: str, page: str):
-        self.url, self.page = url, page
+    def __init__(self, url: str, page: str, source: str | None = None):
+        self.url, self.page, self.source = url, page, source
 
     async def __aenter__(self) -> Session:
+        extra = {"local_addr": (self.source, 0)} if self.source else {}
         self._cm = websockets.connect(self.url, subprotocols=["streamlit"], max_size=MAX_MESSAGE,
-                                      open_timeout=30, ping_interval=None)
+                                      open_timeout=30, ping_interval=None, **extra)
         ws = await self._cm.__aenter__()
         return Session(ws, self.page)
 

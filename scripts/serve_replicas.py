@@ -4,9 +4,12 @@
     python scripts/serve_replicas.py --replicas 2 --db pg        # a throwaway local PostgreSQL cluster
 
 Replica i listens on 127.0.0.1:(BASE+i); nginx (Debian's ``nginx`` or ``nginx-light``)
-listens on 127.0.0.1:PORT and keeps each browser on one replica (``ip_hash``
-upstream; websocket upgrade headers passed, long read timeout): a Streamlit
-session lives in one process's memory, so its websocket must not move. Every
+listens on 127.0.0.1:PORT and keeps each browser on one replica (a consistent
+hash of the client's whole address; websocket upgrade headers passed, long read
+timeout): a Streamlit session lives in one process's memory, so its websocket and
+its uploads must reach that process. nginx's ``ip_hash`` keys IPv4 clients on their
+first three octets only, which puts a whole office network (or every loopback
+client of ``benchmarks/load.py``) on one replica. Every
 replica keys its caches on the store version that triggers keep in the database,
 so a write through one replica shows in the others on their next rerun.
 Ctrl-C stops everything this script started. Without nginx (``--no-proxy``)
@@ -44,7 +47,10 @@ http {{
   scgi_temp_path {prefix}/scgi;
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
   upstream atlas {{
-    ip_hash;  # sticky: one browser, one replica (its session state lives there)
+    # Sticky: one client address, one replica (its session state lives there). The whole
+    # address, not ip_hash's first three octets; "consistent" keeps most clients in place
+    # when a replica is added or removed.
+    hash $remote_addr consistent;
 {servers}
   }}
   server {{
@@ -67,6 +73,29 @@ http {{
 def nginx_config(ports: list[int], listen: int, prefix: Path) -> str:
     servers = "\n".join(f"    server 127.0.0.1:{p};" for p in ports)
     return NGINX_CONF.format(prefix=prefix, servers=servers, port=listen)
+
+
+class NginxMissing(RuntimeError):
+    """The proxy in front of the replicas is Debian's nginx."""
+
+
+def nginx_binary() -> str:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise NginxMissing("nginx not found: apt-get install nginx (or run with --no-proxy)")
+    return nginx
+
+
+def start_nginx(ports: list[int], prefix: Path) -> tuple[subprocess.Popen, int]:
+    """nginx in the foreground on a free loopback port in front of ``ports``; (process, port)."""
+    nginx = nginx_binary()
+    port = free_port()
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_config(ports, port, prefix))
+    proc = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+                            stdout=(prefix / "nginx.out").open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    return proc, port
 
 
 def start_replica(port: int, db: str, log: Path, page: str = "dashboard.py") -> subprocess.Popen:
@@ -128,20 +157,16 @@ class Replicas:
             raise
 
     def _start_nginx(self) -> None:
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        if not Path(nginx).exists():
-            raise RuntimeError("nginx not found: apt-get install nginx-light (or run with --no-proxy)")
-        self.port = free_port()
-        conf = self.dir / "nginx.conf"
-        conf.write_text(nginx_config(self.ports, self.port, self.dir))
-        self.nginx = subprocess.Popen([nginx, "-p", str(self.dir), "-c", str(conf), "-g", "daemon off;"],
-                                      stdout=(self.dir / "nginx.out").open("wb"), stderr=subprocess.STDOUT,
-                                      start_new_session=True)
+        self.nginx, self.port = start_nginx(self.ports, self.dir)
         wait_healthy(self.port, self.nginx)
 
     @property
     def urls(self) -> list[str]:
         return [f"http://127.0.0.1:{p}" for p in self.ports]
+
+    @property
+    def proxy_url(self) -> str | None:
+        return f"http://127.0.0.1:{self.port}" if self.port else None
 
     def close(self) -> None:
         for p in ([self.nginx] if self.nginx else []) + self.procs:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from pathlib import Path
 
@@ -48,6 +49,20 @@ def pg_cluster():
         pytest.skip(f"no PostgreSQL here: {exc}")
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def nginx_bin() -> str:
+    """Debian's nginx, the replicas' proxy; skipped when missing, unless CI=true."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from serve_replicas import NginxMissing, nginx_binary
+
+    try:
+        return nginx_binary()
+    except NginxMissing as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true requires nginx: {exc}")
+        pytest.skip(str(exc))
 
 
 @pytest.fixture

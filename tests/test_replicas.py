@@ -22,9 +22,9 @@ PASSWORD = "replica-test-password-1"  # test-only secret, set for the replicas' 
 
 
 @pytest.fixture
-def replicas(pg_url, monkeypatch):
+def replicas(pg_url, nginx_bin, monkeypatch):
     monkeypatch.setenv("ATLAS_EDITOR_PASSWORD", PASSWORD)
-    with Replicas(2, pg_url, proxy=False) as r:
+    with Replicas(2, pg_url, proxy=True) as r:
         yield r
 
 
@@ -40,21 +40,30 @@ async def _accept_one_through(base: str) -> str:
         return accept
 
 
-async def _extracted_shown(base: str) -> str:
-    async with connect(base) as s:
+async def _shown(base: str, source: str | None = None, metric: str = "Extracted") -> str:
+    async with connect(base, source=source) as s:
         run = await s.run()
         assert not run.exceptions, run.exceptions
-        return run.metrics["Extracted"]
+        return run.metrics[metric]
 
 
 def test_write_through_one_replica_shows_in_the_other(replicas):
     a, b = replicas.urls
 
     async def scenario():
-        before = await _extracted_shown(b)  # b draws the map: its caches now hold the old frame
+        before = await _shown(b)  # b draws the map: its caches now hold the old frame
         await _accept_one_through(a)
-        after = await _extracted_shown(b)
+        after = await _shown(b)
         return before, after
 
     before, after = run_sync(scenario())
     assert int(after) == int(before) + 1
+
+
+def test_sessions_through_nginx_run_the_page(replicas):
+    """The websocket upgrade passes the proxy: browsers from two addresses each get the whole page."""
+    async def scenario():
+        return [await _shown(replicas.proxy_url, source, "Facts shown") for source in ("127.0.0.2", "127.0.0.3")]
+
+    shown = run_sync(scenario())
+    assert shown[0] == shown[1] and int(shown[0].replace(",", "")) > 300  # curated + AidData
