@@ -11,7 +11,7 @@ nginx, each from its own loopback address (127.0.0.2, 127.0.0.3, …) so that ng
 sticky hash spreads them as it would spread browsers (``--route direct``: round-robin
 straight to the replicas instead). The health endpoint is polled alongside. Prints
 one JSON line: ``clients, servers, backend, think_s, p50_s, p95_s, max_s,
-reruns_per_s, rss_mb_max`` (+ ``route``, ``health_max_s``, ``cpu_s_per_server``: each
+reruns_per_s, rss_mb_max`` (+ ``route``, ``health_p95_s``, ``health_max_s``, ``cpu_s_per_server``: each
 replica's CPU seconds during the run, which shows how the proxy spread the load,
 ``client_cpu_s``: this process's, which shares the machine, ``errors``). Bounded: at
 most 200 clients and 600 seconds,
@@ -142,6 +142,7 @@ async def drive(urls: list[str], ports: list[int], pids: list[int], clients: int
         "max_s": round(max(times), 3) if times else None,
         "reruns": len(times), "reruns_per_s": round(len(times) / elapsed, 2),
         "rss_mb_max": round(max(rss), 1) if rss else None,
+        "health_p95_s": round(percentile(health, 0.95), 3) if health else None,
         "health_max_s": round(max(health), 3) if health else None,
         "errors": len(errors), "first_error": errors[0] if errors else None,
     }

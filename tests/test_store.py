@@ -143,12 +143,13 @@ def test_only_pending_refuses_a_second_decision_and_writes_nothing(any_store):
     assert [e["who"] for e in any_store.audit_log()] == ["ana"]
 
 
-def test_two_processes_deciding_at_once_only_one_wins(db_path):
-    """Both reviewers read 'pending'; the conditional UPDATE lets exactly one through."""
+def test_two_processes_deciding_at_once_only_one_wins(db_url):
+    """Both reviewers (two replicas' processes) read 'pending'; the conditional UPDATE lets exactly
+    one through, on SQLite and on PostgreSQL."""
     import subprocess
     import sys
 
-    s = Store(str(db_path))
+    s = Store(db_url)
     f = extracted(0, 28)
     s.add_article(ART, [f])
     s.dispose()
@@ -166,7 +167,7 @@ def test_two_processes_deciding_at_once_only_one_wins(db_path):
         "except AlreadyDecided:\n"
         "    print('lost', flush=True)\n"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", child, str(db_path), f.id, d], stdin=subprocess.PIPE,
+    procs = [subprocess.Popen([sys.executable, "-c", child, db_url, f.id, d], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, cwd=str(__import__("pathlib").Path(__file__).parents[1]))
              for d in ("accepted", "rejected")]
     for p in procs:
@@ -176,6 +177,7 @@ def test_two_processes_deciding_at_once_only_one_wins(db_path):
         p.stdin.flush()
     results = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
     assert results == ["lost", "won"]
-    s = Store(str(db_path))
+    s = Store(db_url)
     assert len(s.audit_log(f.id)) == 1
     assert s.fact(f.id).review == s.audit_log(f.id)[0]["after"]["review"]
+    s.dispose()

@@ -20,7 +20,7 @@ from atlas import detail, events, maplayers, maps, markup, timeline
 from atlas.errors import UnknownFact
 from atlas.export import article_index, csv_text, geojson_text
 from atlas.files import BOUNDARIES, load_boundaries
-from atlas.query import Filters, apply_filters, select_facts, sort_for_display
+from atlas.query import Filters, filter_mask, select_facts, sort_for_display
 from atlas.reader import NO_MENTIONS, facts_citing, reader_document
 from atlas.webassets import ensure_vendor
 from ui.cache import fact_frame, get_store
@@ -84,8 +84,22 @@ def cached_events(f: Filters) -> events.Events:
     return _events(store.url, store.version(), f)
 
 
+# Few entries: at 100,000 facts a filtered frame can be ~35 MB (about 350 bytes a row).
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _filtered(url: str, version: str, f: Filters) -> pd.DataFrame:
+    frame = fact_frame()
+    mask = filter_mask(frame, f)
+    return frame if mask.all() else frame[mask]  # nothing filtered out: no copy
+
+
 def filtered_frame(f: Filters) -> pd.DataFrame:
-    return apply_filters(fact_frame(), f)
+    """The facts passing ``f``, shared by every caller (read it, never change it in place).
+
+    Filtering copies every column; it ran up to four times per rerun (the page, the map,
+    its events, the timeline), now once per (version, filters).
+    """
+    store = get_store()
+    return _filtered(store.url, store.version(), f)
 
 
 def cached_map_data(f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
