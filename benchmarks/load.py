@@ -7,9 +7,9 @@ loopback sharing one database, with nginx in front when N > 1), opens ``--client
 websocket sessions (the protocol the browser speaks; no browser) and has each change
 one filter (a new URL query) every ``--think`` seconds, timing the round trip until
 the server says the script finished. With several servers the clients go through
-nginx, each from its own loopback address (127.0.0.2, 127.0.0.3, …) so that nginx's
-sticky hash spreads them as it would spread browsers (``--route direct``: round-robin
-straight to the replicas instead). The health endpoint is polled alongside. Prints
+nginx and, like browsers, keep the routing cookie it sets, so nginx spreads them as
+it would spread browsers (``--route direct``: round-robin straight to the replicas
+instead). The health endpoint is polled alongside. Prints
 one JSON line: ``clients, servers, backend, think_s, p50_s, p95_s, max_s,
 reruns_per_s, rss_mb_max`` (+ ``route``, ``health_p95_s``, ``health_max_s``, ``cpu_s_per_server``: each
 replica's CPU seconds during the run, which shows how the proxy spread the load,
@@ -81,12 +81,11 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-async def client(i: int, base: str, think_s: float, until: float, out: list[float], errors: list[str],
-                 source: str | None = None) -> None:
+async def client(i: int, base: str, think_s: float, until: float, out: list[float], errors: list[str]) -> None:
     rng = random.Random(i)
     queries = filter_queries(rng)
     try:
-        async with connect(base, source=source) as s:
+        async with connect(base) as s:
             await s.run("", timeout_s=120)  # the page's first view: not a filter change
             await asyncio.sleep(rng.uniform(0, think_s))  # spread the clients over the think time
             while time.monotonic() < until:
@@ -127,11 +126,8 @@ async def drive(urls: list[str], ports: list[int], pids: list[int], clients: int
     until = time.monotonic() + seconds
     t0 = time.monotonic()
     cpu0, own0 = [cpu_seconds(p) for p in pids], time.process_time()
-    if proxy_url:  # one loopback address per client: nginx hashes on it, as on a browser's
-        tasks = [client(i, proxy_url, think_s, until, times, errors, source=f"127.0.0.{i + 2}")
-                 for i in range(clients)]
-    else:
-        tasks = [client(i, urls[i % len(urls)], think_s, until, times, errors) for i in range(clients)]
+    bases = [proxy_url] if proxy_url else urls
+    tasks = [client(i, bases[i % len(bases)], think_s, until, times, errors) for i in range(clients)]
     await asyncio.gather(watch(pids, ports, until, rss, health), *tasks)
     elapsed = time.monotonic() - t0
     return {
@@ -157,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default="sqlite", help="sqlite (temporary file), pg (throwaway cluster) or a URL")
     p.add_argument("--think", type=float, default=2.0, help="seconds between one client's filter changes")
     p.add_argument("--route", choices=["proxy", "direct"], default=None,
-                   help="proxy: through nginx, one loopback address per client (default with 2+ servers); "
+                   help="proxy: through nginx, sticky by its cookie (default with 2+ servers); "
                         "direct: round-robin to the replicas' own ports (default with 1)")
     args = p.parse_args(argv)
     route = args.route or ("proxy" if args.servers > 1 else "direct")

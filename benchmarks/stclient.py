@@ -2,13 +2,16 @@
 
 It speaks the protocol the Streamlit front end speaks (protobuf ``BackMsg`` /
 ``ForwardMsg`` over ``/_stcore/stream``): ask for a rerun with a URL query string,
-read messages until ``script_finished``. Used by ``benchmarks/load.py`` (many
-sessions at once) and by the replica test (what one session on one replica sees).
+read messages until ``script_finished``. Like a browser, it first GETs the page and
+sends back the cookies it set (nginx in front of replicas routes on one). Used by
+``benchmarks/load.py`` (many sessions at once) and by the replica tests (what one
+session sees).
 Loopback only: :func:`connect` refuses any other host.
 """
 from __future__ import annotations
 
 import asyncio
+import http.client
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -111,25 +114,35 @@ def _ws_url(base: str) -> str:
     return f"ws://{u.hostname}:{u.port}/_stcore/stream"
 
 
-def connect(base: str, page: str = "", *, source: str | None = None):
-    """``async with connect("http://127.0.0.1:8501") as session: await session.run("country=KAZ")``.
+def connect(base: str, page: str = ""):
+    """``async with connect("http://127.0.0.1:8501") as session: await session.run("country=KAZ")``."""
+    return _Connect(_ws_url(base), page)
 
-    ``source``: the local address to connect from (any of 127.0.0.0/8 on Linux), so that
-    many sessions on one machine look like many browsers to a proxy hashing on addresses.
-    """
-    if source is not None and not source.startswith("127."):
-        raise NotLoopback(f"{source}: load clients connect from loopback addresses only")
-    return _Connect(_ws_url(base), page, source)
+
+def first_visit(ws_url: str) -> str | None:
+    """GET the page as a browser does before it opens the websocket; the cookies it set, as a
+    ``Cookie`` header (a proxy in front of replicas routes on one), or None."""
+    u = urlparse(ws_url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    try:
+        conn.request("GET", "/")
+        resp = conn.getresponse()
+        resp.read()
+        cookies = [c.split(";")[0].strip() for c in resp.headers.get_all("Set-Cookie") or []]
+    finally:
+        conn.close()
+    return "; ".join(cookies) or None
 
 
 class _Connect:
-    def __init__(self, url: str, page: str, source: str | None = None):
-        self.url, self.page, self.source = url, page, source
+    def __init__(self, url: str, page: str):
+        self.url, self.page = url, page
 
     async def __aenter__(self) -> Session:
-        extra = {"local_addr": (self.source, 0)} if self.source else {}
+        cookie = await asyncio.to_thread(first_visit, self.url)
         self._cm = websockets.connect(self.url, subprotocols=["streamlit"], max_size=MAX_MESSAGE,
-                                      open_timeout=30, ping_interval=None, **extra)
+                                      open_timeout=30, ping_interval=None,
+                                      additional_headers={"Cookie": cookie} if cookie else None)
         ws = await self._cm.__aenter__()
         return Session(ws, self.page)
 

@@ -4,12 +4,13 @@
     python scripts/serve_replicas.py --replicas 2 --db pg        # a throwaway local PostgreSQL cluster
 
 Replica i listens on 127.0.0.1:(BASE+i); nginx (Debian's ``nginx`` or ``nginx-light``)
-listens on 127.0.0.1:PORT and keeps each browser on one replica (a consistent
-hash of the client's whole address; websocket upgrade headers passed, long read
-timeout): a Streamlit session lives in one process's memory, so its websocket and
-its uploads must reach that process. nginx's ``ip_hash`` keys IPv4 clients on their
-first three octets only, which puts a whole office network (or every loopback
-client of ``benchmarks/load.py``) on one replica. Every
+listens on 127.0.0.1:PORT and keeps each browser on one replica (a random id nginx
+sets in a cookie on the browser's first response, consistently hashed; websocket
+upgrade headers passed, long read timeout): a Streamlit session lives in one
+process's memory, so its websocket and its uploads must reach that process. Not
+``ip_hash``: it keys IPv4 clients on their first three octets, which puts a whole
+office network (or every loopback client of ``benchmarks/load.py``) on one
+replica, and any address hash puts everyone behind one NAT on one replica. Every
 replica keys its caches on the store version that triggers keep in the database,
 so a write through one replica shows in the others on their next rerun.
 Ctrl-C stops everything this script started. Without nginx (``--no-proxy``)
@@ -33,30 +34,37 @@ sys.path.insert(0, str(ROOT))
 
 from atlas.devdb import free_port  # noqa: E402
 
+ROUTE_COOKIE = "atlas_replica"  # nginx's sticky-routing cookie (see NGINX_CONF)
 NGINX_CONF = """\
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
-  access_log off;
+  # Which replica served each request, by routing cookie: {prefix}/access.log.
+  log_format replica '$remote_addr "$cookie_{cookie}" $upstream_addr "$request" $status';
+  access_log {prefix}/access.log replica;
   client_body_temp_path {prefix}/body;
   proxy_temp_path {prefix}/proxy;
   fastcgi_temp_path {prefix}/fastcgi;
   uwsgi_temp_path {prefix}/uwsgi;
   scgi_temp_path {prefix}/scgi;
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+  # Sticky by browser: nginx gives a browser a random id in a cookie on its first response
+  # and hashes it to pick the replica; the page's websocket, its uploads and downloads then
+  # carry the cookie to the replica holding the session. Not by client address: a newsroom
+  # behind one NAT address would all land on one replica.
+  map $cookie_{cookie} $replica_key {{ "" $request_id; default $cookie_{cookie}; }}
+  map $cookie_{cookie} $replica_cookie {{ "" "{cookie}=$request_id; Path=/; HttpOnly; SameSite=Lax"; default ""; }}
   upstream atlas {{
-    # Sticky: one client address, one replica (its session state lives there). The whole
-    # address, not ip_hash's first three octets; "consistent" keeps most clients in place
-    # when a replica is added or removed.
-    hash $remote_addr consistent;
+    hash $replica_key consistent;  # "consistent": most browsers stay put when a replica is added
 {servers}
   }}
   server {{
     listen 127.0.0.1:{port};
     client_max_body_size 8m;
     location / {{
+      add_header Set-Cookie $replica_cookie always;  # an empty value sends no header
       proxy_pass http://atlas;
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
@@ -72,7 +80,7 @@ http {{
 
 def nginx_config(ports: list[int], listen: int, prefix: Path) -> str:
     servers = "\n".join(f"    server 127.0.0.1:{p};" for p in ports)
-    return NGINX_CONF.format(prefix=prefix, servers=servers, port=listen)
+    return NGINX_CONF.format(prefix=prefix, servers=servers, port=listen, cookie=ROUTE_COOKIE)
 
 
 class NginxMissing(RuntimeError):

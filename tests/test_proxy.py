@@ -1,11 +1,11 @@
-"""nginx in front of the replicas (``scripts/serve_replicas.py``): sticky per client address, spread across replicas.
+"""nginx in front of the replicas (``scripts/serve_replicas.py``): sticky per browser, spread across replicas.
 
 Real nginx from Debian, real HTTP servers on loopback standing in for two replicas
-(each answers its own name), real connections from different loopback source
-addresses standing in for browsers. A Streamlit session lives in one replica's
-memory, so one client must always reach the same replica; and many clients must
-not all land on one (nginx's ``ip_hash`` keys IPv4 on the first three octets, so it
-put every 127.0.0.x client, or a whole office /24, on one replica).
+(each answers its own name), real HTTP clients standing in for browsers (they keep
+the cookie nginx sets, as a browser does). A Streamlit session lives in one
+replica's memory, so one browser must always reach the same replica; and many
+browsers must not all land on one, even behind one address (one newsroom's NAT:
+nginx's ``ip_hash`` put every client of a /24 on one replica).
 """
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from serve_replicas import start_nginx, stop, wait_healthy  # noqa: E402
+from serve_replicas import ROUTE_COOKIE, start_nginx, stop, wait_healthy  # noqa: E402
 
-CLIENTS = [f"127.0.0.{i}" for i in range(2, 22)]
 
 
 def _named_server(name: str) -> ThreadingHTTPServer:
@@ -57,23 +56,48 @@ def proxied(nginx_bin, tmp_path):
             b.shutdown()
 
 
-def _served_by(port: int, source: str) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
-    try:
-        conn.request("GET", "/_stcore/health")
-        return conn.getresponse().read().decode()
-    finally:
-        conn.close()
+class Browser:
+    """Keeps the routing cookie nginx sets, and sends it back, as a browser does."""
+
+    def __init__(self, port: int):
+        self.port, self.cookie = port, None
+        self.set_cookies: list[str] = []
+
+    def get(self) -> str:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("GET", "/_stcore/health", headers={"Cookie": self.cookie} if self.cookie else {})
+            resp = conn.getresponse()
+            self.set_cookies += resp.headers.get_all("Set-Cookie") or []
+            if self.set_cookies and not self.cookie:
+                self.cookie = self.set_cookies[0].split(";")[0]
+            return resp.read().decode()
+        finally:
+            conn.close()
 
 
-def test_one_client_address_always_reaches_the_same_replica(proxied):
-    for source in CLIENTS[:5]:
-        first = _served_by(proxied, source)
-        assert {_served_by(proxied, source) for _ in range(4)} == {first}
+def test_one_browser_always_reaches_the_same_replica(proxied):
+    for _ in range(5):
+        browser = Browser(proxied)
+        first = browser.get()
+        assert {browser.get() for _ in range(6)} == {first}
 
 
-def test_clients_on_one_network_are_spread_over_the_replicas(proxied):
-    served = [_served_by(proxied, source) for source in CLIENTS]
-    # 20 addresses in one /24: ip_hash sent all of them to one replica. With the whole address
-    # hashed, each replica getting none of 20 has a chance of about 2 in a million.
+def test_browsers_behind_one_address_are_spread_over_the_replicas(proxied):
+    browsers = [Browser(proxied) for _ in range(20)]
+    for b in browsers:
+        b.get()  # the first visit: the page itself, any replica; it sets the cookie
+    served = [b.get() for b in browsers]
+    # 20 browsers at one address: any address hash sent all of them to one replica. Each
+    # replica getting none of 20 random ids has a chance of about 2 in a million.
     assert set(served) == {"replica-a", "replica-b"}, served
+
+
+def test_the_routing_cookie_is_set_once_and_not_readable_by_scripts(proxied):
+    browser = Browser(proxied)
+    browser.get()
+    browser.get()
+    assert len(browser.set_cookies) == 1, browser.set_cookies  # not set again once the browser has it
+    name, _, attrs = browser.set_cookies[0].partition(";")
+    assert name.startswith(f"{ROUTE_COOKIE}=") and len(name.split("=")[1]) == 32
+    assert {a.strip() for a in attrs.split(";")} == {"Path=/", "HttpOnly", "SameSite=Lax"}
