@@ -4,13 +4,13 @@
     python scripts/serve_replicas.py --replicas 2 --db pg        # a throwaway local PostgreSQL cluster
 
 Replica i listens on 127.0.0.1:(BASE+i); nginx (Debian's ``nginx`` or ``nginx-light``)
-listens on 127.0.0.1:PORT and keeps each browser on one replica (a random id nginx
-sets in a cookie on the browser's first response, consistently hashed; websocket
-upgrade headers passed, long read timeout): a Streamlit session lives in one
-process's memory, so its websocket and its uploads must reach that process. Not
-``ip_hash``: it keys IPv4 clients on their first three octets, which puts a whole
-office network (or every loopback client of ``benchmarks/load.py``) on one
-replica, and any address hash puts everyone behind one NAT on one replica. Every
+listens on 127.0.0.1:PORT and keeps each browser on one replica (new browsers
+round-robin, then a cookie naming the replica; websocket upgrade headers passed,
+long read timeout): a Streamlit session lives in one process's memory, so its
+websocket and its uploads must reach that process. Not ``ip_hash``: it keys IPv4
+clients on their first three octets, which puts a whole office network (or every
+loopback client of ``benchmarks/load.py``) on one replica, and any address hash
+puts everyone behind one NAT on one replica. Every
 replica keys its caches on the store version that triggers keep in the database,
 so a write through one replica shows in the others on their next rerun.
 Ctrl-C stops everything this script started. Without nginx (``--no-proxy``)
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -50,22 +51,36 @@ http {{
   uwsgi_temp_path {prefix}/uwsgi;
   scgi_temp_path {prefix}/scgi;
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-  # Sticky by browser: nginx gives a browser a random id in a cookie on its first response
-  # and hashes it to pick the replica; the page's websocket, its uploads and downloads then
-  # carry the cookie to the replica holding the session. Not by client address: a newsroom
-  # behind one NAT address would all land on one replica.
-  map $cookie_{cookie} $replica_key {{ "" $request_id; default $cookie_{cookie}; }}
-  map $cookie_{cookie} $replica_cookie {{ "" "{cookie}=$request_id; Path=/; HttpOnly; SameSite=Lax"; default ""; }}
+  # Sticky by browser, and balanced: a browser's first request goes round-robin to a replica,
+  # and the response sets a cookie naming it (r0, r1, ...). Later requests carrying the cookie
+  # (the page's websocket, its uploads and downloads) go to that replica, where the session
+  # lives; if it is down, another serves and the cookie moves the browser there. Not by
+  # client address: ip_hash keys IPv4 on three octets, and any address hash puts a whole
+  # newsroom behind one NAT on one replica.
   upstream atlas {{
-    hash $replica_key consistent;  # "consistent": most browsers stay put when a replica is added
 {servers}
+  }}
+{named_upstreams}
+  map $cookie_{cookie} $replica_pool {{
+    default atlas;
+{pool_map}
+  }}
+  map $upstream_addr $replica_name {{
+    default "";
+{name_map}
+  }}
+  # Set the cookie only when it does not already name the replica that answered.
+  map "$cookie_{cookie}:$replica_name" $replica_cookie {{
+    default "{cookie}=$replica_name; Path=/; HttpOnly; SameSite=Lax";
+    ~:$ "";
+{same_map}
   }}
   server {{
     listen 127.0.0.1:{port};
     client_max_body_size 8m;
     location / {{
       add_header Set-Cookie $replica_cookie always;  # an empty value sends no header
-      proxy_pass http://atlas;
+      proxy_pass http://$replica_pool;
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection $connection_upgrade;
@@ -79,8 +94,19 @@ http {{
 
 
 def nginx_config(ports: list[int], listen: int, prefix: Path) -> str:
-    servers = "\n".join(f"    server 127.0.0.1:{p};" for p in ports)
-    return NGINX_CONF.format(prefix=prefix, servers=servers, port=listen, cookie=ROUTE_COOKIE)
+    """nginx in front of replicas ``ports`` (replica i is named ``r{i}`` in the routing cookie)."""
+    addrs = [f"127.0.0.1:{p}" for p in ports]
+    named = "\n".join(
+        f"  upstream atlas_r{i} {{ server {addr}; "
+        + "".join(f"server {other} backup; " for other in addrs if other != addr) + "}"
+        for i, addr in enumerate(addrs))
+    return NGINX_CONF.format(
+        prefix=prefix, port=listen, cookie=ROUTE_COOKIE, named_upstreams=named,
+        servers="\n".join(f"    server {addr};" for addr in addrs),
+        pool_map="\n".join(f"    r{i} atlas_r{i};" for i in range(len(addrs))),
+        # The last address tried: "A, B" when A failed and B answered.
+        name_map="\n".join(f"    ~(^|\\s){re.escape(addr)}$ r{i};" for i, addr in enumerate(addrs)),
+        same_map="\n".join(f'    "r{i}:r{i}" "";' for i in range(len(addrs))))
 
 
 class NginxMissing(RuntimeError):
