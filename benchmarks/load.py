@@ -8,13 +8,13 @@ websocket sessions (the protocol the browser speaks; no browser) and has each ch
 one filter (a new URL query) every ``--think`` seconds, timing the round trip until
 the server says the script finished. With several servers the clients go through
 nginx and, like browsers, keep the routing cookie it sets, so nginx spreads them as
-it would spread browsers (``--route direct``: round-robin straight to the replicas
-instead). The health endpoint is polled alongside. Prints
-one JSON line: ``clients, servers, backend, think_s, p50_s, p95_s, max_s,
-reruns_per_s, rss_mb_max`` (+ ``route``, ``health_p95_s``, ``health_max_s``, ``cpu_s_per_server``: each
-replica's CPU seconds during the run, which shows how the proxy spread the load,
-``client_cpu_s``: this process's, which shares the machine, ``errors``). Bounded: at
-most 200 clients and 600 seconds,
+it spreads browsers (``--route direct``: round-robin straight to the replicas
+instead). The health endpoint is polled alongside. Prints one JSON line:
+``clients, servers, backend, think_s, p50_s, p95_s, max_s, reruns_per_s,
+rss_mb_max`` (+ ``route``, ``health_p95_s``, ``health_max_s``, ``errors``,
+``cpu_s_per_server``: each replica's CPU seconds during the run, which shows how the
+proxy spread the load, and ``client_cpu_s``: this process's, which shares the
+machine). Bounded: at most 200 clients and 600 seconds,
 127.0.0.1 only. ``--db sqlite`` (default) is a new temporary SQLite file, ``--db pg``
 a throwaway local PostgreSQL cluster; either is seeded from seeds/ and data/curated/.
 """
