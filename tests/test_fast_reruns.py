@@ -2,6 +2,8 @@
 filters); a rerun that changes nothing else reuses them, and a write makes them anew."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,9 +60,6 @@ def test_the_server_skips_streamlits_full_collection_after_each_run():
     """Streamlit's default ``gc.collect(2)`` after every script run cost ~0.1 s of CPU per filter
     change here (README, "Many analysts at once"); the project config turns it off, read the way
     ``streamlit run`` reads it from the app's folder."""
-    import subprocess
-    import sys
-
     code = ("from streamlit import config; config.get_config_options(force_reparse=True); "
             "print(config.get_option('runner.postScriptGC'))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -52,18 +52,19 @@ def source_problems() -> tuple[str, ...]:
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
-def _frame(url: str, version: str) -> pd.DataFrame:
+def fact_frame_at(url: str, version: str) -> pd.DataFrame:
+    """All facts of the store at ``url`` as of ``version`` (for caches already keyed on both)."""
     return load_frame_snapshotted(_store(url)[0])
 
 
 def fact_frame() -> pd.DataFrame:
     store = get_store()
-    return _frame(store.url, store.version())
+    return fact_frame_at(store.url, store.version())
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _actors(url: str, version: str) -> list[str]:
-    return actor_options(_frame(url, version))
+    return actor_options(fact_frame_at(url, version))
 
 
 def actor_choices() -> list[str]:

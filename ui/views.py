@@ -23,7 +23,7 @@ from atlas.files import BOUNDARIES, load_boundaries
 from atlas.query import Filters, filter_mask, select_facts, sort_for_display
 from atlas.reader import NO_MENTIONS, facts_citing, reader_document
 from atlas.webassets import ensure_vendor
-from ui.cache import fact_frame, get_store
+from ui.cache import fact_frame, fact_frame_at, get_store
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
 
@@ -67,7 +67,7 @@ def boundaries() -> dict:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
     # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
-    frame = filtered_frame(f)
+    frame = _filtered(url, version, f)
     # One marker per event: facts reporting the same event are drawn once (atlas.events).
     frame = events.collapse(frame, _events(url, version, f))
     return maplayers.map_data(frame, boundaries(), measure=measure, finance_color=finance_color)
@@ -75,7 +75,7 @@ def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: s
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _events(url: str, version: str, f: Filters) -> events.Events:
-    frame = filtered_frame(f)
+    frame = _filtered(url, version, f)
     return events.events_of_frame(frame, events.split_ids(get_store()))
 
 
@@ -87,7 +87,7 @@ def cached_events(f: Filters) -> events.Events:
 # Few entries: at 100,000 facts a filtered frame can be ~35 MB (about 350 bytes a row).
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _filtered(url: str, version: str, f: Filters) -> pd.DataFrame:
-    frame = fact_frame()
+    frame = fact_frame_at(url, version)
     mask = filter_mask(frame, f)
     return frame if mask.all() else frame[mask]  # nothing filtered out: no copy
 
@@ -96,7 +96,8 @@ def filtered_frame(f: Filters) -> pd.DataFrame:
     """The facts passing ``f``, shared by every caller (read it, never change it in place).
 
     Filtering copies every column; it ran up to four times per rerun (the page, the map,
-    its events, the timeline), now once per (version, filters).
+    its events, the timeline), now once per (version, filters). The cached map, events and
+    timeline call ``_filtered`` with the version they are keyed on: no second version read.
     """
     store = get_store()
     return _filtered(store.url, store.version(), f)
@@ -111,7 +112,7 @@ def cached_map_data(f: Filters, measure: str, finance_color: str = "sector") -> 
 def _timeline_spec(url: str, version: str, f: Filters, lanes: str) -> dict:
     # Building and validating the Altair chart was most of a rerun; its spec is plain data.
     # Converted exactly as st.altair_chart converts it (Streamlit 1.67's own function).
-    frame = filtered_frame(f)
+    frame = _filtered(url, version, f)
     with debug_mode(False):  # no schema validation per channel while building; to_dict still validates
         chart = timeline.timeline_chart(frame, lanes)
     return _convert_altair_to_vega_lite_spec(chart)
