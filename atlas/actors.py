@@ -34,6 +34,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "NATO": ("North Atlantic Treaty Organization",),
     "UN": ("United Nations",),
     "CIS": ("Commonwealth of Independent States",),
+    "WB": ("World Bank", "IBRD", "IDA"),
+    "ADB": ("Asian Development Bank",),
+    "AIIB": ("Asian Infrastructure Investment Bank",),
+    "EBRD": ("European Bank for Reconstruction and Development",),
+    "EIB": ("European Investment Bank",),
+    "EDB": ("Eurasian Development Bank", "EABR"),
+    "ISDB": ("IsDB", "Islamic Development Bank"),
+    "OPECF": ("OPEC Fund", "OFID"),
+    "IMF": ("International Monetary Fund",),
+    "QAT": ("Qatar",),
+    "KWT": ("Kuwait",),
 }
 
 

@@ -31,6 +31,16 @@ BLOCS = {
     "NATO": "NATO",
     "UN": "United Nations",
     "CIS": "Commonwealth of Independent States",
+    # Multilateral lenders: financiers of published datasets' projects and of curated facts.
+    "WB": "World Bank Group",
+    "ADB": "Asian Development Bank",
+    "AIIB": "Asian Infrastructure Investment Bank",
+    "EBRD": "European Bank for Reconstruction and Development",
+    "EIB": "European Investment Bank",
+    "EDB": "Eurasian Development Bank",
+    "ISDB": "Islamic Development Bank",
+    "OPECF": "OPEC Fund for International Development",
+    "IMF": "International Monetary Fund",
 }
 
 DATE_PRECISIONS = ("day", "month", "year")
