@@ -83,3 +83,20 @@ def test_urls_are_http_or_empty(curated):
 
 def test_boundaries_cover_region_and_neighbours():
     assert boundary_problems() == []
+
+
+def test_balance_between_powers(curated):
+    """The record compares powers: many powers, none dominant, every state covered (data/curated/README.md)."""
+    from collections import Counter
+
+    facts = list(curated.values())
+    assert len(facts) >= 190
+    per_actor = Counter(a for f in facts for a in f.actors)
+    assert sum(1 for n in per_actor.values() if n >= 5) >= 10
+    top, most = per_actor.most_common(1)[0]
+    assert most <= 0.35 * len(facts), (top, most)
+    per_country = Counter(c for f in facts for c in f.countries)
+    assert all(per_country[c] >= 25 for c in CENTRAL_ASIA), per_country
+    assert min(f.date_start.year for f in facts if f.date_start) <= 1992
+    uzb = [f for f in facts if "UZB" in f.countries]
+    assert sum("RUS" in f.actors for f in uzb) >= 5 and sum("CHN" in f.actors for f in uzb) >= 5
