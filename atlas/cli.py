@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("paths", nargs="+", type=Path,
                     help="the table (.csv/.xlsx) and geometry sources (GeoJSON folder, .gpkg, points .csv)")
     im.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
+    im.add_argument("--allow-withdraw", action="store_true",
+                    help="accept a release that withdraws more than 10%% of the stored records")
 
     rx = sub.add_parser("reextract", help="re-run the extractor on stored articles; human decisions are kept")
     rx.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="articles to re-extract (default: all)")
@@ -190,7 +192,23 @@ def cmd_validate(args) -> int:
           f", {n_records} dataset record(s)")
     for note in ds_notes:  # located by a fallback: worth a look, not an error
         print(f"note: {note}")
+    for note in _imported_notes(args):
+        print(f"note: {note}")
     return 0
+
+
+def _imported_notes(args) -> list[str]:
+    """Imported datasets' sites outside their country, when a store exists (validate never creates one)."""
+    import os
+
+    from .store import resolve_url
+
+    url = resolve_url(args.db)
+    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
+        return []
+    from .datasets.load import stored_notes
+
+    return stored_notes(_store(args))
 
 
 def cmd_ingest(args) -> int:
@@ -359,7 +377,8 @@ COMMANDS["migrate"] = cmd_migrate
 def cmd_import(args) -> int:
     from .datasets.load import import_dataset
 
-    done = import_dataset(_store(args), args.dataset, args.paths, skip_bad=args.skip_bad, who="import (cli)")
+    done = import_dataset(_store(args), args.dataset, args.paths, skip_bad=args.skip_bad, who="import (cli)",
+                          allow_withdraw=args.allow_withdraw)
     for line in done.lines():
         print(line)
     return 0

@@ -69,9 +69,9 @@ def color_choice() -> str:
 
 def attribution_caption() -> None:
     """The attribution the licences ask for, under the map."""
-    for m in DATASETS.values():
-        st.caption(m.short_attribution + " Base map: Natural Earth (public domain); online tiles © OpenStreetMap "
-                   "contributors.")
+    lines = [m.short_attribution for m in DATASETS.values()]
+    st.caption(" ".join(lines) + " Base map: Natural Earth (public domain); online tiles © OpenStreetMap "
+               "contributors.")
 
 
 def about_section() -> None:
