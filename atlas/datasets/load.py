@@ -17,6 +17,10 @@ def _importer(key: str):
         from .wbimport import import_files as wb
 
         return wb
+    if key == "ofac":
+        from .ofac import import_files as ofac
+
+        return ofac
     return import_files
 from .sync import SyncReport, sync_dataset
 
