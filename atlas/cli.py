@@ -107,10 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="example:\n  python -m atlas import aiddata data/datasets/aiddata-gcdf3/projects_central_asia.csv\n"
                "  python -m atlas import aiddata GCDF_3.0.xlsx all_combined_global.gpkg --skip-bad\n"
+               "  python -m atlas import worldbank projects.xlsx            # or its three sheets as CSVs\n"
+               "  python -m atlas import ofac sdn.csv add.csv alt.csv\n"
+               "  python -m atlas import worldbank --download               # the publisher's current release\n"
                "Given only a table, the geometry sources beside it (geojsons/, points CSV) are used.")
-    im.add_argument("dataset", help="dataset key, e.g. aiddata")
-    im.add_argument("paths", nargs="+", type=Path,
-                    help="the table (.csv/.xlsx) and geometry sources (GeoJSON folder, .gpkg, points .csv)")
+    im.add_argument("dataset", help="dataset key: aiddata, worldbank or ofac")
+    im.add_argument("paths", nargs="*", type=Path,
+                    help="the release files: AidData's table (.csv/.xlsx) and geometry sources (GeoJSON folder, "
+                         ".gpkg, points .csv); the World Bank export (.xlsx, or 3 CSVs); OFAC's sdn/add/alt.csv")
+    im.add_argument("--download", action="store_true",
+                    help="fetch the publisher's current release (README: Published datasets), check it, import it")
     im.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
     im.add_argument("--allow-withdraw", action="store_true",
                     help="accept a release that withdraws more than 10%% of the stored records")
@@ -377,8 +383,16 @@ COMMANDS["migrate"] = cmd_migrate
 def cmd_import(args) -> int:
     from .datasets.load import import_dataset
 
-    done = import_dataset(_store(args), args.dataset, args.paths, skip_bad=args.skip_bad, who="import (cli)",
-                          allow_withdraw=args.allow_withdraw)
+    if args.download == bool(args.paths):
+        raise ValidationError(["import: give the release files or --download, not both or neither"])
+    if args.download:
+        from .datasets.download import download_and_import
+
+        done = download_and_import(_store(args), args.dataset, skip_bad=args.skip_bad,
+                                   allow_withdraw=args.allow_withdraw)
+    else:
+        done = import_dataset(_store(args), args.dataset, args.paths, skip_bad=args.skip_bad, who="import (cli)",
+                              allow_withdraw=args.allow_withdraw)
     for line in done.lines():
         print(line)
     return 0

@@ -27,6 +27,7 @@ from ..errors import Problem, ValidationError
 from ..models import Fact, Source
 from .importer import ImportResult, _title_place
 from .mapping import DatasetMapping, Licence, norm
+from .tables import check_size
 
 OFAC_PAGE = "https://ofac.treasury.gov/faqs/topic/1641"  # OFAC's FAQ on its list files and downloads
 # The legacy CSV files, at the addresses OFAC's files have long been published under
@@ -102,12 +103,7 @@ def file_kind(path: Path, first: list[str]) -> str:
 
 def read_rows(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
     """(kind, [(line, cells)]) of one file; a header row, blank rows and the DOS end-of-file mark are skipped."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ValidationError([f"{path}: cannot read: {exc.strerror}"]) from None
-    if size > MAX_FILE_BYTES:
-        raise ValidationError([f"{path}: {size:,} bytes is more than the {MAX_FILE_BYTES:,} an SDN file may have"])
+    check_size(path, MAX_FILE_BYTES, "an SDN file")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")

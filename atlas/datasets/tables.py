@@ -31,13 +31,13 @@ class TableRow:
     cells: dict[str, str]  # fact field name → raw text (mapped columns only)
 
 
-def _check_size(path: Path) -> None:
+def check_size(path: Path, limit: int = MAX_TABLE_BYTES, what: str = "a table") -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise ValidationError([f"{path}: cannot read: {exc.strerror}"]) from None
-    if size > MAX_TABLE_BYTES:
-        raise ValidationError([f"{path}: {size:,} bytes is more than the {MAX_TABLE_BYTES:,} a table may have"])
+    if size > limit:
+        raise ValidationError([f"{path}: {size:,} bytes is more than the {limit:,} {what} may have"])
 
 
 def column_key(name: object) -> str:
@@ -84,7 +84,7 @@ def _columns(path: Path, header: list, m: DatasetMapping, raise_missing: bool = 
 def read_table(path: Path, m: DatasetMapping) -> Iterator[TableRow]:
     """Rows of a CSV or XLSX table; raises :class:`ValidationError` for an unreadable file or missing column."""
     path = Path(path)
-    _check_size(path)
+    check_size(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         yield from _read_xlsx(path, m)
     else:
