@@ -18,6 +18,7 @@ from atlas.query import load_frame
 from .conftest import ROOT
 from .fetch_server import FixtureServer, Route
 from .test_datasets_ofac import ADD, ALT, SDN
+from tests.test_pages_editor import db, editor_env  # noqa: F401  (fixtures)
 from .test_datasets_worldbank import F_HEAD, FINANCIERS, L_HEAD, LOCATIONS, P_HEAD, PROJECTS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,3 +114,48 @@ def test_files_or_download_not_both():
 def test_publisher_addresses():
     assert release_urls("ofac", "")[0] == "https://www.treasury.gov/ofac/downloads/sdn.csv"
     assert release_urls("worldbank", "") == ["https://search.worldbank.org/api/projects/all.xls"]
+
+
+# -- the Ingest page (AppTest, widgets by key)
+
+def test_an_editor_downloads_a_release_from_the_ingest_page(editor_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from atlas.store import Store
+    from tests.helpers import shown
+    from tests.test_pages_editor import login
+
+    with FixtureServer() as srv:
+        for name, text in (("sdn.csv", SDN), ("add.csv", ADD), ("alt.csv", ALT)):
+            srv.routes[f"/m/{name}"] = Route(text.encode(), content_type="text/csv")
+        monkeypatch.setenv("ATLAS_DOWNLOAD_BASE", srv.url("/m"))
+        at = login(AppTest.from_file(str(ROOT / "pages" / "4_Ingest.py"), default_timeout=90).run())
+        assert not at.exception
+        at.selectbox(key="dataset_download_pick").set_value("ofac")
+        at = at.button(key="dataset_download_go").click().run()
+        assert not at.exception
+    assert any(shown(s.value).startswith("ofac: 3 added") for s in at.success), [s.value for s in at.success]
+    assert at.get("progress")  # the bar stays, at the last step
+    assert Store(editor_env).fact("ofac-90001").actors == ("USA",)
+
+
+def test_a_failed_download_on_the_page_is_one_message(editor_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import shown
+    from tests.test_pages_editor import login
+
+    monkeypatch.setenv("ATLAS_DOWNLOAD_BASE", "http://127.0.0.1:9")
+    at = login(AppTest.from_file(str(ROOT / "pages" / "4_Ingest.py"), default_timeout=90).run())
+    at.selectbox(key="dataset_download_pick").set_value("worldbank")
+    at = at.button(key="dataset_download_go").click().run()
+    assert not at.exception
+    [err] = [shown(e.value) for e in at.error]
+    assert err.startswith("worldbank: download failed (connection)") and "nothing was changed" in err
+
+
+def test_the_section_needs_an_editor(db):  # noqa: F811
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "4_Ingest.py"), default_timeout=90).run()
+    assert "dataset_download_go" not in {b.key for b in at.button}
