@@ -220,3 +220,20 @@ def test_cli_import_then_validate_lists_sites_outside(tmp_path):
     proc = run("validate")
     assert proc.returncode == 0, proc.stderr
     assert "note: worldbank record P" in proc.stdout and "is outside" in proc.stdout
+
+
+def test_aiddata_too_a_truncated_table_needs_allow_withdraw(tmp_path, db_path, capsys):
+    from atlas.cli import main
+    from atlas.datasets import DATASETS_DIR
+
+    table = DATASETS_DIR / "aiddata-gcdf3" / "projects_central_asia.csv"
+    assert main(["--db", str(db_path), "import", "aiddata", str(table)]) == 0
+    text = table.read_text(encoding="utf-8")
+    short = tmp_path / "projects_central_asia.csv"
+    short.write_text(text[: len(text) // 2].rsplit("\n", 1)[0] + "\n", encoding="utf-8")  # cut mid-file
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "import", "aiddata", str(short), "--skip-bad"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "aiddata: this release would withdraw" in err[0] and "--allow-withdraw" in err[0]
+    assert main(["--db", str(db_path), "import", "aiddata", str(short), "--skip-bad", "--allow-withdraw"]) == 0
+    assert " withdrawn" in capsys.readouterr().out
