@@ -67,3 +67,15 @@ def test_geojson_export_carries_multipoints_and_the_licences(powers_db):
     assert by_id["ofac-90001"]["properties"]["license"].startswith("Public domain")
     names = {d["dataset"]: d for d in fc["metadata"]["datasets"]}
     assert set(names) == {"worldbank", "ofac"} and names["worldbank"]["licences"][0]["name"] == "CC BY 4.0"
+
+
+def test_a_dataset_nobody_imported_is_not_attributed(tmp_path, monkeypatch):
+    path = tmp_path / "plain.sqlite"
+    store = Store(path)
+    fill_store(store)
+    store.dispose()
+    monkeypatch.setenv("ATLAS_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "pages" / "0_Map.py"), default_timeout=60).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "AidData GCDF 3.0" in captions and "World Bank" not in captions and "OFAC" not in captions

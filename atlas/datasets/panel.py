@@ -95,10 +95,12 @@ def attribution_html(key: str) -> str:
     return f"{_esc(m.short_attribution)} Licences: {lics}."
 
 
-def about_html() -> str:
-    """"About the data": each dataset, its licences and the citations its source asks for."""
+def about_html(keys: list[str] | None = None) -> str:
+    """"About the data": each dataset (of ``keys``, default all), its licences and citations."""
     parts = []
     for d in about_datasets():
+        if keys is not None and d["dataset"] not in keys:
+            continue
         parts.append(f"<h4 style='margin:6px 0'>{_esc(d['title'])}</h4><p>{_esc(d['attribution'])}</p><ul>")
         for lic in d["licences"]:
             who = f" — {_esc(lic['attribution'])}" if lic["attribution"] else ""
