@@ -198,23 +198,11 @@ def cmd_validate(args) -> int:
           f", {n_records} dataset record(s)")
     for note in ds_notes:  # located by a fallback: worth a look, not an error
         print(f"note: {note}")
-    for note in _imported_notes(args):
+    from .datasets.load import imported_notes
+
+    for note in imported_notes(args.db):
         print(f"note: {note}")
     return 0
-
-
-def _imported_notes(args) -> list[str]:
-    """Imported datasets' sites outside their country, when a store exists (validate never creates one)."""
-    import os
-
-    from .store import resolve_url
-
-    url = resolve_url(args.db)
-    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
-        return []
-    from .datasets.load import stored_notes
-
-    return stored_notes(_store(args))
 
 
 def cmd_ingest(args) -> int:

@@ -110,3 +110,19 @@ def stored_notes(store: Store) -> list[str]:
             for why in (f.record or {}).get("location", {}).get("rejected", []):
                 out.append(f"{f.dataset} record {f.dataset_record}: {why}; left out")
     return sorted(out)
+
+
+def imported_notes(db: str | None) -> list[str]:
+    """:func:`stored_notes` of the store ``--db``/``ATLAS_DB`` names, when it exists (validate never creates one)."""
+    import os
+
+    from ..store import resolve_url
+
+    url = resolve_url(db)
+    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
+        return []
+    store = Store(url)
+    try:
+        return stored_notes(store)
+    finally:
+        store.dispose()
