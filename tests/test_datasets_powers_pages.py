@@ -54,8 +54,12 @@ def test_map_and_timeline_pages_run_and_name_the_sources(powers_db):
     at = at.run()
     body = "".join(h.value for h in at.html)
     assert "Asian Infrastructure Investment Bank (AIIB)" in body and "Samarqand Test Site" in body
-    tl = AppTest.from_file(str(ROOT / "pages" / "1_Timeline.py"), default_timeout=60).run()
-    assert not tl.exception, [e.value for e in tl.exception]
+    for page in ("1_Timeline.py", "3_Data.py", "6_Countries.py"):
+        other = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+        if page == "6_Countries.py":
+            other.query_params["country"] = "UZB"
+        other = other.run()
+        assert not other.exception, (page, [e.value for e in other.exception])
 
 
 def test_geojson_export_carries_multipoints_and_the_licences(powers_db):

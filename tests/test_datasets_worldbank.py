@@ -237,3 +237,20 @@ def test_aiddata_too_a_truncated_table_needs_allow_withdraw(tmp_path, db_path, c
     assert len(err) == 1 and "aiddata: this release would withdraw" in err[0] and "--allow-withdraw" in err[0]
     assert main(["--db", str(db_path), "import", "aiddata", str(short), "--skip-bad", "--allow-withdraw"]) == 0
     assert " withdrawn" in capsys.readouterr().out
+
+
+def test_a_workbook_missing_a_sheet_is_refused_naming_it(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, head, rows in (("Projects", P_HEAD, PROJECTS), ("GEOLocations", L_HEAD, LOCATIONS)):
+        ws = wb.create_sheet(name)
+        ws.append(head)
+        for r in rows:
+            ws.append(r)
+    wb.save(tmp_path / "export.xlsx")
+    with pytest.raises(ValidationError) as exc:
+        import_files(WORLDBANK, [tmp_path / "export.xlsx"])
+    assert exc.value.problems == [f"{tmp_path / 'export.xlsx'}: no sheet 'Financers' and no sheet with its columns "
+                                  "(project_id, name, amount_usd)"]
