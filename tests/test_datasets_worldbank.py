@@ -254,3 +254,11 @@ def test_a_workbook_missing_a_sheet_is_refused_naming_it(tmp_path):
         import_files(WORLDBANK, [tmp_path / "export.xlsx"])
     assert exc.value.problems == [f"{tmp_path / 'export.xlsx'}: no sheet 'Financers' and no sheet with its columns "
                                   "(project_id, name, amount_usd)"]
+
+
+def test_a_bad_cell_of_a_project_elsewhere_does_not_stop_the_import(tmp_path):
+    projects = PROJECTS + [["P900099", "Africa", "Ghana", "Closed", "Test Elsewhere", "sometime", "", "n/a", ""]]
+    financiers = FINANCIERS + [["P900099", "IDA Credit", "0", "lots", "IDA", "USD", "World Bank Group"]]
+    result = import_files(WORLDBANK, release(tmp_path, projects, LOCATIONS, financiers))
+    assert not result.bad and "P900099" not in {f.dataset_record for f in result.facts}
+    assert result.out_of_region == 2  # the Ghana project and the global one without a site here

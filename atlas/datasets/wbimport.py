@@ -139,11 +139,28 @@ def _bad(problems: list[Problem], row: TableRow, sheet: Sheet, fld: str, msg: st
     problems.append(Problem(row.file, f"{msg}: {row.cells.get(fld, '')[:80]!r}", row.line, col))
 
 
-def read_projects(path: Path, problems: list[Problem], bad_records: set[str]) -> dict[str, Project]:
+def in_region(country_name: str, rid: str, sites: dict[str, dict[str, Site]]) -> bool:
+    """A project of the five states, a "Central Asia" regional one, or any project with a site there.
+
+    >>> in_region("Kyrgyz Republic", "P1", {}), in_region("World", "P2", {"P2": {}}), in_region("Ghana", "P3", {})
+    (True, True, False)
+    """
+    name = norm(country_name)
+    return name in COUNTRY_NAMES or name == "central asia" or rid in sites
+
+
+def read_projects(path: Path, sites: dict[str, dict[str, Site]], problems: list[Problem],
+                  bad_records: set[str]) -> tuple[dict[str, Project], int]:
+    """The region's projects (checked cell by cell) and how many other projects were skipped unread:
+    a bad cell of a project elsewhere in the world does not stop an import of Central Asia."""
     out: dict[str, Project] = {}
+    elsewhere = 0
     for row in read_table(path, PROJECTS):
         c, before = row.cells, len(problems)
         rid = c.get("record", "").strip()
+        if not in_region(c.get("country_name", ""), rid, sites):
+            elsewhere += 1
+            continue
         if not _PROJECT_ID.fullmatch(rid):
             _bad(problems, row, PROJECTS, "record", "not a project id (P and digits)")
         elif rid in out:
@@ -163,29 +180,32 @@ def read_projects(path: Path, problems: list[Problem], bad_records: set[str]) ->
             bad_records.add(rid)
             continue
         out[rid] = Project(row, rid, COUNTRY_NAMES.get(norm(c.get("country_name", ""))), status,
-                           values["amount"], values["approval_date"], values["closing_date"])
-    return out
+                           values["amount"], values["approval_date"], values["closing_date"],
+                           sites=sites.get(rid, {}))
+    return out, elsewhere
 
 
 def read_financiers(path: Path, projects: dict[str, Project], problems: list[Problem], bad_records: set[str]) -> None:
     for row in read_table(path, FINANCIERS):
         c = row.cells
         rid = c.get("record", "").strip()
+        p = projects.get(rid)
+        if p is None:
+            continue  # a financier of a project elsewhere (or of a bad row, already reported)
         try:
             amount = parse_amount(c.get("amount", ""))
         except ValueError as exc:
             _bad(problems, row, FINANCIERS, "amount", str(exc))
             bad_records.add(rid)
             continue
-        p = projects.get(rid)
-        if p is None:
-            continue  # a financier of a project not in the Projects table (another region)
         name = " ".join(c.get("name", "").split())
         p.shares.append({"actor": financier_actor(c.get("financer_id", ""), name, c.get("type", "")),
                          "name": name, "amount": amount})
 
 
-def read_locations(path: Path, projects: dict[str, Project], problems: list[Problem], bad_records: set[str]) -> None:
+def read_locations(path: Path, problems: list[Problem], bad_records: set[str]) -> dict[str, dict[str, Site]]:
+    """Project id → its sites in the five states (keyed on geo_loc_id, which repeats across projects)."""
+    out: dict[str, dict[str, Site]] = {}
     for row in read_table(path, LOCATIONS):
         c = row.cells
         iso = COUNTRY_KEYS.get(c.get("country_key", "").strip().upper())
@@ -202,13 +222,11 @@ def read_locations(path: Path, projects: dict[str, Project], problems: list[Prob
         if len(point) < 2:
             continue
         lat, lon = point["lat"], point["lon"]
-        p = projects.get(rid)
-        if p is None:
-            continue
         loc = c.get("loc_id", "").strip() or f"{lon},{lat}"
-        p.sites.setdefault(loc, Site(loc, " ".join(c.get("name", "").split()), iso, lon, lat,
-                                     c.get("admin1", "").strip(), c.get("admin2", "").strip(),
-                                     f"{row.file}:{row.line}"))
+        site = Site(loc, " ".join(c.get("name", "").split()), iso, lon, lat, c.get("admin1", "").strip(),
+                    c.get("admin2", "").strip(), f"{row.file}:{row.line}")
+        out.setdefault(rid, {}).setdefault(loc, site)
+    return out
 
 
 def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = False,
@@ -217,9 +235,9 @@ def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = F
 
     problems: list[Problem] = []
     bad_records: set[str] = set()
-    projects = read_projects(files["Projects"], problems, bad_records)
+    sites_by_project = read_locations(files["GEOLocations"], problems, bad_records)
+    projects, elsewhere = read_projects(files["Projects"], sites_by_project, problems, bad_records)
     read_financiers(files["Financers"], projects, problems, bad_records)
-    read_locations(files["GEOLocations"], projects, problems, bad_records)
     if problems and not skip_bad:
         raise ValidationError(problems)
     for rid in bad_records:
@@ -244,14 +262,14 @@ def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = F
     from ..geometry import country_points
 
     cpoints = country_points()
-    facts, out_of_region = [], 0
+    facts, out_of_region = [], elsewhere
     for p in projects.values():
         own = accepted.get(p.record, [])
         levels = [s for s in p.sites.values() if s.country_level]
         countries = list(dict.fromkeys(([p.country] if p.country else []) + [s.iso for s in own]
                                        + [s.iso for s in levels]))
         if not countries and p.country is None and norm(p.row.cells.get("country_name", "")) != "central asia":
-            out_of_region += 1  # a global or other-region project without a site in the five states
+            out_of_region += 1  # a global project whose only sites in the five states lie outside them
             continue
         facts.append(_fact(m, p, own, levels, countries, rejected.get(p.record, []), cpoints))
     return ImportResult(facts, [str(x) for x in problems], bad_records - {""}, out_of_region, flags)

@@ -77,8 +77,7 @@ COUNTRY_NAMES = {
     "turkmenistan": "TKM",
     "uzbekistan": "UZB", "republic of uzbekistan": "UZB",
 }
-# Projects of a region rather than a country: their countries are those of their sites.
-REGIONAL_NAMES = ("central asia", "europe and central asia", "world", "south asia", "western and central africa")
+# A project of a region ("Central Asia", "World", ...) takes its countries from its sites.
 
 # Status → atlas status; the Bank's Dropped and Pipeline projects are kept but hidden by default.
 STATUS_MAP = {"active": "construction", "closed": "completed", "dropped": "cancelled", "pipeline": "proposed"}
