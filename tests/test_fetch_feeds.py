@@ -129,3 +129,17 @@ def test_feed_sitemap_and_page_parsers_meet_any_bytes(body, ctype):
             page_article(resp)
     except AtlasError as exc:  # FetchFailure or ArticleError, each naming the URL
         assert "http://a.example/x" in str(exc)
+
+
+def test_a_source_counts_as_verified_once_a_fetch_succeeds():
+    from atlas.fetch import panel, state
+    from atlas.fetch.feeds import Feed
+    from atlas.store import Store
+
+    store = Store("sqlite://")
+    state.upsert_source(store, Feed("Listed outlet", "https://outlet.example.invalid/rss"))
+    assert panel.source_table(store)[0]["verified"] == "not yet"
+    state.record_source(store, "Listed outlet", ok=False, error="dns", new=0, unchanged=0, failed=1)
+    assert panel.source_table(store)[0]["verified"] == "not yet"
+    state.record_source(store, "Listed outlet", ok=True, error=None, new=1, unchanged=0, failed=0)
+    assert panel.source_table(store)[0]["verified"] == "yes"
