@@ -15,7 +15,7 @@ from typing import Sequence
 
 from .errors import AlreadyDecided, AtlasError, ValidationError
 from .fields import parse_date
-from .models import LANGUAGES, ORIGINS, REVIEW_CHOICES
+from .models import LANGUAGES, ORIGINS, REVIEW_CHOICES, STATUSES
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
 
@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--review", action="append", default=[], choices=REVIEW_CHOICES,
                    help="which extracted facts (default: accepted)")
     x.add_argument("--min-confidence", type=float, default=0.0)
+    x.add_argument("--status", action="append", default=[], choices=STATUSES,
+                   help="dataset records of these statuses only; also shows statuses hidden by default "
+                        "(World Bank Dropped = cancelled, Pipeline = proposed)")
     x.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
 
     r = sub.add_parser("review", help="list and decide pending extracted facts",
@@ -248,7 +251,8 @@ def cmd_export(args) -> int:
     kw = {}
     if args.review:
         kw["reviews"] = tuple(args.review)
-    params = {"country": args.country, "actor": args.actor, "type": args.type, "origin": args.origin}
+    params = {"country": args.country, "actor": args.actor, "type": args.type, "origin": args.origin,
+              "status": args.status}
     filters, warnings = Filters.from_query({k: v for k, v in params.items() if v})
     if warnings:
         raise ValidationError(warnings)

@@ -262,3 +262,18 @@ def test_a_bad_cell_of_a_project_elsewhere_does_not_stop_the_import(tmp_path):
     result = import_files(WORLDBANK, release(tmp_path, projects, LOCATIONS, financiers))
     assert not result.bad and "P900099" not in {f.dataset_record for f in result.facts}
     assert result.out_of_region == 2  # the Ghana project and the global one without a site here
+
+
+def test_export_shows_hidden_statuses_only_when_asked(tmp_path, db_path, capsys):
+    import json
+
+    from atlas.cli import main
+
+    assert main(["--db", str(db_path), "import", "worldbank", *map(str, release(tmp_path))]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "export", "--origin", "dataset"]) == 0
+    ids = {f["properties"]["id"] for f in json.loads(capsys.readouterr().out)["features"]}
+    assert ids == {"worldbank-P900001", "worldbank-P900002"}
+    assert main(["--db", str(db_path), "export", "--origin", "dataset", "--status", "cancelled"]) == 0
+    ids = {f["properties"]["id"] for f in json.loads(capsys.readouterr().out)["features"]}
+    assert ids == {"worldbank-P900003"}
