@@ -380,7 +380,7 @@ def cmd_import(args) -> int:
     if args.download:
         from .datasets.download import download_and_import
 
-        done = download_and_import(_store(args), args.dataset, skip_bad=args.skip_bad,
+        done = download_and_import(lambda: _store(args), args.dataset, skip_bad=args.skip_bad,
                                    allow_withdraw=args.allow_withdraw)
     else:
         done = import_dataset(_store(args), args.dataset, args.paths, skip_bad=args.skip_bad, who="import (cli)",

@@ -102,7 +102,7 @@ def test_offline_is_one_line_exit_1_and_nothing_changed(tmp_path):
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ofac: download failed (connection)"), proc.stderr
-    assert "nothing was changed" in lines[0]
+    assert "nothing was changed" in lines[0] and not db.exists()  # no database made either
 
 
 def test_files_or_download_not_both():

@@ -136,10 +136,13 @@ def _aiddata_workbook(path: Path, folder: Path) -> Path:
     return target
 
 
-def download_and_import(store: Store, key: str, *, base: str | None = None, progress: Progress | None = None,
+def download_and_import(store: Store | Callable[[], Store], key: str, *, base: str | None = None, progress: Progress | None = None,
                         allow_withdraw: bool = False, skip_bad: bool = False, who: str = "import (download)",
                         client=None):
-    """Fetch, check and import; returns :class:`atlas.datasets.load.DatasetImport`."""
+    """Fetch, check and import; returns :class:`atlas.datasets.load.DatasetImport`.
+
+    ``store`` may be a function opening it: the CLI opens (or creates) the store only once the
+    release is downloaded, so an offline run leaves no new database behind."""
     from . import DATASETS_DIR
     from .load import import_dataset
 
@@ -150,6 +153,8 @@ def download_and_import(store: Store, key: str, *, base: str | None = None, prog
             paths += [p for p in (shipped / "geojsons", shipped / "points_central_asia.csv") if p.exists()]
         if progress:
             progress(0.9, "importing")
+        if callable(store):
+            store = store()
         done = import_dataset(store, key, paths, skip_bad=skip_bad, who=who, allow_withdraw=allow_withdraw)
     if progress:
         progress(1.0, done.sync.summary())
