@@ -21,16 +21,22 @@ from .test_datasets_worldbank import release as wb_release
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def powers_db(tmp_path, monkeypatch) -> Path:
+def sample_db(tmp_path, monkeypatch, imports: dict) -> Path:
+    """The sample store (tests/dash_data.py) plus the given dataset releases, as the app's database."""
     path = tmp_path / "powers.sqlite"
     store = Store(path)
     fill_store(store)
-    import_dataset(store, "worldbank", wb_release(tmp_path / "wb"))
-    import_dataset(store, "ofac", ofac_release(tmp_path / "ofac"))
+    for key, paths in imports.items():
+        import_dataset(store, key, paths)
     store.dispose()
     monkeypatch.setenv("ATLAS_DB", str(path))
     return path
+
+
+@pytest.fixture
+def powers_db(tmp_path, monkeypatch) -> Path:
+    return sample_db(tmp_path, monkeypatch, {"worldbank": wb_release(tmp_path / "wb"),
+                                             "ofac": ofac_release(tmp_path / "ofac")})
 
 
 def test_every_site_is_drawn_and_hidden_statuses_stay_off_the_map(powers_db):
@@ -74,11 +80,7 @@ def test_geojson_export_carries_multipoints_and_the_licences(powers_db):
 
 
 def test_a_dataset_nobody_imported_is_not_attributed(tmp_path, monkeypatch):
-    path = tmp_path / "plain.sqlite"
-    store = Store(path)
-    fill_store(store)
-    store.dispose()
-    monkeypatch.setenv("ATLAS_DB", str(path))
+    sample_db(tmp_path, monkeypatch, {})
     at = AppTest.from_file(str(ROOT / "pages" / "0_Map.py"), default_timeout=60).run()
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
