@@ -59,6 +59,24 @@ def test_worldbank_download_imports_the_workbook(mem_store):
     assert [x for x, _ in steps] == sorted(x for x, _ in steps)
 
 
+def test_a_large_file_reports_progress_as_it_streams(mem_store):
+    steps = []
+    big = SDN.replace("\x1a\n", "") + "".join(
+        f'{100000 + i},"FILLER ENTRY {i} WRITTEN FOR A TEST",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0-\n'
+        for i in range(40000))  # ~3.5 MB, no address in the region: imports nothing more
+    with FixtureServer() as srv:
+        srv.routes["/m/sdn.csv"] = Route(big.encode(), content_type="text/csv")
+        for name, text in (("add.csv", ADD), ("alt.csv", ALT)):
+            srv.routes[f"/m/{name}"] = Route(text.encode(), content_type="text/csv")
+        done = download_and_import(mem_store, "ofac", base=srv.url("/m"), client=quick(),
+                                   progress=lambda x, text: steps.append((x, text)))
+    assert len(done.sync.added) == 3
+    within = [(x, t) for x, t in steps if "sdn.csv: " in t]
+    size = f"{len(big.encode()) / 1e6:.1f}"
+    assert len(within) >= 3 and within[-1][1].endswith(f": {size} of {size} MB")
+    assert [x for x, _ in steps] == sorted(x for x, _ in steps) and max(x for x, _ in within) <= 1 / 4 + 1e-9
+
+
 def test_ofac_download_fetches_the_three_files(mem_store):
     with FixtureServer() as srv:
         for name, text in (("sdn.csv", SDN), ("add.csv", ADD), ("alt.csv", ALT)):

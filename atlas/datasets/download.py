@@ -77,9 +77,11 @@ def fetch_release(key: str, folder: Path, *, base: str | None = None, progress: 
     client = client or HttpClient(timeout=60.0, deadline=DEADLINE_S, per_host_interval=1.0,
                                   max_bytes=rel.max_bytes, allow_private=private)
     out = []
+    steps = len(urls) + 1
     for i, url in enumerate(urls):
         if progress:
-            progress(i / (len(urls) + 1), f"downloading {url}")
+            progress(i / steps, f"downloading {url}")
+            client.on_bytes = _byte_progress(progress, i, steps, url)
         try:
             resp = client.get(url)
         except FetchFailure as exc:
@@ -90,6 +92,22 @@ def fetch_release(key: str, folder: Path, *, base: str | None = None, progress: 
     if progress:
         progress(len(urls) / (len(urls) + 1), f"checking {rel.what}")
     return _unpack(key, out, folder)
+
+
+def _byte_progress(progress: Progress, i: int, steps: int, url: str) -> Callable[[int, int | None], None]:
+    """Progress within one file, reported at most once per MB read."""
+    last = [-1]
+
+    def on_bytes(got: int, total: int | None) -> None:
+        mb = got >> 20
+        if mb == last[0] and got != total:  # the last chunk always reports
+            return
+        last[0] = mb
+        share = min(got / total, 1.0) if total else 0.0
+        size = f" of {total / 1e6:.1f}" if total else ""
+        progress((i + share) / steps, f"downloading {url}: {got / 1e6:.1f}{size} MB")
+
+    return on_bytes
 
 
 def _unpack(key: str, paths: list[Path], folder: Path) -> list[Path]:
