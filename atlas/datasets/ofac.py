@@ -49,6 +49,7 @@ COUNTRIES = {"kazakhstan": "KAZ", "kyrgyzstan": "KGZ", "kyrgyz republic": "KGZ",
 MAX_FILE_BYTES = 64 * 1024 * 1024  # sdn.csv is ~5 MB; a hundredfold is not a release
 MAX_ALIASES = 20
 MAX_REMARKS = 1000
+SECTOR_CHARS = 80  # the store's sector column; a long list of programs is cut, the record keeps it whole
 
 OFAC = DatasetMapping(
     key="ofac", title="OFAC SDN List", folder="ofac-sdn", table="",
@@ -165,7 +166,7 @@ def build_facts(m: DatasetMapping, files: dict, *, skip_bad: bool = False) -> Im
                                           f"{','.join(cells)[:80]!r}", line, FILES[kind][min(len(cells), need - 1)]))
             return None
         ent = cells[0].strip()
-        if not ent.isdigit():
+        if not ent.isdigit() or len(ent) > 12:
             problems.append(Problem(file, f"not an entry number: {ent[:40]!r}", line, "ent_num"))
             return None
         return ent
@@ -244,7 +245,8 @@ def _fact(m: DatasetMapping, e: Entry, cpoints: dict) -> Fact:
         geometry=geometry, geo_precision=precision,
         sources=(Source(publisher="U.S. Treasury, Office of Foreign Assets Control",
                         title=f"SDN List, entry {e.ent}", date="", url=OFAC_PAGE),),
-        dataset=m.key, dataset_record=e.ent, license=m.licences[0].name, sector=e.program, record=record,
+        dataset=m.key, dataset_record=e.ent, license=m.licences[0].name,
+        sector=e.program[:SECTOR_CHARS], record=record,
     )
 
 

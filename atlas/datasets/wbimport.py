@@ -308,7 +308,7 @@ def _fact(m: DatasetMapping, p: Project, own: list[Site], levels: list[Site], co
         sources=(Source(publisher="The World Bank", title=f"{m.title}, project {p.record}", date="",
                         url=SOURCE_URL),),
         dataset=m.key, dataset_record=p.record, amount=p.amount, currency=m.currency if p.amount is not None else "",
-        license=m.licences[0].name, sector=" ".join(c.get("sector", "").split()), finance_group=p.record,
+        license=m.licences[0].name, sector=" ".join(c.get("sector", "").split())[:80], finance_group=p.record,
         record=record,
     )
 
