@@ -277,3 +277,18 @@ def test_export_shows_hidden_statuses_only_when_asked(tmp_path, db_path, capsys)
     assert main(["--db", str(db_path), "export", "--origin", "dataset", "--status", "cancelled"]) == 0
     ids = {f["properties"]["id"] for f in json.loads(capsys.readouterr().out)["features"]}
     assert ids == {"worldbank-P900003"}
+
+
+def test_both_backends_store_multipoints_shares_and_refuse_mass_withdrawal(any_store, tmp_path):
+    from .test_datasets_ofac import release as ofac_release
+
+    import_dataset(any_store, "worldbank", release(tmp_path / "wb"))
+    import_dataset(any_store, "ofac", ofac_release(tmp_path / "ofac"))
+    f = any_store.fact("worldbank-P900001")
+    assert f.geometry["type"] == "MultiPoint" and f.record["shares"][1]["actor"] == "AIIB"
+    assert any_store.fact("ofac-90001").type == "sanctions"
+    again = import_dataset(any_store, "worldbank", release(tmp_path / "wb"))
+    assert again.sync.unchanged == 4 and not again.sync.changed
+    with pytest.raises(WithdrawRefused):
+        import_dataset(any_store, "worldbank", release(tmp_path / "short", PROJECTS[:1]))
+    assert not any_store.fact("worldbank-P900002").withdrawn
