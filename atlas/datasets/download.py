@@ -36,7 +36,7 @@ class Release:
 
 
 RELEASES = {
-    # Seen in AidData's own GeoQuery ingest code and other public scripts; the zip holds the GCDF 3.0 workbook.
+    # Seen in a public download script, not on an AidData page (README); the zip should hold the GCDF 3.0 workbook.
     "aiddata": Release(("https://docs.aiddata.org/ad4/datasets/"
                         "AidDatas_Global_Chinese_Development_Finance_Dataset_Version_3_0.zip",),
                        512 * 1024 * 1024, "the GCDF 3.0 release zip"),

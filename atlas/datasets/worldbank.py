@@ -20,8 +20,8 @@ import re
 from .mapping import DatasetMapping, Licence, norm
 
 SOURCE_URL = "https://datacatalog.worldbank.org/search/dataset/0037800"
-# Where the export is published for download: seen in public code that fetches it
-# (see the README, "Published datasets"); the .xls address serves the three-sheet workbook.
+# Where the export is downloaded from: seen in public code that fetches it, not on a World Bank
+# page (README, "Published datasets"); whether it serves all three sheets was not checked.
 DOWNLOAD_URL = "https://search.worldbank.org/api/projects/all.xls"
 
 # Sheet → fact field → accepted column names (compared without case, spaces and
