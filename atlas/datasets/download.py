@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 
 from ..errors import AtlasError, ValidationError
 from ..store import Store
+from .ofac import DOWNLOAD_URLS as OFAC_URLS
 from .tables import check_xlsx_zip
+from .worldbank import DOWNLOAD_URL as WB_URL
 
 
 class DownloadFailed(AtlasError):
@@ -40,11 +42,9 @@ RELEASES = {
     "aiddata": Release(("https://docs.aiddata.org/ad4/datasets/"
                         "AidDatas_Global_Chinese_Development_Finance_Dataset_Version_3_0.zip",),
                        512 * 1024 * 1024, "the GCDF 3.0 release zip"),
-    "worldbank": Release(("https://search.worldbank.org/api/projects/all.xls",), 512 * 1024 * 1024,
+    "worldbank": Release((WB_URL,), 512 * 1024 * 1024,
                          "the projects export workbook (Projects, GEOLocations, Financers)"),
-    "ofac": Release(("https://www.treasury.gov/ofac/downloads/sdn.csv",
-                     "https://www.treasury.gov/ofac/downloads/add.csv",
-                     "https://www.treasury.gov/ofac/downloads/alt.csv"), 64 * 1024 * 1024, "the SDN CSV files"),
+    "ofac": Release(tuple(OFAC_URLS.values()), 64 * 1024 * 1024, "the SDN CSV files"),
 }
 DEADLINE_S = 900.0  # a whole release over a slow link; each socket operation still times out after 60 s
 
