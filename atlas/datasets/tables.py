@@ -20,7 +20,7 @@ MAX_CELL_CHARS = 100_000
 # An XLSX is a zip: its parts are checked before openpyxl unpacks anything, so a workbook
 # whose shared strings expand to gigabytes is refused instead of filling memory.
 MAX_XLSX_UNPACKED = 1024 * 1024 * 1024
-MAX_XLSX_RATIO = 200  # uncompressed/compressed of one part; real sheets stay well under 50
+MAX_XLSX_RATIO = 500  # unpacked/packed of one part: real sheets stay far below, deflate bombs near 1,000
 HEADER_ROWS = 10  # a release may put a title or notes above the header row
 
 
