@@ -15,7 +15,7 @@ from typing import Sequence
 
 from .errors import AlreadyDecided, AtlasError, ValidationError
 from .fields import parse_date
-from .models import LANGUAGES, ORIGINS, REVIEW_CHOICES
+from .models import LANGUAGES, ORIGINS, REVIEW_CHOICES, STATUSES
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
 
@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--review", action="append", default=[], choices=REVIEW_CHOICES,
                    help="which extracted facts (default: accepted)")
     x.add_argument("--min-confidence", type=float, default=0.0)
+    x.add_argument("--status", action="append", default=[], choices=STATUSES,
+                   help="dataset records of these statuses only; also shows statuses hidden by default "
+                        "(World Bank Dropped = cancelled, Pipeline = proposed)")
     x.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
 
     r = sub.add_parser("review", help="list and decide pending extracted facts",
@@ -107,11 +110,19 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="example:\n  python -m atlas import aiddata data/datasets/aiddata-gcdf3/projects_central_asia.csv\n"
                "  python -m atlas import aiddata GCDF_3.0.xlsx all_combined_global.gpkg --skip-bad\n"
+               "  python -m atlas import worldbank projects.xlsx            # or its three sheets as CSVs\n"
+               "  python -m atlas import ofac sdn.csv add.csv alt.csv\n"
+               "  python -m atlas import worldbank --download               # the publisher's current release\n"
                "Given only a table, the geometry sources beside it (geojsons/, points CSV) are used.")
-    im.add_argument("dataset", help="dataset key, e.g. aiddata")
-    im.add_argument("paths", nargs="+", type=Path,
-                    help="the table (.csv/.xlsx) and geometry sources (GeoJSON folder, .gpkg, points .csv)")
+    im.add_argument("dataset", help="dataset key: aiddata, worldbank or ofac")
+    im.add_argument("paths", nargs="*", type=Path,
+                    help="the release files: AidData's table (.csv/.xlsx) and geometry sources (GeoJSON folder, "
+                         ".gpkg, points .csv); the World Bank export (.xlsx, or 3 CSVs); OFAC's sdn/add/alt.csv")
+    im.add_argument("--download", action="store_true",
+                    help="fetch the publisher's current release (README: Published datasets), check it, import it")
     im.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
+    im.add_argument("--allow-withdraw", action="store_true",
+                    help="accept a release that withdraws more than 10%% of the stored records")
 
     rx = sub.add_parser("reextract", help="re-run the extractor on stored articles; human decisions are kept")
     rx.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="articles to re-extract (default: all)")
@@ -190,6 +201,10 @@ def cmd_validate(args) -> int:
           f", {n_records} dataset record(s)")
     for note in ds_notes:  # located by a fallback: worth a look, not an error
         print(f"note: {note}")
+    from .datasets.load import imported_notes
+
+    for note in imported_notes(args.db):
+        print(f"note: {note}")
     return 0
 
 
@@ -236,7 +251,8 @@ def cmd_export(args) -> int:
     kw = {}
     if args.review:
         kw["reviews"] = tuple(args.review)
-    params = {"country": args.country, "actor": args.actor, "type": args.type, "origin": args.origin}
+    params = {"country": args.country, "actor": args.actor, "type": args.type, "origin": args.origin,
+              "status": args.status}
     filters, warnings = Filters.from_query({k: v for k, v in params.items() if v})
     if warnings:
         raise ValidationError(warnings)
@@ -359,7 +375,16 @@ COMMANDS["migrate"] = cmd_migrate
 def cmd_import(args) -> int:
     from .datasets.load import import_dataset
 
-    done = import_dataset(_store(args), args.dataset, args.paths, skip_bad=args.skip_bad, who="import (cli)")
+    if args.download == bool(args.paths):
+        raise ValidationError(["import: give the release files or --download, not both or neither"])
+    if args.download:
+        from .datasets.download import download_and_import
+
+        done = download_and_import(lambda: _store(args), args.dataset, skip_bad=args.skip_bad,
+                                   allow_withdraw=args.allow_withdraw)
+    else:
+        done = import_dataset(_store(args), args.dataset, args.paths, skip_bad=args.skip_bad, who="import (cli)",
+                              allow_withdraw=args.allow_withdraw)
     for line in done.lines():
         print(line)
     return 0

@@ -35,6 +35,8 @@ from .models import Fact
 
 BORDER_TOLERANCE_DEG = 0.25  # degrees; the 1:110m borders are off by this much in places
 LINE_TYPES = ("LineString", "MultiLineString")
+# Geometries checked position by position (every vertex of a route, every site of a project).
+POSITION_TYPES = LINE_TYPES + ("MultiPoint",)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -86,6 +88,9 @@ def representative_point(geometry: dict | None) -> tuple[float | None, float | N
     kind = geometry["type"]
     if kind == "Point":  # the common case, kept free of shapely for bulk loads
         lon, lat = geometry["coordinates"][:2]
+        return float(lon), float(lat)
+    if kind == "MultiPoint":  # a project's sites: its first site stands for it in one-marker views
+        lon, lat = geometry["coordinates"][0][:2]
         return float(lon), float(lat)
     if kind in LINE_TYPES:
         pts = positions(geometry)
@@ -152,7 +157,7 @@ def location_problems(facts: Iterable[Fact], path: Path = BOUNDARIES) -> list[Lo
     for f in facts:
         if not f.geometry:
             continue
-        pts = positions(f.geometry) if f.geometry["type"] in LINE_TYPES else [representative_point(f.geometry)]
+        pts = positions(f.geometry) if f.geometry["type"] in POSITION_TYPES else [representative_point(f.geometry)]
         checks += [(f, p) for p in pts]
     found = countries_at([p for _, p in checks], path)
     gpd = _gpd()

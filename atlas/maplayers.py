@@ -37,7 +37,7 @@ LAYER_COUNTRIES = "Countries"
 LAYER_EVENTS = "Events"
 LAYER_ROUTES = "Routes"
 LAYER_PRESSURE = "Sanctions & trade pressure"
-LAYER_FINANCE = "Chinese development finance (AidData)"  # atlas.datasets.layer.LAYER_NAME
+LAYER_FINANCE = "Published datasets (AidData, World Bank, OFAC)"  # atlas.datasets.layer.LAYER_NAME
 LAYER_NAMES = (LAYER_COUNTRIES, LAYER_EVENTS, LAYER_ROUTES, LAYER_PRESSURE, LAYER_FINANCE)
 
 MEASURES = {"facts": "Number of facts", "leading": "Leading outside power",

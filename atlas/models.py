@@ -53,7 +53,8 @@ ORIGINS = ("curated", "extracted", "dataset")
 REVIEWS = ("pending", "accepted", "rejected")
 REVIEW_CHOICES = ("accepted", "pending")  # what a filter may show: rejected facts are never shown
 LANGUAGES = ("de", "en", "ru")
-GEOMETRY_TYPES = ("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+# MultiPoint: the sites of one project (World Bank GEOLocations), each drawn where the source puts it.
+GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 
 
 def article_id(text: str) -> str:

@@ -282,6 +282,12 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
     return mask
 
 
+def _hidden_statuses() -> dict[str, tuple[str, ...]]:
+    from .datasets import DATASETS
+
+    return {k: m.hidden_statuses for k, m in DATASETS.items() if m.hidden_statuses}
+
+
 def dataset_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
     """Sector, status, amount range and withdrawal: they narrow dataset records only."""
     dataset = (df["origin"] == "dataset").to_numpy()
@@ -292,6 +298,9 @@ def dataset_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
         ok &= df["sector"].isin(f.sectors).to_numpy()
     if f.statuses:
         ok &= df["status"].isin(f.statuses).to_numpy()
+    else:  # statuses a dataset keeps but hides until asked for (World Bank: Dropped, Pipeline)
+        for key, hidden in _hidden_statuses().items():
+            ok &= ~((df["dataset"] == key).to_numpy() & df["status"].isin(hidden).to_numpy())
     amount = df["amount"].to_numpy(dtype=float)
     if f.min_amount is not None:
         ok &= amount >= f.min_amount  # a record without an amount fails any amount bound

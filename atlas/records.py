@@ -143,6 +143,8 @@ def geometry_problems(geometry: Any) -> list[str]:
     []
     >>> geometry_problems({"type": "Point", "coordinates": [34.26, 200]})
     ['latitude 200 is outside -90..90']
+    >>> geometry_problems({"type": "MultiPoint", "coordinates": [[69.2, 41.3], [71.4, 51.2]]})
+    []
     """
     if not isinstance(geometry, Mapping) or geometry.get("type") not in GEOMETRY_TYPES:
         return [f"geometry must be GeoJSON with type one of {', '.join(GEOMETRY_TYPES)}"]
@@ -166,7 +168,7 @@ def geometry_problems(geometry: Any) -> list[str]:
         for child in node:
             walk(child, depth - 1)
 
-    depth = {"Point": 0, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+    depth = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
     walk(geometry.get("coordinates"), depth[geometry["type"]])
     if geometry["type"] == "LineString" and not problems and len(geometry["coordinates"]) < 2:
         problems.append("a LineString needs at least two positions")

@@ -12,6 +12,7 @@ from atlas import intake
 from atlas.markup import md_plain
 from ui.cache import get_store
 from ui.editor import editor_gate
+from ui.dataset_download import download_section
 from ui.page import page_setup
 from ui.sources import sources_section, split_section
 
@@ -73,3 +74,4 @@ if b2.button("Save as pending", key="ingest_save", type="primary"):
 # Feeds the atlas follows, and splitting wrongly merged events (ui/sources.py).
 sources_section(get_store(), editor)
 split_section(get_store(), editor)
+download_section(get_store(), editor)  # published datasets from their publishers (ui/dataset_download.py)

@@ -243,8 +243,8 @@ def test_skip_bad_imports_the_good_rows_and_lists_the_rest(tmp_path, db_path, ca
 
 
 def test_unknown_dataset_and_no_table_are_clear(tmp_path, mem_store):
-    with pytest.raises(ValidationError, match="unknown dataset 'worldbank'"):
-        import_dataset(mem_store, "worldbank", [TABLE])
+    with pytest.raises(ValidationError, match="unknown dataset 'nosuch'"):
+        import_dataset(mem_store, "nosuch", [TABLE])
     with pytest.raises(ValidationError, match="give exactly one table"):
         import_dataset(mem_store, "aiddata", [SHIPPED / "geojsons"])
 

@@ -64,4 +64,4 @@ def test_about_the_data_lists_licences_and_citations():
     for text in ("AidData GCDF 3.0", "ODC-By 1.0", "ODbL 1.0", "© OpenStreetMap contributors",
                  "Tracking Chinese Development Finance", "Banking on Beijing", "Sci Data 11, 529 (2024)"):
         assert text in html
-    assert LAYER_NAME == "Chinese development finance (AidData)"
+    assert LAYER_NAME == "Published datasets (AidData, World Bank, OFAC)"

@@ -69,9 +69,19 @@ def color_choice() -> str:
 
 def attribution_caption() -> None:
     """The attribution the licences ask for, under the map."""
-    for m in DATASETS.values():
-        st.caption(m.short_attribution + " Base map: Natural Earth (public domain); online tiles © OpenStreetMap "
-                   "contributors.")
+    lines = [DATASETS[k].short_attribution for k in present_datasets()]
+    st.caption(" ".join(lines) + " Base map: Natural Earth (public domain); online tiles © OpenStreetMap "
+               "contributors.")
+
+
+def present_datasets() -> list[str]:
+    """Datasets with records in the store (AidData always: it ships), in DATASETS order: only
+    their attribution is shown, not that of a dataset nobody imported."""
+    from ui.cache import fact_frame
+
+    df = fact_frame()
+    have = set(df["dataset"].dropna().astype(str)) if len(df) and "dataset" in df.columns else set()
+    return [k for k in DATASETS if k in have or k == "aiddata"]
 
 
 def about_section() -> None:
@@ -79,6 +89,6 @@ def about_section() -> None:
     from atlas.datasets.panel import about_html
 
     with st.expander("About the data"):
-        st.html(about_html())
+        st.html(about_html(present_datasets()))
         st.caption("Curated facts cite their own sources in the detail panel; country shapes are Natural Earth "
                    "1:110m (public domain).")

@@ -2,6 +2,8 @@
 
 - :mod:`.mapping`: the declarative shape (columns, vocabularies, licences, citations);
 - :mod:`.aiddata`: AidData's GCDF 3.0, the first dataset;
+- :mod:`.worldbank` (+ :mod:`.wbimport`): the World Bank's projects export;
+- :mod:`.ofac`: OFAC's SDN list (entries with an address in the five states);
 - :mod:`.tables`: CSV/XLSX tables read and checked row by row;
 - :mod:`.geometry`: locations through geopandas, with the fallback chain;
 - :mod:`.importer`: records → facts; :mod:`.sync`: facts → store (idempotent, withdrawals).
@@ -12,9 +14,13 @@ from pathlib import Path
 
 from .aiddata import AIDDATA
 from .mapping import DatasetMapping
+from .ofac import OFAC
+from .worldbank import WORLDBANK
 
 DATASETS_DIR = Path(__file__).resolve().parents[2] / "data" / "datasets"
-DATASETS: dict[str, DatasetMapping] = {AIDDATA.key: AIDDATA}
+# Only AidData ships (data/datasets/); World Bank and OFAC are imported from the publisher's files.
+DATASETS: dict[str, DatasetMapping] = {AIDDATA.key: AIDDATA, WORLDBANK.key: WORLDBANK,
+                                       OFAC.key: OFAC}
 
 
 def dataset_title(key: str) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from ..markup import esc
 from ..models import CENTRAL_ASIA
 
-LAYER_NAME = "Chinese development finance (AidData)"
+LAYER_NAME = "Published datasets (AidData, World Bank, OFAC)"
 COLOR_BY = {"sector": "Sector", "status": "Status"}
 MEASURE_FINANCE = "finance"
 MEASURE_FINANCE_LABEL = "Finance committed (USD)"
@@ -75,20 +75,29 @@ def features(frame: pd.DataFrame, by: str = "sector") -> list[dict]:
         return []
     df = df[df["lon"].notna() & df["lat"].notna() & ~df["id"].isin(drawn_as_curated(frame)).to_numpy()]
     out = []
-    for fid, title, sector, status, amount, ds, prec, lon, lat, gp in zip(
+    for fid, title, sector, status, amount, ds, prec, lon, lat, gp, gt, geom in zip(
             df["id"], df["title"], df["sector"], df["status"], df["amount"], df["date_start"],
-            df["date_precision"], df["lon"], df["lat"], df["geo_precision"]):
+            df["date_precision"], df["lon"], df["lat"], df["geo_precision"], df["geom_type"], df["geometry"]):
         sector = sector if isinstance(sector, str) else ""
         status = status if isinstance(status, str) else ""
         amount = None if pd.isna(amount) else float(amount)
-        out.append({"type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]},
+        out.append({"type": "Feature", "geometry": _geometry(gt, geom, lon, lat),
                     "properties": {"id": fid, "title": esc(title), "type": esc(sector.lower()), "origin": "dataset",
                                    "date": short_date(ds, prec), "status": esc(status), "amount": esc(usd(amount)),
                                    "precision": esc(gp if isinstance(gp, str) else ""),
                                    "r": radius(amount), "c": color(sector if by == "sector" else status, by),
                                    "hollow": amount is None}})
     return out
+
+
+def _geometry(kind, raw, lon, lat) -> dict:
+    """A point, or every site of a MultiPoint record (Leaflet draws each with the layer's marker)."""
+    if kind == "MultiPoint" and isinstance(raw, str):
+        import json
+
+        pts = json.loads(raw)["coordinates"]
+        return {"type": "MultiPoint", "coordinates": [[round(float(x), 4), round(float(y), 4)] for x, y in pts]}
+    return {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]}
 
 
 def drawn_as_curated(frame: pd.DataFrame) -> set[str]:
@@ -151,7 +160,7 @@ def legend_html(by: str = "sector", frame: pd.DataFrame | None = None) -> str:
     rows = "".join(f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
                    f'background:{color(v, by)};margin-right:4px"></span>{esc(v.lower() if by == "sector" else v)}</div>'
                    for v in items)
-    return (f'<details style="margin-top:4px"><summary style="cursor:pointer;font-weight:600">AidData: colour = '
+    return (f'<details style="margin-top:4px"><summary style="cursor:pointer;font-weight:600">Datasets: colour = '
             f'{esc(COLOR_BY[by].lower())}, size = amount</summary>{rows}'
             f"<div style='font-size:0.85em'>size: amount (log scale); hollow: no amount</div></details>")
 

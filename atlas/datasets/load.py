@@ -9,6 +9,19 @@ from ..errors import ValidationError
 from ..store import Store
 from . import DATASETS, DATASETS_DIR, mapping
 from .importer import ImportResult, import_files
+
+
+def _importer(key: str):
+    """The reader of a dataset's release files: AidData's table + geometries, or its own."""
+    if key == "worldbank":
+        from .wbimport import import_files as wb
+
+        return wb
+    if key == "ofac":
+        from .ofac import import_files as ofac
+
+        return ofac
+    return import_files
 from .sync import SyncReport, sync_dataset
 
 
@@ -25,16 +38,23 @@ class DatasetImport:
         if r.bad:
             out.append(f"{len(r.bad)} bad row problem(s) skipped (--skip-bad):")
             out += [f"  {b}" for b in r.bad]
+        out += [f"note: {f}" for f in r.flags]  # located by a fallback, or a site left out: worth a look
         return out
 
 
 def import_dataset(store: Store, key: str, paths: Sequence[Path], *, skip_bad: bool = False,
-                   who: str = "import") -> DatasetImport:
+                   who: str = "import", allow_withdraw: bool = False) -> DatasetImport:
     """``python -m atlas import KEY PATH...``: read, check, locate, then sync in one transaction."""
     m = mapping(key)
-    result = import_files(m, [Path(p) for p in paths], skip_bad=skip_bad)
+    result = _importer(key)(m, [Path(p) for p in paths], skip_bad=skip_bad)
     keep = {m.fact_id(r) for r in result.bad_records}
-    return DatasetImport(result, sync_dataset(store, key, result.facts, who=who, keep=keep))
+    return DatasetImport(result, sync_dataset(store, key, result.facts, who=who, keep=keep,
+                                              allow_withdraw=allow_withdraw))
+
+
+def shipped_keys() -> list[str]:
+    """Datasets the project ships a table of (the others come from their publishers)."""
+    return [k for k, m in DATASETS.items() if m.table]
 
 
 def shipped_table(key: str, datasets_dir: Path = DATASETS_DIR) -> Path:
@@ -46,7 +66,7 @@ def read_shipped(datasets_dir: Path = DATASETS_DIR) -> tuple[list[tuple[str, Imp
     """Every dataset shipped under ``data/datasets/`` read and checked, nothing written:
     ([(key, result)], problems). A dataset whose table is absent is skipped."""
     out, problems = [], []
-    for key in DATASETS:
+    for key in shipped_keys():
         table = shipped_table(key, datasets_dir)
         if not table.exists():
             continue
@@ -63,7 +83,7 @@ def dataset_problems(datasets_dir: Path = DATASETS_DIR) -> tuple[list[str], list
     placed by a fallback."""
     results, problems = read_shipped(datasets_dir)
     notes, n = [], 0
-    for key in DATASETS:
+    for key in shipped_keys():
         table = shipped_table(key, datasets_dir)
         if table.parent.exists() and not table.exists():
             problems.append(f"{table}: missing (the dataset folder exists but its table does not)")
@@ -73,3 +93,36 @@ def dataset_problems(datasets_dir: Path = DATASETS_DIR) -> tuple[list[str], list
         notes += r.flags
         n += len(r.facts)
     return problems, notes, n
+
+
+def stored_notes(store: Store) -> list[str]:
+    """For ``validate``: sites of imported (not shipped) datasets that lay outside their stated
+    country and were left out, read from the facts in the store."""
+    import sqlalchemy as sa
+
+    from ..store import facts_t, row_to_fact
+
+    keys = [k for k in DATASETS if k not in shipped_keys()]
+    out = []
+    with store.engine.connect() as c:
+        for r in c.execute(sa.select(facts_t).where(facts_t.c.origin == "dataset", facts_t.c.dataset.in_(keys))):
+            f = row_to_fact(r)
+            for why in (f.record or {}).get("location", {}).get("rejected", []):
+                out.append(f"{f.dataset} record {f.dataset_record}: {why}; left out")
+    return sorted(out)
+
+
+def imported_notes(db: str | None) -> list[str]:
+    """:func:`stored_notes` of the store ``--db``/``ATLAS_DB`` names, when it exists (validate never creates one)."""
+    import os
+
+    from ..store import resolve_url
+
+    url = resolve_url(db)
+    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
+        return []
+    store = Store(url)
+    try:
+        return stored_notes(store)
+    finally:
+        store.dispose()

@@ -47,6 +47,9 @@ class DatasetMapping:
     infrastructure_type: str = ""  # type for an unmapped sector when the record is flagged infrastructure
     # curated fact id → record ids describing the same project: drawn once, as the curated fact
     curated_links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # atlas statuses kept in the store but hidden until a status filter asks for them
+    hidden_statuses: tuple[str, ...] = ()
+    sheet: str = ""  # the workbook sheet the table is on, when the release names it
 
     @property
     def licence_names(self) -> str:

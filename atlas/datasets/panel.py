@@ -38,6 +38,7 @@ def record_html(fact: Fact) -> str:
             col = m.columns.get(name)
             if col and name != "amount" and fields.get(col, "").strip():
                 rows.append((_esc(col), _esc(fields[col].strip())))
+    rows += _extra_rows(fact.record or {})
     loc = fact.record.get("location", {}) if fact.record else {}
     if loc:
         text = f"{loc.get('note') or loc.get('method')} (precision: {loc.get('geo_precision')})"
@@ -66,6 +67,27 @@ def record_html(fact: Fact) -> str:
     return "".join(parts)
 
 
+def _extra_rows(record: dict) -> list[tuple[str, str]]:
+    """World Bank financiers and sites, OFAC program, aliases and remarks: escaped, capped."""
+    from .layer import usd
+
+    rows = []
+    shares = record.get("shares") or []
+    if shares:
+        items = [f"{_esc(s.get('name', ''))} ({_esc(s.get('actor') or 'no outside power')}): "
+                 f"{_esc(usd(s.get('amount')))}" for s in shares[:30]]
+        rows.append(("Financiers", "<br>".join(items)))
+    if record.get("sites"):
+        names = ", ".join(s.get("name") or s.get("id", "") for s in record["sites"][:20])
+        more = f" and {len(record['sites']) - 20} more" if len(record["sites"]) > 20 else ""
+        rows.append(("Sites", _esc(f"{len(record['sites'])}: {names}{more}")))
+    if record.get("aliases"):
+        rows.append(("Also known as", _esc("; ".join(record["aliases"][:20]))))
+    if record.get("remarks"):
+        rows.append(("Remarks", _esc(record["remarks"])))
+    return rows
+
+
 def attribution_html(key: str) -> str:
     """The short attribution line with each licence linked."""
     m = DATASETS[key]
@@ -73,10 +95,12 @@ def attribution_html(key: str) -> str:
     return f"{_esc(m.short_attribution)} Licences: {lics}."
 
 
-def about_html() -> str:
-    """"About the data": each dataset, its licences and the citations its source asks for."""
+def about_html(keys: list[str] | None = None) -> str:
+    """"About the data": each dataset (of ``keys``, default all), its licences and citations."""
     parts = []
     for d in about_datasets():
+        if keys is not None and d["dataset"] not in keys:
+            continue
         parts.append(f"<h4 style='margin:6px 0'>{_esc(d['title'])}</h4><p>{_esc(d['attribution'])}</p><ul>")
         for lic in d["licences"]:
             who = f" — {_esc(lic['attribution'])}" if lic["attribution"] else ""

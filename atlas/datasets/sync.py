@@ -12,8 +12,17 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
+from ..errors import ValidationError
 from ..models import Fact
 from ..store import Store, facts_t, fact_to_row, now, row_to_fact
+
+
+MAX_WITHDRAW_SHARE = 0.10  # more than this share of a dataset's records gone at once needs allow_withdraw
+
+
+class WithdrawRefused(ValidationError):
+    """A release that would withdraw more than :data:`MAX_WITHDRAW_SHARE` of the stored records:
+    most likely a missing sheet, a renamed column or a truncated table, not a real withdrawal."""
 
 
 @dataclass
@@ -35,17 +44,27 @@ class SyncReport:
 
 
 def sync_dataset(store: Store, dataset: str, facts: Sequence[Fact], *, who: str = "import",
-                 keep: set[str] = frozenset()) -> SyncReport:
+                 keep: set[str] = frozenset(), allow_withdraw: bool = False) -> SyncReport:
     """Make the stored facts of ``dataset`` match ``facts``.
 
     ``keep``: fact ids to leave exactly as stored (rows skipped as bad in this import),
-    so a bad row never withdraws its record.
+    so a bad row never withdraws its record. Raises :class:`WithdrawRefused`, writing
+    nothing, when more than 10 % of the stored records would be withdrawn, unless
+    ``allow_withdraw``.
     """
     report = SyncReport(dataset)
     new = {f.id: f for f in facts}
     with store.engine.begin() as c:
         stored = {r.id: row_to_fact(r) for r in c.execute(
             sa.select(facts_t).where(facts_t.c.origin == "dataset", facts_t.c.dataset == dataset))}
+        active = [fid for fid, old in stored.items() if not old.withdrawn]
+        gone = [fid for fid in active if fid not in new and fid not in keep]
+        if not allow_withdraw and active and len(gone) > MAX_WITHDRAW_SHARE * len(active):
+            raise WithdrawRefused([
+                f"{dataset}: this release would withdraw {len(gone)} of the {len(active)} stored records "
+                f"({len(gone) / len(active):.0%}, more than {MAX_WITHDRAW_SHARE:.0%}); a sheet, column or rows "
+                f"may be missing. Nothing was changed. If the publisher really dropped them, import again "
+                f"with --allow-withdraw."])
         stamp = now()
         inserts = []
         for fid, fact in new.items():

@@ -8,6 +8,8 @@ Format (see ``feeds.example.yaml``)::
         language: en                        # optional: de, en or ru (else detected per article)
         countries: [KAZ, UZB]               # optional country focus (ISO3 of the five states)
         every: 30m                          # optional polling interval: s, m, h or d (default 1h)
+        verified: false                     # optional: true once a fetch of the address has succeeded
+        outlet_language: ky                 # optional: what the outlet writes in (ISO 639-1), for readers
 
 Problems are reported as ``file:line: field: message`` and nothing is loaded.
 """
@@ -22,7 +24,7 @@ import yaml
 from ..errors import Problem, ValidationError
 from ..models import CENTRAL_ASIA, LANGUAGES
 
-FIELDS = ("name", "url", "language", "countries", "every")
+FIELDS = ("name", "url", "language", "countries", "every", "verified", "outlet_language")
 DEFAULT_INTERVAL_S = 3600
 MIN_INTERVAL_S = 60
 MAX_FEEDS_FILE_BYTES = 1024 * 1024
@@ -53,6 +55,8 @@ class Feed:
     countries: tuple[str, ...] = ()
     interval_s: int = DEFAULT_INTERVAL_S
     every_raw: str = ""  # as written in the file
+    verified: bool = False  # a fetch of the address has succeeded (addresses copied from lists start unverified)
+    outlet_language: str | None = None  # the outlet's own language, also when the extractor cannot read it
 
 
 def _check_url(url: object) -> str | None:
@@ -102,10 +106,17 @@ def parse_feed(rec: object, name: str, index: int) -> tuple[Feed | None, list[Pr
         else:
             if interval < MIN_INTERVAL_S:
                 bad("every", f"{every!r} is too often; poll at most once a minute")
+    verified = rec.get("verified", False)
+    if not isinstance(verified, bool):
+        bad("verified", "must be true or false")
+    outlet_language = rec.get("outlet_language")
+    if outlet_language not in (None, "") and not (isinstance(outlet_language, str)
+                                                  and re.fullmatch(r"[a-z]{2,3}", outlet_language)):
+        bad("outlet_language", "must be a two- or three-letter language code such as ky, kk, uz, tg")
     if probs:
         return None, probs
     return Feed(title.strip(), url.strip(), language or None, tuple(countries), interval,
-                "" if every is None else str(every)), []
+                "" if every is None else str(every), verified, outlet_language or None), []
 
 
 def load_feeds(path: Path) -> list[Feed]:

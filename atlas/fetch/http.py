@@ -132,6 +132,9 @@ class HttpClient:
         self.timeout, self.deadline, self.max_bytes, self.user_agent = timeout, deadline, max_bytes, user_agent
         self.allow_private = allow_private
         self.limiter = RateLimiter(per_host_interval)
+        # Optional: told (bytes read so far, declared length or None) as a body streams in, so a
+        # long download (a dataset release) can show progress.
+        self.on_bytes: Callable[[int, int | None], None] | None = None
         self._robots: dict[str, RobotFileParser] = {}
         self._robots_lock = threading.Lock()
 
@@ -259,6 +262,8 @@ class HttpClient:
         gz = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
         out = bytearray()
         raw = 0
+        declared = resp.getheader("content-length") or ""
+        total = int(declared) if declared.isdigit() else None
         while True:
             if time.monotonic() - started > self.deadline:
                 raise FetchFailure("timeout", url, f"download took longer than {self.deadline:g} s")
@@ -266,6 +271,8 @@ class HttpClient:
             if not chunk:
                 break
             raw += len(chunk)
+            if self.on_bytes is not None:
+                self.on_bytes(raw, total)
             out += gz.decompress(chunk, self.max_bytes + 1 - len(out)) if gz else chunk
             if len(out) > self.max_bytes or raw > self.max_bytes:
                 raise FetchFailure("too-large", url, f"over the limit of {self.max_bytes:,} bytes (5 MB)")

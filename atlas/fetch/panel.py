@@ -52,7 +52,9 @@ def source_table(store, at: datetime | None = None) -> list[dict[str, Any]]:
                     "last fetch": _ago(r.last_fetch_at, at),
                     "next fetch": "—" if r.paused else _ago(r.next_fetch_at, at),
                     "new": r.n_new, "unchanged": r.n_unchanged, "failed": r.n_failed,
-                    "last error": r.last_error or "", "subscribed": r.subscribed})
+                    "last error": r.last_error or "", "subscribed": r.subscribed,
+                    # an address copied from a list (feeds.example.yaml) counts as checked once a fetch succeeds
+                    "verified": "yes" if r.last_ok_at else "not yet"})
     return out
 
 
