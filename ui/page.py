@@ -21,8 +21,8 @@ APP_ICON = "🗺️"
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 # (file, title); the first is the default page at "/". URLs come from the file names.
 PAGES = (("0_Map.py", "Map"), ("1_Timeline.py", "Timeline"), ("2_Articles.py", "Articles"),
-         ("3_Data.py", "Data"), ("6_Countries.py", "Countries"), ("4_Ingest.py", "Ingest"),
-         ("5_Review.py", "Review"))
+         ("3_Data.py", "Data"), ("6_Countries.py", "Countries"), ("7_Compare.py", "Compare"),
+         ("8_Methodology.py", "Methodology"), ("4_Ingest.py", "Ingest"), ("5_Review.py", "Review"))
 
 
 # On a phone: a smaller title and metrics, less padding, so the map starts on the first screen.

@@ -1,0 +1,119 @@
+"""AppTest of the Compare and Methodology pages and the Countries page's measures (by widget key)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas.compare import NONE_CHOSEN, NO_FACTS
+from atlas.models import Fact
+from atlas.store import Store
+from tests.dash_data import fill_store
+from tests.test_pages import TIMEOUT, ROOT, metric, qp
+
+FACTS = [
+    Fact(id="wb-p1", type="infrastructure", title="Co-financed road", date_start=date(2019, 3, 1),
+         date_precision="month", origin="dataset", countries=("UZB",), actors=("WB", "ADB"), dataset="aiddata",
+         dataset_record="P1", amount=100e6, currency="USD", finance_group="wb-p1",
+         record={"shares": [{"actor": "WB", "name": "IDA", "amount": 70e6},
+                            {"actor": "ADB", "name": "ADB", "amount": 30e6}]}),
+    Fact(id="aiddata-1", type="energy", title="Linked loan, first tranche", date_start=date(2020, 1, 1),
+         date_precision="year", origin="dataset", countries=("KGZ",), actors=("CHN",), dataset="aiddata",
+         dataset_record="1", amount=300e6, currency="USD (constant 2021)", finance_group="aiddata-1"),
+    Fact(id="aiddata-2", type="energy", title="Linked loan, second tranche", date_start=date(2021, 1, 1),
+         date_precision="year", origin="dataset", countries=("KGZ",), actors=("CHN",), dataset="aiddata",
+         dataset_record="2", amount=457.7e6, currency="USD (constant 2021)", finance_group="aiddata-1"),
+    Fact(id="rus-base", type="security", title="Air base agreement", date_start=date(2012, 9, 20),
+         date_precision="day", origin="curated", countries=("KGZ",), actors=("RUS",)),
+    Fact(id="rus-summit", type="diplomacy", title="CIS summit in Bishkek", date_start=date(2019, 10, 11),
+         date_precision="day", origin="curated", countries=("KGZ",), actors=("RUS",)),
+]
+
+
+@pytest.fixture
+def money_db(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'atlas.sqlite'}"
+    store = Store(url)
+    fill_store(store)
+    store.bulk_insert_facts(FACTS)
+    store.dispose()
+    monkeypatch.setenv("ATLAS_DB", url)
+    return url
+
+
+def app(page: str, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at
+
+
+def balance(at: AppTest, country: str):
+    return next(d for d in at.dataframe if d.key == f"cmp_balance_{country}")
+
+
+def test_compare_shows_powers_side_by_side_with_money(money_db):
+    at = app("pages/7_Compare.py", country="KGZ", actor=["CHN", "RUS"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.main.header[0].value == "Kyrgyzstan"
+    t = balance(at, "KGZ").value.set_index("Power")
+    assert t.loc["China", "Money committed (USD)"] == "$457.7 m"  # linked records once, at the largest
+    # the 2 linked records (one project), Line D and the extracted finance fact (one project each)
+    assert t.loc["China", "Projects"] == 3 and t.loc["China", "Facts"] == 4
+    assert t.loc["Russian Federation", "Security ties"] == 1 and t.loc["Russian Federation", "Summits"] == 1
+    assert "datasets $457.7 m" in t.loc["China", "Money by part"]
+    assert t.loc["China", "Data"].startswith("Data?") and "actor=CHN" in t.loc["China", "Data"]
+    assert len(at.main.get("vega_lite_chart")) == 2  # money by year, facts by type
+
+
+def test_a_cell_lists_the_facts_behind_it(money_db):
+    at = app("pages/7_Compare.py", country="KGZ", actor=["CHN", "RUS"]).run()
+    row = balance(at, "KGZ").value["Power"].tolist().index("China")
+    at.session_state["cmp_balance_KGZ"] = {"selection": {"rows": [], "columns": [],
+                                                         "cells": [[row, "Money committed (USD)"]]}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    behind = next(d.value for d in at.dataframe if "usd" in d.value.columns)  # keys show only on selectable tables
+    assert behind["id"].tolist() == ["aiddata-2"] and behind["usd"].tolist() == ["$457.7 m"]
+    assert all(u.startswith("./?") and "fact=aiddata-2" in u for u in behind["map"])
+
+
+def test_co_financed_project_gives_each_power_its_share(money_db):
+    at = app("pages/7_Compare.py", country="UZB", actor=["WB", "ADB"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    t = balance(at, "UZB").value.set_index("Power")
+    assert t.loc["World Bank Group", "Money committed (USD)"] == "$70.0 m"
+    assert t.loc["Asian Development Bank", "Money committed (USD)"] == "$30.0 m"
+
+
+def test_leaving_datasets_out(money_db):
+    at = app("pages/7_Compare.py", country="KGZ", actor=["CHN"]).run()
+    at.checkbox(key="nodatasets").check().run()
+    assert not at.exception and qp(at, "nodatasets") == ["1"]
+    assert balance(at, "KGZ").value.set_index("Power").loc["China", "Money committed (USD)"] == "$0"
+
+
+def test_unknown_power_and_empty_comparison_give_one_line(money_db):
+    at = app("pages/7_Compare.py", country="KGZ", actor=["ZZZ", "FRA"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("ZZZ" in w.value and "is not one of" in w.value for w in at.warning)
+    assert any(i.value == NO_FACTS.format(power="France", country="Kyrgyzstan") for i in at.info)
+    at = app("pages/7_Compare.py", country="TKM", type="trade").run()
+    assert not at.exception and len(at.info) == 1 and at.info[0].value.startswith("No facts match the filters")
+
+
+def test_no_powers_chosen_shows_the_leading_ones(money_db):
+    at = app("pages/7_Compare.py", country="KGZ").run()
+    assert not at.exception
+    assert any(i.value == NONE_CHOSEN.format(n=2) for i in at.info)  # only China and Russia are there
+    assert balance(at, "KGZ").value["Power"].iloc[0] == "China"
+
+
+def test_methodology_page(money_db):
+    at = app("pages/8_Methodology.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    layers = next(d.value for d in at.dataframe if "licence" in d.value.columns).set_index("layer")
+    assert layers.loc["AidData GCDF 3.0", "facts"] == 3 and layers.loc["Curated facts", "facts"] == 6
+    assert "ODC-By" in "".join(h.value for h in at.html)  # licences read from DATASETS
+    assert any(s.value == "What each measure counts" for s in at.subheader)
