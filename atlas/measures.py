@@ -147,7 +147,8 @@ def _codes(value) -> list[str]:
 
 
 def contributions(frame: pd.DataFrame, money: pd.DataFrame | None = None, *, datasets: bool = True) -> pd.DataFrame:
-    """One row per fact, Central Asian country and outside power (``actor`` "" for facts without one).
+    """One row per fact, Central Asian country and outside power (``actor`` "" for facts without one),
+    with the fact's ``year`` and start ``date``.
 
     ``money`` is the fact's USD attributed to that power (share or whole, NaN when none),
     ``project_money`` the project's whole amount (for totals, once per project); both
@@ -156,11 +157,12 @@ def contributions(frame: pd.DataFrame, money: pd.DataFrame | None = None, *, dat
     """
     df = frame if datasets else frame[(frame["origin"] != "dataset").to_numpy()]
     if not len(df):
-        return pd.DataFrame(columns=CONTRIB_COLUMNS)
+        return pd.DataFrame(columns=CONTRIB_COLUMNS + ["date"])
     money = money if money is not None else pd.DataFrame(columns=["usd", "shares"])
     base = pd.DataFrame({
         "fact_id": df["id"].astype(str).to_numpy(), "origin": df["origin"].astype(str).to_numpy(),
         "type": df["type"].astype(str).to_numpy(), "year": df["date_start"].dt.year.to_numpy(),
+        "date": df["date_start"].to_numpy(),
         "countries": df["countries"].to_numpy(), "actors": df["actors"].to_numpy(),
         "group": (df["finance_group"].fillna("").astype(str).to_numpy() if "finance_group" in df else ""),
     })
@@ -187,7 +189,7 @@ def contributions(frame: pd.DataFrame, money: pd.DataFrame | None = None, *, dat
         attributed[shared] = [sh.get(a, float("nan")) for sh, a in zip(out.loc[shared, "share_of"], out.loc[shared, "actor"])]
     out["money"] = attributed.astype(float)
     out["project_money"] = out["whole"].astype(float)
-    out = out[CONTRIB_COLUMNS].reset_index(drop=True)
+    out = out[CONTRIB_COLUMNS + ["date"]].reset_index(drop=True)
     out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
     return out
 

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.compare import NONE_CHOSEN, NO_FACTS
+from atlas.markup import md_plain
 from atlas.models import Fact
 from atlas.store import Store
 from tests.dash_data import fill_store
@@ -117,3 +118,24 @@ def test_methodology_page(money_db):
     assert layers.loc["AidData GCDF 3.0", "facts"] == 3 and layers.loc["Curated facts", "facts"] == 6
     assert "ODC-By" in "".join(h.value for h in at.html)  # licences read from DATASETS
     assert any(s.value == "What each measure counts" for s in at.subheader)
+
+
+def test_countries_lists_dataset_amounts_formatted_with_their_basis(money_db):
+    at = app("pages/6_Countries.py", country="KGZ").run()
+    assert not at.exception, [e.value for e in at.exception]
+    amounts = next(d.value for d in at.dataframe if "basis" in d.value.columns)
+    assert amounts["amount"].tolist() == ["$457.7 m"]  # the linked records once, at their largest
+    assert amounts["basis"].tolist() == ["USD (constant 2021)"]
+    assert any("constant 2021 USD" in c.value for c in at.caption)
+
+
+def test_countries_leading_powers_follow_the_measure(money_db):
+    at = app("pages/6_Countries.py", country="KGZ").run()
+    assert at.radio(key="rank").value == "facts" and metric(at, "Leading outside power") == "China"
+    at.radio(key="rank").set_value("money").run()
+    assert not at.exception and qp(at, "rank") == ["money"]
+    assert "**Leading outside powers by money committed (USD):**" in [m.value for m in at.markdown]
+    assert md_plain("China: $457.7 m (curated $0 · datasets $457.7 m · extracted $0)") in at.markdown[-1].value
+    assert any(s.value == "Money committed (USD) per year by outside power" for s in at.main.subheader)
+    at.checkbox(key="nodatasets").check().run()
+    assert metric(at, "Leading outside power") == "—"  # no USD left without the datasets
