@@ -11,7 +11,7 @@ from atlas.markup import md_plain
 from atlas.models import Fact
 from atlas.store import Store
 from tests.dash_data import fill_store
-from tests.test_pages import TIMEOUT, ROOT, metric, qp
+from tests.test_pages import app, metric, qp
 
 FACTS = [
     Fact(id="wb-p1", type="infrastructure", title="Co-financed road", date_start=date(2019, 3, 1),
@@ -41,13 +41,6 @@ def money_db(tmp_path, monkeypatch) -> str:
     store.dispose()
     monkeypatch.setenv("ATLAS_DB", url)
     return url
-
-
-def app(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at
 
 
 def balance(at: AppTest, country: str):
@@ -139,3 +132,15 @@ def test_countries_leading_powers_follow_the_measure(money_db):
     assert any(s.value == "Money committed (USD) per year by outside power" for s in at.main.subheader)
     at.checkbox(key="nodatasets").check().run()
     assert metric(at, "Leading outside power") == "—"  # no USD left without the datasets
+
+
+def test_a_clicked_bar_lists_the_facts_behind_it(money_db):
+    at = app("pages/7_Compare.py", country="KGZ", actor=["CHN", "RUS"]).run()
+    at.session_state["cmp_money_KGZ"] = {"selection": {"pick": [{"year": 2021, "actor": "CHN"}]}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    behind = next(d.value for d in at.dataframe if "usd" in d.value.columns)
+    assert behind["id"].tolist() == ["aiddata-2"]
+    at.session_state["cmp_money_KGZ"] = {"selection": {"pick": [{"year": "<b>x</b>", "actor": "CHN"}]}}
+    at.run()  # a forged selection is ignored, never a traceback
+    assert not at.exception and not any("usd" in d.value.columns for d in at.dataframe)

@@ -5,6 +5,7 @@ Every number opens the facts behind it: click a cell of the balance table or a b
 """
 from __future__ import annotations
 
+from typing import Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -30,6 +31,12 @@ def data_link(f: Filters, country: str, power: str) -> str:
     return "Data?" + urlencode(f.with_(countries=(country,), actors=(power,)).to_query(), doseq=True)
 
 
+def _selection(event) -> Mapping:
+    """An event's selection (Streamlit's state objects are dicts with attribute access)."""
+    sel = event.get("selection") if isinstance(event, Mapping) else getattr(event, "selection", None)
+    return sel if isinstance(sel, Mapping) else {}
+
+
 def _behind_table(f: Filters, facts: pd.DataFrame, key: str) -> None:
     st.dataframe(facts.assign(usd=[usd(v) if v == v else "" for v in facts["usd"]],
                               map=[map_link(f, i) for i in facts["id"]]),
@@ -50,12 +57,12 @@ def _balance(f: Filters, comp, frame: pd.DataFrame, country: str) -> None:
     event = st.dataframe(shown, hide_index=True, key=f"cmp_balance_{country}", on_select="rerun",
                          selection_mode="single-cell", column_config={
                              "Data": st.column_config.LinkColumn("Data", display_text="All facts")})
-    cells = list(getattr(event, "selection", {}).get("cells", []) or [])
+    cells = list(_selection(event).get("cells") or [])
     if cells:
-        row, column = cells[0]
+        row, column = (list(cells[0]) + [None, None])[:2]
         kind = HEADINGS.get(column, "facts")
-        if 0 <= int(row) < len(bal):
-            power = bal["actor"].iloc[int(row)]
+        if isinstance(row, int) and 0 <= row < len(bal):  # Streamlit checks selections; still, never trust them
+            power = bal["actor"].iloc[row]
             facts = facts_behind(comp, frame, country, power, kind)
             st.markdown(md_plain(f"{COLUMNS[kind]}: {actor_label(power)} in {CENTRAL_ASIA[country]} "
                                  f"({facts_text(len(facts))})"))
@@ -64,12 +71,45 @@ def _balance(f: Filters, comp, frame: pd.DataFrame, country: str) -> None:
 
 def _picked(event, powers: tuple[str, ...], field: str, allowed) -> tuple[str, str] | None:
     """The clicked bar's (power, x value), or None; values come from the browser, so are checked."""
-    sel = getattr(event, "selection", None) or {}
+    sel = _selection(event)
     picks = sel.get("pick") or []
     if not picks or not isinstance(picks[0], dict):
         return None
     power, value = picks[0].get("actor"), str(picks[0].get(field))
     return (power, value) if power in powers and allowed(value) else None
+
+
+# chart → (heading, data, x, y, y title, x type, number format, text when empty)
+CHARTS = {
+    "money": ("Money committed by year", money_by_year, "year", "usd", "USD committed", "O", "$,.0f",
+              "No USD amounts among these facts."),
+    "types": ("Facts by type", facts_by_type, "type", "facts", "Facts", "N", ",d", "No facts of these powers here."),
+}
+
+
+def _chart(f: Filters, comp, frame: pd.DataFrame, country: str, which: str) -> None:
+    """One side-by-side chart; a clicked bar lists the facts behind it."""
+    heading, data_of, x, y, y_title, x_type, fmt, empty = CHARTS[which]
+    st.subheader(heading)
+    data = data_of(comp, country)
+    if data.empty:
+        st.caption(empty)
+        return
+    event = st.altair_chart(side_by_side_chart(data, x=x, y=y, y_title=y_title, powers=comp.powers, x_type=x_type,
+                                               fmt=fmt), key=f"cmp_{which}_{country}", on_select="rerun",
+                            width="stretch")
+    ok = (lambda v: v.isdigit() and len(v) == 4) if x == "year" else (lambda v: v in FACT_TYPES)
+    pick = _picked(event, comp.powers, x, ok)
+    if not pick:
+        return
+    power, value = pick
+    if x == "year":
+        facts = facts_behind(comp, frame, country, power, "money", year=int(value))
+    else:
+        facts = facts_behind(comp, frame, country, power, "facts")
+        facts = facts[facts["type"].astype(str) == value]
+    st.markdown(md_plain(f"{actor_label(power)}, {value} ({facts_text(len(facts))})"))
+    _behind_table(f, facts, f"cmp_{which}_facts_{country}")
 
 
 def compare_view(f: Filters) -> None:
@@ -89,31 +129,6 @@ def compare_view(f: Filters) -> None:
         _balance(f, comp, frame, country)
         left, right = st.columns(2)
         with left:
-            st.subheader("Money committed by year")
-            by_year = money_by_year(comp, country)
-            if by_year.empty:
-                st.caption("No USD amounts among these facts.")
-            else:
-                event = st.altair_chart(side_by_side_chart(by_year, x="year", y="usd", y_title="USD committed",
-                                                           powers=comp.powers), key=f"cmp_money_{country}",
-                                        on_select="rerun", width="stretch")
-                pick = _picked(event, comp.powers, "year", lambda v: v.isdigit() and len(v) == 4)
-                if pick:
-                    facts = facts_behind(comp, frame, country, pick[0], "money", year=int(pick[1]))
-                    st.markdown(md_plain(f"{actor_label(pick[0])}, {pick[1]} ({facts_text(len(facts))})"))
-                    _behind_table(f, facts, f"cmp_money_facts_{country}")
+            _chart(f, comp, frame, country, "money")
         with right:
-            st.subheader("Facts by type")
-            by_type = facts_by_type(comp, country)
-            if by_type.empty:
-                st.caption("No facts of these powers here.")
-            else:
-                event = st.altair_chart(side_by_side_chart(by_type, x="type", y="facts", y_title="Facts",
-                                                           powers=comp.powers, x_type="N", fmt=",d"),
-                                        key=f"cmp_types_{country}", on_select="rerun", width="stretch")
-                pick = _picked(event, comp.powers, "type", lambda v: v in FACT_TYPES)
-                if pick:
-                    facts = facts_behind(comp, frame, country, pick[0], "facts")
-                    facts = facts[facts["type"].astype(str) == pick[1]]
-                    st.markdown(md_plain(f"{actor_label(pick[0])}: {pick[1]} ({facts_text(len(facts))})"))
-                    _behind_table(f, facts, f"cmp_type_facts_{country}")
+            _chart(f, comp, frame, country, "types")
