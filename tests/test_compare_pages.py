@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.compare import NONE_CHOSEN, NO_FACTS
 from atlas.markup import md_plain
+from atlas.search_syntax import ONLY_OPERATORS
 from atlas.models import Fact
 from atlas.store import Store
 from tests.dash_data import fill_store
@@ -144,3 +145,13 @@ def test_a_clicked_bar_lists_the_facts_behind_it(money_db):
     at.session_state["cmp_money_KGZ"] = {"selection": {"pick": [{"year": "<b>x</b>", "actor": "CHN"}]}}
     at.run()  # a forged selection is ignored, never a traceback
     assert not at.exception and not any("usd" in d.value.columns for d in at.dataframe)
+
+
+def test_search_box_says_when_only_operators_and_shows_context(money_db):
+    at = app("pages/7_Compare.py", q="OR |").run()
+    assert not at.exception and any(c.value == ONLY_OPERATORS for c in at.sidebar.caption)
+    at = app("pages/3_Data.py", q="tranche OR Line D").run()
+    assert not at.exception
+    labels = [at.button(key=f"search_hit_{i}").label for i in range(3)]
+    assert labels[0].startswith("Central Asia") and any("tranche" in b for b in labels)
+    assert md_plain("2014-09-13 · TJK, UZB, KGZ · curated · China · energy") in [c.value for c in at.sidebar.caption]
