@@ -151,8 +151,20 @@ def phrase_query(text: str) -> Query | None:
     return ((Term((words,)),),) if len(words) > 1 else None
 
 
-def _q(word: str, quote: str) -> str:
-    return f"{quote}{word}{quote}"
+# (word quote, phrase joiner, prefix mark, AND, OR) of each engine's query language
+FTS5 = ('"', " + ", "*", " AND ", " OR ")
+TSQUERY = ("'", " <-> ", ":*", " & ", " | ")
+
+
+def render(q: Query, dialect: tuple[str, str, str, str, str]) -> str:
+    """``q`` in one engine's query language; every word quoted."""
+    quote, joiner, prefix, and_, or_ = dialect
+
+    def alt(words: tuple[str, ...], is_prefix: bool) -> str:
+        return joiner.join(f"{quote}{w}{quote}" for w in words) + (prefix if is_prefix else "")
+
+    return or_.join("(" + and_.join("(" + or_.join(alt(a, t.prefix) for a in t.alternatives) + ")"
+                                    for t in group) + ")" for group in q)
 
 
 def to_fts5(q: Query) -> str:
@@ -162,11 +174,7 @@ def to_fts5(q: Query) -> str:
     >>> to_fts5(parse("pipe* OR Rogun"))
     '(("pipe"*)) OR (("rogun" OR "рогун"))'
     """
-    def alt(words: tuple[str, ...], prefix: bool) -> str:
-        return " + ".join(_q(w, '"') for w in words) + ("*" if prefix else "")
-
-    return " OR ".join("(" + " AND ".join("(" + " OR ".join(alt(a, t.prefix) for a in t.alternatives) + ")"
-                                          for t in group) + ")" for group in q)
+    return render(q, FTS5)
 
 
 def to_tsquery(q: Query) -> str:
@@ -176,8 +184,4 @@ def to_tsquery(q: Query) -> str:
     >>> to_tsquery(parse("pipe*"))
     "(('pipe':*))"
     """
-    def alt(words: tuple[str, ...], prefix: bool) -> str:
-        return " <-> ".join(_q(w, "'") for w in words) + (":*" if prefix else "")
-
-    return " | ".join("(" + " & ".join("(" + " | ".join(alt(a, t.prefix) for a in t.alternatives) + ")"
-                                       for t in group) + ")" for group in q)
+    return render(q, TSQUERY)
