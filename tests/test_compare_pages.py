@@ -155,3 +155,12 @@ def test_search_box_says_when_only_operators_and_shows_context(money_db):
     labels = [at.button(key=f"search_hit_{i}").label for i in range(3)]
     assert labels[0].startswith("Central Asia") and any("tranche" in b for b in labels)
     assert md_plain("2014-09-13 · TJK, UZB, KGZ · curated · China · energy") in [c.value for c in at.sidebar.caption]
+
+
+def test_detail_panel_offers_a_citation_to_copy(money_db, monkeypatch):
+    monkeypatch.setenv("ATLAS_PUBLIC_URL", "https://atlas.example/")
+    at = app("pages/0_Map.py", fact="gas-line-d").run()
+    assert not at.exception, [e.value for e in at.exception]
+    cite = [c.value for c in at.code if "Central Asia Influence Atlas" in c.value]
+    assert cite and cite[0].startswith('CNPC, "Line D", 2014, https://example.org/line-d. In: Central Asia Influence')
+    assert "https://atlas.example/?fact=gas-line-d, accessed " in cite[0]

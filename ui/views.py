@@ -8,6 +8,7 @@ mounted (same script → same component id).
 from __future__ import annotations
 
 import copy
+from datetime import date
 import json
 import logging
 
@@ -199,6 +200,25 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "sector
     return data
 
 
+def app_root_url() -> str:
+    """The app's root address as the browser sees it (ATLAS_PUBLIC_URL wins), '' when unknown."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    if os.environ.get("ATLAS_PUBLIC_URL"):
+        return os.environ["ATLAS_PUBLIC_URL"]
+    parts = urlsplit(getattr(st.context, "url", None) or "")  # None without a browser (tests, bare mode)
+    if not parts.scheme:
+        return ""
+    from ui.page import PAGES
+
+    path = parts.path.rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    if last in {name.split("_", 1)[1].removesuffix(".py") for name, _ in PAGES}:
+        path = path[: -len(last)]  # a page's URL: its root is the folder above
+    return urlunsplit((parts.scheme, parts.netloc, path.rstrip("/") + "/", "", ""))
+
+
 def detail_panel(f: Filters | None = None) -> None:
     """The clicked fact with its evidence (and, with ``f``, every source of its event), or a hint."""
     with st.container(key="detail"):
@@ -225,6 +245,9 @@ def _detail_panel(f: Filters | None) -> None:
     from ui.filters import current_filters
 
     st.html(detail.detail_html(fact, article, (f or current_filters()).to_query()))
+    st.caption("Cite this fact")
+    st.code(detail.citation(fact, detail.fact_url(app_root_url(), fact.id), date.today(), article),
+            language=None, wrap_lines=True)
     if f is not None:
         event_panel(store, fact.id, f)
     if st.button("Close", key="close_fact"):
