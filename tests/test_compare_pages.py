@@ -164,3 +164,11 @@ def test_detail_panel_offers_a_citation_to_copy(money_db, monkeypatch):
     cite = [c.value for c in at.code if "Central Asia Influence Atlas" in c.value]
     assert cite and cite[0].startswith('CNPC, "Line D", 2014, https://example.org/line-d. In: Central Asia Influence')
     assert "https://atlas.example/?fact=gas-line-d, accessed " in cite[0]
+
+
+def test_timeline_trends_follow_the_measure(money_db):
+    at = app("pages/1_Timeline.py", country="KGZ", rank="money").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="rank").value == "money"
+    assert any(s.value == "Money committed (USD) per period by outside power" for s in at.main.subheader)
+    assert any('"title": "Money committed (USD)"' in c.proto.spec for c in at.main.get("vega_lite_chart"))
