@@ -133,13 +133,13 @@ def facts_behind(comp: Comparison, frame: pd.DataFrame, country: str, power: str
 
 
 def money_by_year(comp: Comparison, country: str) -> pd.DataFrame:
-    """USD each chosen power committed per year in ``country``: ``year, actor, power, usd``."""
+    """USD each chosen power committed per year in ``country``: ``year, actor, power, usd, usd_m`` (millions)."""
     c = comp.contrib
     t = tally(c[(c["country"] == country) & c["year"].notna()], "money", ["year", "actor"])
     if not len(t):
-        return pd.DataFrame(columns=["year", "actor", "power", "usd"])
-    return pd.DataFrame({"year": t["year"].astype(int), "actor": t["actor"],
-                         "power": t["actor"].map(actor_label), "usd": t["total"].astype(float)})
+        return pd.DataFrame(columns=["year", "actor", "power", "usd", "usd_m"])
+    return pd.DataFrame({"year": t["year"].astype(int), "actor": t["actor"], "power": t["actor"].map(actor_label),
+                         "usd": t["total"].astype(float), "usd_m": t["total"].astype(float) / 1e6})
 
 
 def facts_by_type(comp: Comparison, country: str) -> pd.DataFrame:
@@ -162,14 +162,14 @@ def side_by_side_chart(data: pd.DataFrame, *, x: str, y: str, y_title: str, powe
     """Bars of the powers side by side per ``x``; a click selects ``x`` and the power."""
     pick = alt.selection_point(name="pick", fields=[x, "actor"])
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{x}:{x_type}", title=x.capitalize()),
+        x=alt.X(f"{x}:{x_type}", title=None, axis=alt.Axis(labelAngle=-40)),
         xOffset=alt.XOffset("power:N"),
         y=alt.Y(f"{y}:Q", title=y_title),
-        color=alt.Color("power:N", title="Outside power", scale=_scale(powers), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("power:N", title="Outside power", scale=_scale(powers), legend=alt.Legend(orient="top")),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
         tooltip=[alt.Tooltip(f"{x}:{x_type}", title=x.capitalize()), alt.Tooltip("power:N", title="Power"),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)],
-    ).add_params(pick).properties(height=240, width="container")
+    ).add_params(pick).properties(height=320, width="container")
 
 
 def part_names() -> str:

@@ -38,12 +38,13 @@ def _selection(event) -> Mapping:
 
 
 def _behind_table(f: Filters, facts: pd.DataFrame, key: str) -> None:
-    st.dataframe(facts.assign(usd=[usd(v) if v == v else "" for v in facts["usd"]],
-                              map=[map_link(f, i) for i in facts["id"]]),
-                 hide_index=True, key=key, column_config={
-                     "date_start": st.column_config.DateColumn("date"),
-                     "usd": st.column_config.TextColumn("USD to this power"),
-                     "map": st.column_config.LinkColumn("Map", display_text="Show on map")})
+    shown = pd.DataFrame({"usd": [usd(v) if v == v else "" for v in facts["usd"]], "title": facts["title"],
+                          "date": facts["date_start"], "type": facts["type"], "origin": facts["origin"],
+                          "map": [map_link(f, i) for i in facts["id"]], "id": facts["id"]})
+    st.dataframe(shown, hide_index=True, key=key, column_config={
+        "date": st.column_config.DateColumn("date"),
+        "usd": st.column_config.TextColumn("USD to this power"),
+        "map": st.column_config.LinkColumn("Map", display_text="Show on map")})
 
 
 def _balance(f: Filters, comp, frame: pd.DataFrame, country: str) -> None:
@@ -81,7 +82,7 @@ def _picked(event, powers: tuple[str, ...], field: str, allowed) -> tuple[str, s
 
 # chart → (heading, data, x, y, y title, x type, number format, text when empty)
 CHARTS = {
-    "money": ("Money committed by year", money_by_year, "year", "usd", "USD committed", "O", "$,.0f",
+    "money": ("Money committed by year", money_by_year, "year", "usd_m", "USD committed, millions", "O", "$,.1f",
               "No USD amounts among these facts."),
     "types": ("Facts by type", facts_by_type, "type", "facts", "Facts", "N", ",d", "No facts of these powers here."),
 }
