@@ -73,10 +73,11 @@ def kind_rows(contrib: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 def compare(frame: pd.DataFrame, money: pd.DataFrame | None, countries: tuple[str, ...] = (),
-            powers: tuple[str, ...] = (), *, datasets: bool = True) -> Comparison:
-    """The chosen ``powers`` in the chosen ``countries`` (all five when none) from the filtered ``frame``."""
+            powers: tuple[str, ...] = (), *, datasets: bool = True, contrib: pd.DataFrame | None = None) -> Comparison:
+    """The chosen ``powers`` in the chosen ``countries`` (all five when none) from the filtered ``frame``;
+    ``contrib``: its :func:`atlas.measures.contributions` when already made (never changed here)."""
     countries = tuple(c for c in countries if c in CENTRAL_ASIA) or tuple(CENTRAL_ASIA)
-    contrib = contributions(frame, money, datasets=datasets)
+    contrib = contributions(frame, money, datasets=datasets) if contrib is None else contrib.copy()
     if len(contrib):
         ids = _kinds(frame)
         for k, s in ids.items():

@@ -18,7 +18,7 @@ from atlas.labels import actor_label
 from atlas.markup import md_plain
 from atlas.models import CENTRAL_ASIA, FACT_TYPES
 from atlas.query import Filters
-from ui.measures import datasets_switch, money_table
+from ui.measures import datasets_switch, money_table, page_contributions
 from ui.profile import map_link
 from ui.views import filtered_frame
 
@@ -116,7 +116,8 @@ def _chart(f: Filters, comp, frame: pd.DataFrame, country: str, which: str) -> N
 def compare_view(f: Filters) -> None:
     with_datasets = datasets_switch()
     frame = filtered_frame(f)
-    comp = compare(frame, money_table(), f.countries, f.actors, datasets=with_datasets)
+    comp = compare(frame, money_table(), f.countries, f.actors, datasets=with_datasets,
+                   contrib=page_contributions(f, with_datasets))
     for notice in comp.notices:
         st.info(notice)
     if comp.balance.empty:

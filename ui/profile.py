@@ -13,7 +13,7 @@ import streamlit as st
 from atlas.labels import TYPE_COLORS, actor_label
 from atlas.models import CENTRAL_ASIA
 from atlas.measures import CURRENCY_BASIS, MEASURES, by_power
-from atlas.profiles import country_frame, country_profile
+from atlas.profiles import country_profile
 from atlas.query import Filters
 from atlas.markup import md_plain
 from atlas.trends import actor_colors, counts_chart, measure_counts
@@ -71,7 +71,7 @@ def country_view(f: Filters) -> None:
         measure = measure_choice()
     with m2:
         with_datasets = datasets_switch()
-    contrib = page_contributions(country_frame(frame, iso3), with_datasets)
+    contrib = page_contributions(f, with_datasets)
     contrib = contrib[contrib["country"] == iso3] if len(contrib) else contrib
     leading = by_power(contrib, measure, 5)
     c1, c2, c3 = st.columns(3, wrap=False)

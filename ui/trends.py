@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.measures import CURRENCY_BASIS, MEASURES
+from atlas.query import Filters
 from atlas.trends import PERIODS, actor_colors, actor_counts, counts_chart, measure_counts
 from ui.filters import url_choice
 from ui.measures import measure_choice, page_contributions
@@ -15,15 +16,15 @@ MEASURE_NOTE = ("Each project once per power (linked records once; a co-financed
                 "share). " + CURRENCY_BASIS)
 
 
-def trends_view(frame: pd.DataFrame) -> None:
-    measure = measure_choice()
+def trends_view(frame: pd.DataFrame, f: Filters | None = None) -> None:
+    measure = measure_choice() if f is not None else "facts"  # the measures need the filters (their cache key)
     st.subheader(TITLE if measure == "facts" else f"{MEASURES[measure]} per period by outside power")
     period = url_choice(st.radio, "Period", list(PERIODS), key="period", default="year", horizontal=True,
                         format_func=str.capitalize)
     if measure == "facts":
         counts = actor_counts(frame, period)
     else:  # projects and money count each project once (atlas.measures)
-        counts = measure_counts(page_contributions(frame, datasets=True), measure, period)
+        counts = measure_counts(page_contributions(f, datasets=True), measure, period)
     if counts.empty:
         st.info("No dated facts with an outside power match the filters.")
         return
