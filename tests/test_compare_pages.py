@@ -131,8 +131,11 @@ def test_countries_leading_powers_follow_the_measure(money_db):
     assert "**Leading outside powers by money committed (USD):**" in [m.value for m in at.markdown]
     assert md_plain("China: $457.7 m (curated $0 · datasets $457.7 m · extracted $0)") in at.markdown[-1].value
     assert any(s.value == "Money committed (USD) per year by outside power" for s in at.main.subheader)
+    totals = md_plain("Money committed (USD): $457.7 m (curated $0 · datasets $457.7 m · extracted $0)")
+    assert any(totals in c.value for c in at.caption)  # the country's totals, each with its parts
     at.checkbox(key="nodatasets").check().run()
     assert metric(at, "Leading outside power") == "—"  # no USD left without the datasets
+    assert any(md_plain("Money committed (USD): $0 (curated $0") in c.value for c in at.caption)
 
 
 def test_a_clicked_bar_lists_the_facts_behind_it(money_db):

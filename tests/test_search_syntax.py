@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from atlas.models import Fact
 from atlas.search import search
-from atlas.search_syntax import ONLY_OPERATORS, notice, parse, to_fts5, to_tsquery
+from atlas.search_syntax import MAX_TERMS, ONLY_OPERATORS, notice, parse, to_fts5, to_tsquery
 from atlas.store import Store
 
 from .dash_data import fill_store
@@ -116,3 +116,13 @@ def test_cli_search_shares_the_engine_and_says_when_only_operators(tmp_path, cap
     assert {h["fact_id"] for h in got} >= {"rogun-ru", "kambar"} and {"date", "countries", "origin"} <= set(got[0])
     assert main(["--db", str(db), "search", "OR |"]) == 1
     assert capsys.readouterr().err.strip() == ONLY_OPERATORS
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_parse_meets_any_text(text):
+    q = parse(text)
+    words = [w for g in q for t in g for a in t.alternatives for w in a]
+    assert all(w and all(ch.isalnum() or ch == "_" for ch in w) for w in words)  # \w only: quoting is safe
+    assert sum(max(len(a) for a in t.alternatives) for g in q for t in g) <= 2 * MAX_TERMS  # bounded
+    assert (notice(text) is None) == (not text.strip() or bool(q))

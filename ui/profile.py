@@ -12,7 +12,7 @@ import streamlit as st
 
 from atlas.labels import TYPE_COLORS, actor_label
 from atlas.models import CENTRAL_ASIA
-from atlas.measures import CURRENCY_BASIS, MEASURES, by_power
+from atlas.measures import CURRENCY_BASIS, MEASURES, by_power, total
 from atlas.profiles import country_profile
 from atlas.query import Filters
 from atlas.markup import md_plain
@@ -79,6 +79,7 @@ def country_view(f: Filters) -> None:
     c2.metric("Leading outside power", actor_label(leading[0][0]) if leading else "—",
               help=f"By {_lower(MEASURES[measure])}")
     c3.metric("Routes", f"{len(p.routes):,}")
+    st.caption(md_plain(" · ".join(f"{label}: {total(contrib, key).text()}" for key, label in MEASURES.items())))
     if leading:
         st.markdown(f"**Leading outside powers by {_lower(MEASURES[measure])}:**")
         st.markdown("\n".join("- " + md_plain(f"{actor_label(code)}: {fig.text()}") for code, fig in leading))
