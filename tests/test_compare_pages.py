@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from atlas.compare import NONE_CHOSEN, NO_FACTS
 from atlas.markup import md_plain
 from atlas.search_syntax import ONLY_OPERATORS
-from atlas.models import Fact
+from atlas.models import CENTRAL_ASIA, Fact
 from atlas.store import Store
 from tests.dash_data import fill_store
 from tests.test_pages import app, metric, qp
@@ -94,6 +94,9 @@ def test_unknown_power_and_empty_comparison_give_one_line(money_db):
     assert not at.exception, [e.value for e in at.exception]
     assert any("ZZZ" in w.value and "is not one of" in w.value for w in at.warning)
     assert any(i.value == NO_FACTS.format(power="France", country="Kyrgyzstan") for i in at.info)
+    at = app("pages/7_Compare.py", country="XXX", actor="RUS").run()
+    assert not at.exception and any("XXX" in w.value and "is not one of" in w.value for w in at.warning)
+    assert [h.value for h in at.main.header] == list(CENTRAL_ASIA.values())  # no valid country: all five
     at = app("pages/7_Compare.py", country="TKM", type="trade").run()
     assert not at.exception and len(at.info) == 1 and at.info[0].value.startswith("No facts match the filters")
 

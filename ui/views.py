@@ -27,6 +27,7 @@ from atlas.webassets import ensure_vendor
 from ui.cache import fact_frame, fact_frame_at, get_store
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
+from ui.page import app_root_url
 
 FACT_KEY = "fact"  # session_state and URL: the clicked fact
 _MAP_SEEN = "_atlas_map_click_seen"
@@ -198,25 +199,6 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "sector
     with st.expander("Map key", expanded=True):
         st.html(maps.legend_html(data))
     return data
-
-
-def app_root_url() -> str:
-    """The app's root address as the browser sees it (ATLAS_PUBLIC_URL wins), '' when unknown."""
-    import os
-    from urllib.parse import urlsplit, urlunsplit
-
-    if os.environ.get("ATLAS_PUBLIC_URL"):
-        return os.environ["ATLAS_PUBLIC_URL"]
-    parts = urlsplit(getattr(st.context, "url", None) or "")  # None without a browser (tests, bare mode)
-    if not parts.scheme:
-        return ""
-    from ui.page import PAGES
-
-    path = parts.path.rstrip("/")
-    last = path.rsplit("/", 1)[-1]
-    if last in {name.split("_", 1)[1].removesuffix(".py") for name, _ in PAGES}:
-        path = path[: -len(last)]  # a page's URL: its root is the folder above
-    return urlunsplit((parts.scheme, parts.netloc, path.rstrip("/") + "/", "", ""))
 
 
 def detail_panel(f: Filters | None = None) -> None:
