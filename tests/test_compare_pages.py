@@ -34,8 +34,8 @@ FACTS = [
 
 
 @pytest.fixture
-def money_db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'atlas.sqlite'}"
+def money_db(db_url, monkeypatch) -> str:
+    url = db_url  # SQLite, then PostgreSQL (skipped without its server binaries)
     store = Store(url)
     fill_store(store)
     store.bulk_insert_facts(FACTS)
