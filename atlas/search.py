@@ -5,8 +5,10 @@ from ``facts`` and ``articles`` whenever the store's version has changed since t
 last fill (:func:`ensure_index`), so every write path (curated reload, ingest, review,
 bulk insert) is covered without touching it. They are created on the first search and
 are not part of ``atlas.store.metadata``. Ranking is BM25 with the title weighted above the
-summary above the evidence; facts whose words appear as one phrase come first; a fact
-whose *article* matches ranks after the facts that match themselves.
+summary above the evidence; facts whose words appear as one phrase come first; on equal
+scores curated facts come before extracted ones, before dataset rows; a fact whose
+*article* matches ranks after the facts that match themselves. What a query means (OR,
+phrases, prefixes, spelling variants) is :mod:`atlas.search_syntax`, for both engines.
 
 PostgreSQL: ``tsvector``/``ts_rank`` in the same order (:mod:`atlas.search_pg`), without
 accent folding. Other databases: a plain case-insensitive substring match over title,
