@@ -53,7 +53,7 @@ class Comparison:
     countries: tuple[str, ...]
     powers: tuple[str, ...]
     contrib: pd.DataFrame  # measures.contributions, kinds added
-    balance: pd.DataFrame  # country, actor, power, COLUMNS..., facts_parts, money_parts
+    balance: pd.DataFrame  # country, actor, power, COLUMNS..., facts_parts, projects_parts, money_parts
     notices: list[str] = field(default_factory=list)
 
 
@@ -105,7 +105,7 @@ def compare(frame: pd.DataFrame, money: pd.DataFrame | None, countries: tuple[st
                 measure = key if key in ("facts", "projects", "money") else "facts"
                 f = figure(tally(kind_rows(mine, key), measure, ["actor"]), measure)
                 row[key] = f.total
-                if key in ("facts", "money"):
+                if key in ("facts", "projects", "money"):
                     row[f"{key}_parts"] = f.parts_text()
             rows.append(row)
     return Comparison(countries, tuple(powers), contrib, pd.DataFrame(rows), notices)

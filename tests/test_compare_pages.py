@@ -58,6 +58,7 @@ def test_compare_shows_powers_side_by_side_with_money(money_db):
     assert t.loc["China", "Projects"] == 3 and t.loc["China", "Facts"] == 4
     assert t.loc["Russian Federation", "Security ties"] == 1 and t.loc["Russian Federation", "Summits"] == 1
     assert "datasets $457.7 m" in t.loc["China", "Money by part"]
+    assert t.loc["China", "Projects by part"] == "curated 1 · datasets 1 · extracted 1"
     assert t.loc["China", "Data"].startswith("Data?") and "actor=CHN" in t.loc["China", "Data"]
     assert len(at.main.get("vega_lite_chart")) == 2  # money by year, facts by type
 

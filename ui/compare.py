@@ -53,6 +53,7 @@ def _balance(f: Filters, comp, frame: pd.DataFrame, country: str) -> None:
     for key, heading in COLUMNS.items():
         shown[heading] = [usd(v) if v else "$0" for v in bal[key]] if key == "money" else bal[key].astype(int)
     shown["Facts by part"] = bal["facts_parts"]
+    shown["Projects by part"] = bal["projects_parts"]
     shown["Money by part"] = bal["money_parts"]
     shown["Data"] = [data_link(f, country, a) for a in bal["actor"]]
     event = st.dataframe(shown, hide_index=True, key=f"cmp_balance_{country}", on_select="rerun",
