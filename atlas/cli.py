@@ -128,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     rx.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="articles to re-extract (default: all)")
 
     s = sub.add_parser("search", help="full-text search over facts and articles, best first",
-                       description='example: python -m atlas search "Line D" --limit 5')
+                       description='example: python -m atlas search "Line D" --limit 5; '
+                                   'syntax: Rogun OR Kambarata, "quoted phrase", pipe* (prefix); '
+                                   "spellings such as Xian / Xi'an / Сиань are one name")
     s.add_argument("text")
     s.add_argument("--limit", type=int, default=20)
     s.add_argument("--json", action="store_true")
@@ -323,13 +325,19 @@ def cmd_search(args) -> int:
     from dataclasses import asdict
 
     from .search import search
+    from .search_syntax import notice
 
+    problem = notice(args.text)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     hits = search(_store(args), args.text, max(1, args.limit))
     if args.json:
         print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=1))
     else:
         for h in hits:
-            print(f"{h.fact_id}\t{h.type}\t{h.via}\t{h.title}")
+            print("\t".join([h.fact_id, h.date or "-", ",".join(h.countries) or "-", h.origin,
+                             ",".join(h.actors) or "-", h.type, h.via, h.title]))
         print(f"{len(hits)} fact(s)", file=sys.stderr)
     return 0
 

@@ -144,3 +144,46 @@ def detail_html(fact: Fact, article: Article | None = None, query: Mapping[str, 
         parts.append("</ul>")
     parts.append("</div>")
     return "".join(parts)
+
+
+ATLAS_NAME = "Central Asia Influence Atlas"
+
+
+def fact_url(base: str, fact_id: str) -> str:
+    """The atlas's address of a fact: the Map page (the app's root) with the fact open.
+
+    >>> fact_url("https://atlas.example/", "gas-line-d"), fact_url("", "a b")
+    ('https://atlas.example/?fact=gas-line-d', './?fact=a+b')
+    """
+    return (base.rstrip("/") if base else ".") + "/?" + urlencode({"fact": fact_id})
+
+
+def _source_text(fact: Fact, article: Article | None) -> str:
+    if fact.origin == "dataset":
+        from .datasets import dataset_title
+
+        return f"{dataset_title(fact.dataset)}, record {fact.dataset_record}"
+    if fact.sources:
+        return "; ".join(", ".join(p for p in (s.publisher, f'"{s.title}"' if s.title else "", s.date, s.url) if p)
+                         for s in fact.sources)
+    if article is not None:
+        published = article.published.isoformat() if article.published else ""
+        return ", ".join(p for p in (article.publisher, f'"{article.title}"' if article.title else "", published,
+                                     article.url) if p) or f"article {article.id}"
+    return "no source stored"
+
+
+def citation(fact: Fact, url: str, accessed: date, article: Article | None = None) -> str:
+    """A ready citation of ``fact``: its source, its date, the atlas's ``url`` of it, the access date.
+
+    Plain text for a copy button (``st.code``), never rendered as markup.
+
+    >>> from .models import Source
+    >>> f = Fact(id="gas-line-d", type="energy", title="Line D", date_start=date(2014, 9, 13),
+    ...          date_precision="month", origin="curated", sources=(Source("CNPC", "Line D", "2014", "https://example.org/d"),))
+    >>> citation(f, "https://atlas.example/?fact=gas-line-d", date(2026, 12, 5))
+    'CNPC, "Line D", 2014, https://example.org/d. In: Central Asia Influence Atlas, "Line D" (September 2014), https://atlas.example/?fact=gas-line-d, accessed 5 December 2026.'
+    """
+    when = format_date(fact.date_start, fact.date_precision)
+    return (f"{_source_text(fact, article)}. In: {ATLAS_NAME}, \"{fact.title}\" ({when}), {url}, "
+            f"accessed {format_date(accessed, 'day')}.")

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from .datasets.layer import usd
+from .datasets.panel import amount_text
+from .measures import is_usd
 from .models import CENTRAL_ASIA
 from .query import _any_of, sort_for_display
 from .store import Store, facts_t
@@ -22,13 +25,23 @@ ROUTE_TYPES = ("LineString", "MultiLineString")
 
 @dataclass(frozen=True)
 class Amount:
-    """A money amount of a finance fact, with its text exactly as the source gave it."""
+    """A money amount of a fact, with its text as the source gave it and its currency basis
+    (``currency``: ``USD``, ``USD (constant 2021)``, ``CNY``...)."""
 
     fact_id: str
     title: str
     value: float
     currency: str
     text: str
+    origin: str = ""
+
+    @property
+    def formatted(self) -> str:
+        """
+        >>> Amount("a", "t", 457.7e6, "USD (constant 2021)", "").formatted, Amount("b", "t", 2e9, "CNY", "").formatted
+        ('$457.7 m', 'CNY 2,000,000,000')
+        """
+        return usd(self.value) if is_usd(self.currency) else f"{self.currency} {self.value:,.0f}"
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,7 @@ class CountryProfile:
     by_actor: pd.DataFrame  # trends.actor_counts
     by_type: pd.DataFrame  # trends.type_counts
     routes: pd.DataFrame  # id, title, status, status_as_of, geo_precision
-    amounts: list[Amount]  # largest first within each currency
+    amounts: list[Amount]  # largest first within each currency basis, USD first
     key_facts: pd.DataFrame  # id, title, type, date_start, origin
 
 
@@ -65,29 +78,47 @@ def leading_actors(frame: pd.DataFrame, n: int = 5) -> list[tuple[str, int]]:
 
 
 def largest_amounts(store: Store, fact_ids: list[str], n: int = 5) -> list[Amount]:
-    """The ``n`` largest money amounts per currency among finance facts ``fact_ids``."""
-    found: list[Amount] = []
+    """The ``n`` largest money amounts per currency basis among facts ``fact_ids``.
+
+    A published dataset's record gives its ``amount`` (whatever its fact type: AidData's
+    loans for a road are "infrastructure"); other facts give the amounts their evidence
+    states when they are finance facts. Linked records (one ``finance_group``) appear
+    once, at their largest amount, as the measures count them.
+    """
+    found: list[tuple[str, Amount]] = []  # (group, amount)
+    cols = (facts_t.c.id, facts_t.c.title, facts_t.c.type, facts_t.c.origin, facts_t.c.amounts, facts_t.c.amount,
+            facts_t.c.currency, facts_t.c.finance_group)
     with store.engine.connect() as c:
         for i in range(0, len(fact_ids), 500):
-            q = sa.select(facts_t.c.id, facts_t.c.title, facts_t.c.amounts).where(
-                facts_t.c.id.in_(fact_ids[i:i + 500]), facts_t.c.type == "finance")
-            for fid, title, raw in c.execute(q):
+            q = sa.select(*cols).where(facts_t.c.id.in_(fact_ids[i:i + 500]), sa.or_(
+                facts_t.c.amount.is_not(None), sa.and_(facts_t.c.type == "finance", facts_t.c.amounts != "[]")))
+            for fid, title, typ, origin, raw, amount, currency, group in c.execute(q):
+                if amount is not None:
+                    found.append((group or fid, Amount(fid, title, float(amount), currency or "?",
+                                                       amount_text(float(amount), currency or ""), origin)))
+                if typ != "finance":
+                    continue
                 for a in json.loads(raw or "[]"):
                     try:
                         value = float(a.get("value"))
                     except (TypeError, ValueError):
                         continue
-                    found.append(Amount(fid, title, value, str(a.get("currency") or "?"), str(a.get("text") or "")))
+                    found.append((fid, Amount(fid, title, value, str(a.get("currency") or "?"),
+                                              str(a.get("text") or ""), origin)))
     best: dict[tuple[str, str], Amount] = {}
-    for a in found:  # one amount per fact and currency: its largest
-        k = (a.fact_id, a.currency)
-        if k not in best or a.value > best[k].value:
+    for group, a in found:  # one amount per project and currency: its largest
+        k = (group, _basis(a.currency))
+        if k not in best or (a.value, best[k].fact_id) > (best[k].value, a.fact_id):
             best[k] = a
     by_currency: dict[str, list[Amount]] = {}
     for a in sorted(best.values(), key=lambda a: (-a.value, a.fact_id)):
-        by_currency.setdefault(a.currency, []).append(a)
-    order = sorted(by_currency, key=lambda cur: -len(by_currency[cur]))
+        by_currency.setdefault(_basis(a.currency), []).append(a)
+    order = sorted(by_currency, key=lambda cur: (cur != "USD", -len(by_currency[cur]), cur))
     return [a for cur in order for a in by_currency[cur][:n]]
+
+
+def _basis(currency: str) -> str:
+    return "USD" if is_usd(currency) else currency
 
 
 def country_profile(store: Store, frame: pd.DataFrame, iso3: str) -> CountryProfile:
@@ -100,11 +131,11 @@ def country_profile(store: Store, frame: pd.DataFrame, iso3: str) -> CountryProf
     # Curated and dataset facts first, then the most recent.
     key = key.assign(_c=(key["origin"].astype(str) == "extracted").astype(int))
     key = key.sort_values(["_c", "date_start"], ascending=[True, False], na_position="last", kind="stable")
-    finance_ids = df.loc[df["type"].astype(str) == "finance", "id"].tolist()
+    money_ids = df.loc[(df["type"].astype(str) == "finance").to_numpy() | df["amount"].notna().to_numpy(), "id"].tolist()
     return CountryProfile(
         iso3=iso3, name=CENTRAL_ASIA[iso3], facts=len(df), leading=leading_actors(df),
         by_actor=actor_counts(df), by_type=type_counts(df),
         routes=routes[["id", "title", "status", "status_as_of", "geo_precision"]].reset_index(drop=True),
-        amounts=largest_amounts(store, finance_ids),
+        amounts=largest_amounts(store, money_ids),
         key_facts=key[["id", "title", "type", "date_start", "origin"]].head(KEY_FACTS).reset_index(drop=True),
     )

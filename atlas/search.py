@@ -5,8 +5,10 @@ from ``facts`` and ``articles`` whenever the store's version has changed since t
 last fill (:func:`ensure_index`), so every write path (curated reload, ingest, review,
 bulk insert) is covered without touching it. They are created on the first search and
 are not part of ``atlas.store.metadata``. Ranking is BM25 with the title weighted above the
-summary above the evidence; facts whose words appear as one phrase come first; a fact
-whose *article* matches ranks after the facts that match themselves.
+summary above the evidence; facts whose words appear as one phrase come first; on equal
+scores curated facts come before extracted ones, before dataset rows; a fact whose
+*article* matches ranks after the facts that match themselves. What a query means (OR,
+phrases, prefixes, spelling variants) is :mod:`atlas.search_syntax`, for both engines.
 
 PostgreSQL: ``tsvector``/``ts_rank`` in the same order (:mod:`atlas.search_pg`), without
 accent folding. Other databases: a plain case-insensitive substring match over title,
@@ -14,19 +16,20 @@ summary and evidence (:func:`_search_like`), labelled as the fallback it is.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from . import search_pg
+from . import search_syntax as syntax
 from .actors import find_actors
 from .store import Store, facts_t, meta_t
 
 FACT_FTS = "fact_search"
 ARTICLE_FTS = "article_search"
-MAX_TERMS = 12
-MAX_QUERY_CHARS = 200
+MAX_TERMS, MAX_QUERY_CHARS = syntax.MAX_TERMS, syntax.MAX_QUERY_CHARS
 _WORD = re.compile(r"\w+")
 
 # Evidence is JSON; only the quotes are text a reader would search.
@@ -57,9 +60,21 @@ class SearchHit:
     type: str
     snippet: str
     via: str = "fact"
+    date: str = ""  # the fact's start date, as stored (YYYY-MM-DD)
+    countries: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()  # outside powers
+    origin: str = ""  # curated, dataset or extracted
 
 
-def terms(text: str) -> list[str]:
+def _codes(raw) -> tuple[str, ...]:
+    try:
+        value = json.loads(raw or "[]")
+    except (TypeError, ValueError):
+        return ()
+    return tuple(str(c) for c in value) if isinstance(value, list) else ()
+
+
+def terms(text: str) -> list[str]:  # the LIKE fallback's words
     """The words of a query, lower-cased, at most :data:`MAX_TERMS`.
 
     >>> terms("  Line D! ")
@@ -68,29 +83,6 @@ def terms(text: str) -> list[str]:
     ['drop', 'table', 'facts']
     """
     return [w.casefold() for w in _WORD.findall(text[:MAX_QUERY_CHARS])][:MAX_TERMS]
-
-
-def fts_queries(text: str) -> list[str]:
-    """FTS5 MATCH expressions, most exact first: the phrase, then all words (last as prefix).
-
-    Every word is quoted, so no user text is ever read as FTS5 syntax.
-
-    >>> fts_queries("Line D")
-    ['"line" + "d"', '"line" AND "d"']
-    >>> fts_queries("pipeline")
-    ['"pipeline"*']
-    >>> fts_queries("...")
-    []
-    """
-    words = terms(text)
-    if not words:
-        return []
-    quoted = [f'"{w}"' for w in words]
-    if len(words[-1]) >= 3:
-        quoted[-1] += "*"
-    if len(words) == 1:
-        return [quoted[0]]
-    return [" + ".join(f'"{w}"' for w in words), " AND ".join(quoted)]
 
 
 def is_sqlite(store: Store) -> bool:
@@ -130,24 +122,31 @@ def rebuild_index(store: Store) -> None:
 
 
 # One ranked FTS5 query; ``join`` ties an FTS row to its facts. Weights: BM25 per column.
-_FTS_SQL = ("SELECT f.id, f.title, f.type, snippet({table}, {col}, '', '', '…', 12) "
+# Equal scores (to 4 decimals): curated facts first, then extracted, then dataset rows.
+ORIGIN_RANK = "CASE f.origin WHEN 'curated' THEN 0 WHEN 'extracted' THEN 1 ELSE 2 END"
+HIT_COLUMNS = "f.date_start, f.countries, f.actors, f.origin"
+_FTS_SQL = ("SELECT f.id, f.title, f.type, snippet({table}, {col}, '', '', '…', 12), " + HIT_COLUMNS + " "
             "FROM {table} AS s JOIN facts AS f ON {join} "
             "WHERE {table} MATCH ? AND coalesce(f.review, '') != 'rejected' "
-            "ORDER BY bm25({table}, {weights}), f.id LIMIT ?")
+            "ORDER BY round(bm25({table}, {weights}), 4), " + ORIGIN_RANK + ", f.id LIMIT ?")
 
 
 def _add(hits: dict[str, SearchHit], via: str, rows) -> None:
-    for fid, title, typ, snip in rows:
-        hits.setdefault(fid, SearchHit(fid, title, typ, snip or "", via))
+    for fid, title, typ, snip, day, countries, actors, origin in rows:
+        hits.setdefault(fid, SearchHit(fid, title, typ, snip or "", via, day or "", _codes(countries),
+                                       _codes(actors), origin or ""))
 
 
 def search(store: Store, text: str, limit: int = 20) -> list[SearchHit]:
-    """Facts matching ``text``, best first; rejected facts never appear."""
-    if not terms(text):
+    """Facts matching ``text`` (syntax: :mod:`atlas.search_syntax`), best first; rejected facts never appear."""
+    query = syntax.plain_query(text)
+    if not query:
         return []
+    exact = syntax.phrase_query(text)
+    parsed = ([exact] if exact else []) + [query]  # the whole phrase first, then the query
     if is_sqlite(store):
         ensure_index(store)
-        queries = fts_queries(text)
+        queries = [syntax.to_fts5(q) for q in parsed]
 
         def facts_matching(c, q):
             return c.exec_driver_sql(_FTS_SQL.format(
@@ -157,7 +156,7 @@ def search(store: Store, text: str, limit: int = 20) -> list[SearchHit]:
             return c.exec_driver_sql(_FTS_SQL.format(
                 table=ARTICLE_FTS, col=2, join="f.article_id = s.article_id", weights="0, 4.0, 1.0"), (q, limit))
     elif store.engine.dialect.name == "postgresql":
-        queries = search_pg.tsqueries(terms(text))
+        queries = [syntax.to_tsquery(q) for q in parsed]
 
         def facts_matching(c, q):
             return search_pg.facts_matching(c, q, limit)
@@ -170,9 +169,10 @@ def search(store: Store, text: str, limit: int = 20) -> list[SearchHit]:
     with store.engine.connect() as c:
         for q in queries:
             _add(hits, "fact", facts_matching(c, q))
-        for code in find_actors(text):  # "Turkey": the facts Türkiye is part of
+        for code in find_actors(text) if syntax.is_plain(text) else ():  # "Turkey": the facts Türkiye is part of
             _add(hits, "actor", c.execute(
-                sa.select(facts_t.c.id, facts_t.c.title, facts_t.c.type, sa.func.substr(facts_t.c.summary, 1, 160))
+                sa.select(facts_t.c.id, facts_t.c.title, facts_t.c.type, sa.func.substr(facts_t.c.summary, 1, 160),
+                          facts_t.c.date_start, facts_t.c.countries, facts_t.c.actors, facts_t.c.origin)
                 .where(facts_t.c.actors.like(f'%"{code}"%'), sa.func.coalesce(facts_t.c.review, "") != "rejected")
                 .order_by(facts_t.c.date_start.desc(), facts_t.c.id).limit(limit)))
         if len(hits) < limit:
@@ -187,8 +187,10 @@ def _search_like(store: Store, text: str, limit: int) -> list[SearchHit]:
                facts_t.c.evidence.ilike(f"%{w}%", escape="\\"))
         for w in (t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for t in terms(text))
     ])
-    q = (sa.select(facts_t.c.id, facts_t.c.title, facts_t.c.type, facts_t.c.summary)
+    q = (sa.select(facts_t.c.id, facts_t.c.title, facts_t.c.type, facts_t.c.summary, facts_t.c.date_start,
+                   facts_t.c.countries, facts_t.c.actors, facts_t.c.origin)
          .where(cond, sa.func.coalesce(facts_t.c.review, "") != "rejected")
          .order_by(facts_t.c.title.ilike(f"%{text.strip()}%").desc(), facts_t.c.id).limit(limit))
     with store.engine.connect() as c:
-        return [SearchHit(r.id, r.title, r.type, (r.summary or "")[:160], "fact") for r in c.execute(q)]
+        return [SearchHit(r.id, r.title, r.type, (r.summary or "")[:160], "fact", r.date_start or "",
+                          _codes(r.countries), _codes(r.actors), r.origin or "") for r in c.execute(q)]

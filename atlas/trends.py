@@ -48,6 +48,30 @@ def actor_counts(frame: pd.DataFrame, period: str = "year", top: int = 6) -> pd.
     return out.sort_values(["period", "_order"])[COUNT_COLUMNS].reset_index(drop=True)
 
 
+def measure_counts(contrib: pd.DataFrame, measure: str, period: str = "year", top: int = 6) -> pd.DataFrame:
+    """A :mod:`atlas.measures` measure per period and power, shaped like :func:`actor_counts`
+    (the value in ``facts``), so :func:`counts_chart` draws it. Projects and money count
+    each project once per power; the powers beyond ``top`` are summed as :data:`OTHER`."""
+    from .measures import tally
+
+    df = contrib[contrib["date"].notna() & contrib["actor"].astype(bool)] if len(contrib) else contrib
+    if not len(df):
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    df = df.assign(period=_period(pd.to_datetime(df["date"]), period))
+    t = tally(df, measure, ["period", "actor"])
+    t = t[t["total"] > 0]
+    if t.empty:
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    totals = t.groupby("actor")["total"].sum()
+    keep = sorted(totals.index, key=lambda k: (-totals[k], k))[:top]
+    t = t.assign(key=t["actor"].where(t["actor"].isin(keep), OTHER))
+    out = t.groupby(["period", "key"], as_index=False)["total"].sum().rename(columns={"total": "facts"})
+    out["label"] = out["key"].map(lambda k: OTHER if k == OTHER else actor_label(k))
+    order = {k: i for i, k in enumerate(keep + [OTHER])}
+    out["_order"] = out["key"].map(order)
+    return out.sort_values(["period", "_order"])[COUNT_COLUMNS].reset_index(drop=True)
+
+
 def type_counts(frame: pd.DataFrame, period: str = "year") -> pd.DataFrame:
     """Facts per period and fact type: columns ``period, key, label, facts``."""
     df = _dated(frame)
@@ -60,7 +84,8 @@ def type_counts(frame: pd.DataFrame, period: str = "year") -> pd.DataFrame:
 
 
 def counts_chart(counts: pd.DataFrame, *, legend_title: str, period: str = "year",
-                 colors: dict[str, str] | None = None, height: int = 260) -> alt.Chart:
+                 colors: dict[str, str] | None = None, height: int = 260, y_title: str = "Facts",
+                 y_format: str = ",d") -> alt.Chart:
     """Stacked bars of ``counts`` (from :func:`actor_counts` or :func:`type_counts`)."""
     domain = list(dict.fromkeys(counts["label"])) if len(counts) else []
     if colors:
@@ -71,12 +96,12 @@ def counts_chart(counts: pd.DataFrame, *, legend_title: str, period: str = "year
     unit = {"year": "year", "quarter": "yearquarter", "month": "yearmonth"}[period]
     return alt.Chart(counts).mark_bar().encode(
         x=alt.X(f"{unit}(period):T", title=period.capitalize()),
-        y=alt.Y("sum(facts):Q", title="Facts", stack="zero"),
+        y=alt.Y("sum(facts):Q", title=y_title, stack="zero"),
         color=alt.Color("label:N", title=legend_title, scale=scale,
                         legend=alt.Legend(orient="bottom", columns=4, labelLimit=220)),
         order=alt.Order("facts:Q", sort="descending"),
         tooltip=[alt.Tooltip(f"{unit}(period):T", title=period.capitalize()),
-                 alt.Tooltip("label:N", title=legend_title), alt.Tooltip("sum(facts):Q", title="Facts")],
+                 alt.Tooltip("label:N", title=legend_title), alt.Tooltip("sum(facts):Q", title=y_title, format=y_format)],
     ).properties(height=height, width="container")
 
 

@@ -17,4 +17,4 @@ with lanes_col:
                        horizontal=True)
     timeline_view(frame, filters, lanes)
 with trends_col:
-    trends_view(frame)
+    trends_view(frame, filters)

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_first_page_is_map_and_every_page_file_exists():
-    assert [title for _, title in PAGES] == ["Map", "Timeline", "Articles", "Data", "Countries", "Ingest",
-                                                 "Review"]
+    assert [title for _, title in PAGES] == ["Map", "Timeline", "Articles", "Data", "Countries", "Compare",
+                                             "Methodology", "Ingest", "Review"]
     assert all((PAGES_DIR / name).is_file() for name, _ in PAGES)
 
 

@@ -49,3 +49,15 @@ def test_prefix_actor_and_never_rejected(store):
 def test_hostile_text_is_a_safe_query(store, text):
     search(store, text)  # no exception
     assert store.count() > 0
+
+
+def test_or_phrases_prefixes_and_variants(pg_url):
+    from .test_search_syntax import check_syntax, make_store
+
+    s = make_store(pg_url)  # a fresh database: its own facts, the same cases as on SQLite
+    try:
+        check_syntax(s)
+        hit = search(s, "Rogun dam")[0]
+        assert (hit.date, hit.countries, hit.actors, hit.origin) == ("2020-01-01", ("TJK",), ("ITA",), "curated")
+    finally:
+        s.dispose()

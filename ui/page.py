@@ -8,7 +8,9 @@ it also runs on its own (``AppTest.from_file("pages/3_Data.py")``).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -21,8 +23,8 @@ APP_ICON = "🗺️"
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 # (file, title); the first is the default page at "/". URLs come from the file names.
 PAGES = (("0_Map.py", "Map"), ("1_Timeline.py", "Timeline"), ("2_Articles.py", "Articles"),
-         ("3_Data.py", "Data"), ("6_Countries.py", "Countries"), ("4_Ingest.py", "Ingest"),
-         ("5_Review.py", "Review"))
+         ("3_Data.py", "Data"), ("6_Countries.py", "Countries"), ("7_Compare.py", "Compare"),
+         ("8_Methodology.py", "Methodology"), ("4_Ingest.py", "Ingest"), ("5_Review.py", "Review"))
 
 
 # On a phone: a smaller title and metrics, less padding, so the map starts on the first screen.
@@ -57,3 +59,17 @@ def page_setup(title: str, *, heading: str | None = None, filters: bool = True) 
 
     search_box()
     return sidebar_filters(fact_frame()) if filters else None
+
+
+def app_root_url() -> str:
+    """The app's root address as the browser sees it (ATLAS_PUBLIC_URL wins), '' when unknown."""
+    if os.environ.get("ATLAS_PUBLIC_URL"):
+        return os.environ["ATLAS_PUBLIC_URL"]
+    parts = urlsplit(getattr(st.context, "url", None) or "")  # None without a browser (tests, bare mode)
+    if not parts.scheme:
+        return ""
+    path = parts.path.rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    if last in {name.split("_", 1)[1].removesuffix(".py") for name, _ in PAGES}:
+        path = path[: -len(last)]  # a page's URL: its root is the folder above
+    return urlunsplit((parts.scheme, parts.netloc, path.rstrip("/") + "/", "", ""))

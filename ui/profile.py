@@ -12,17 +12,27 @@ import streamlit as st
 
 from atlas.labels import TYPE_COLORS, actor_label
 from atlas.models import CENTRAL_ASIA
+from atlas.measures import CURRENCY_BASIS, MEASURES, by_power, total
 from atlas.profiles import country_profile
 from atlas.query import Filters
 from atlas.markup import md_plain
-from atlas.trends import actor_colors, counts_chart
+from atlas.trends import actor_colors, counts_chart, measure_counts
 from ui.cache import get_store
 from ui.filters import request_filters
+from ui.measures import datasets_switch, measure_choice, page_contributions
 from ui.views import filtered_frame
 
 PICK = "Choose a country to see what outside powers have done there."
 MANY = "Several countries are filtered; this profile shows {name}. The other pages show all of them."
 NO_FACTS = "No dated facts about {name} match the filters."
+NO_MEASURE = "No {measure} of an outside power in {name} among the filtered facts."
+NO_AMOUNTS = "No money amounts among these facts."
+AMOUNTS_NOTE = ("Largest amounts of finance facts and dataset records, linked records once. Money measures: "
+                + CURRENCY_BASIS + " This list shows other currencies too, as written, after USD.")
+
+
+def _lower(label: str) -> str:
+    return label[:1].lower() + label[1:]
 
 
 def map_link(f: Filters, fact_id: str) -> str:
@@ -51,22 +61,36 @@ def country_view(f: Filters) -> None:
     if not iso3:
         st.info(PICK)
         return
-    p = country_profile(get_store(), filtered_frame(f), iso3)
+    frame = filtered_frame(f)
+    p = country_profile(get_store(), frame, iso3)
     st.header(p.name)
     if len(f.countries) > 1:
         st.caption(MANY.format(name=p.name))
+    m1, m2 = st.columns([3, 2])
+    with m1:
+        measure = measure_choice()
+    with m2:
+        with_datasets = datasets_switch()
+    contrib = page_contributions(f, with_datasets)
+    contrib = contrib[contrib["country"] == iso3] if len(contrib) else contrib
+    leading = by_power(contrib, measure, 5)
     c1, c2, c3 = st.columns(3, wrap=False)
     c1.metric("Facts", f"{p.facts:,}")
-    c2.metric("Leading outside power", actor_label(p.leading[0][0]) if p.leading else "—")
+    c2.metric("Leading outside power", actor_label(leading[0][0]) if leading else "—",
+              help=f"By {_lower(MEASURES[measure])}")
     c3.metric("Routes", f"{len(p.routes):,}")
-    if p.leading:
-        st.markdown("**Leading outside powers:** " + md_plain(", ".join(
-            f"{actor_label(code)} ({n})" for code, n in p.leading)))
-    st.subheader("Facts per year by outside power")
-    if p.by_actor.empty:
-        st.info(NO_FACTS.format(name=p.name))
+    st.caption(md_plain(" · ".join(f"{label}: {total(contrib, key).text()}" for key, label in MEASURES.items())))
+    if leading:
+        st.markdown(f"**Leading outside powers by {_lower(MEASURES[measure])}:**")
+        st.markdown("\n".join("- " + md_plain(f"{actor_label(code)}: {fig.text()}") for code, fig in leading))
+    st.subheader(f"{MEASURES[measure]} per year by outside power")
+    by_actor = measure_counts(contrib, measure)
+    if by_actor.empty:
+        st.info(NO_FACTS.format(name=p.name) if measure == "facts" else NO_MEASURE.format(
+            measure=_lower(MEASURES[measure]), name=p.name))
     else:
-        st.altair_chart(counts_chart(p.by_actor, legend_title="Outside power", colors=actor_colors(p.by_actor)),
+        st.altair_chart(counts_chart(by_actor, legend_title="Outside power", colors=actor_colors(by_actor),
+                                     y_title=MEASURES[measure], y_format="$,.0f" if measure == "money" else ",d"),
                         key="profile_by_actor", width="stretch")
     st.subheader("Fact types over time")
     if not p.by_type.empty:
@@ -84,13 +108,14 @@ def country_view(f: Filters) -> None:
     with right:
         st.subheader("Largest amounts")
         if not p.amounts:
-            st.caption("No money amounts among these finance facts.")
+            st.caption(NO_AMOUNTS)
         else:
-            st.dataframe(pd.DataFrame([{"amount": a.value, "currency": a.currency, "as written": a.text,
-                                        "fact": a.title, "map": map_link(f, a.fact_id)} for a in p.amounts]),
+            st.dataframe(pd.DataFrame([{"amount": a.formatted, "basis": a.currency, "as written": a.text,
+                                        "origin": a.origin, "fact": a.title, "map": map_link(f, a.fact_id)}
+                                       for a in p.amounts]),
                          hide_index=True, key="profile_amounts", column_config={
-                             "amount": st.column_config.NumberColumn(format="%,.0f"),
                              "map": st.column_config.LinkColumn("Map", display_text="Show on map")})
+            st.caption(AMOUNTS_NOTE)
     st.subheader("Key facts")
     st.caption("Curated and dataset facts first, then the most recent.")
     st.dataframe(p.key_facts.assign(map=[map_link(f, i) for i in p.key_facts["id"]]), hide_index=True,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.labels import actor_label
 from atlas.search import search
+from atlas.search_syntax import notice
 from atlas.markup import md_plain
 from ui.cache import get_store
 
@@ -15,12 +17,26 @@ KEY = "q"  # widget key and URL parameter
 _SAVED = "_atlas_search"  # survives page switches, which drop widget state
 MAX_HITS = 12
 NO_HITS = "Nothing found. Try fewer or other words, or a name such as Line D, Xi'an or Turkey."
+SEARCH_HELP = ('Titles, summaries, evidence quotes and article text. Rogun OR Kambarata: either; "Line D": the '
+               "phrase; pipe*: words starting so. Spellings and transliterations (Xian, Xi'an, Сиань) find each other.")
 VIA = {"fact": "", "actor": " · involves this power", "article": " · in its article"}
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _hits(url: str, version: str, text: str) -> list:
     return search(get_store(), text, MAX_HITS)
+
+
+def hit_line(h) -> str:
+    """What a result is, under its title: date, countries, origin, powers, type, why it matched.
+
+    >>> from atlas.search import SearchHit
+    >>> hit_line(SearchHit("f", "t", "energy", "", "article", "2023-05-19", ("KAZ", "UZB"), ("CHN",), "curated"))
+    '2023-05-19 · KAZ, UZB · curated · China · energy · in its article'
+    """
+    parts = [h.date or "undated", ", ".join(h.countries) or "no country", h.origin or "?",
+             ", ".join(actor_label(a) for a in h.actors) or "no outside power", h.type]
+    return " · ".join(parts) + VIA[h.via]
 
 
 def _open(fact_id: str) -> None:
@@ -42,7 +58,7 @@ def search_box() -> str:
     if page_changed("search") or KEY not in st.session_state:  # a page switch resets the widget
         st.session_state[KEY] = st.query_params.get(KEY) or st.session_state.get(_SAVED, "")
     text = st.sidebar.text_input("Search", key=KEY, max_chars=200, placeholder="e.g. Line D, Xi'an, Turkey",
-                                 help="Titles, summaries, evidence quotes and article text")
+                                 help=SEARCH_HELP)
     st.session_state[_SAVED] = text
     if text:
         if st.query_params.get(KEY) != text:
@@ -50,6 +66,10 @@ def search_box() -> str:
     elif KEY in st.query_params:
         del st.query_params[KEY]
     if not text.strip():
+        return text
+    problem = notice(text)
+    if problem:
+        st.sidebar.caption(problem)
         return text
     store = get_store()
     hits = _hits(store.url, store.version(), text.strip())
@@ -61,6 +81,5 @@ def search_box() -> str:
         if box.button(md_plain(h.title[:90]), key=f"search_hit_{i}", help=md_plain(h.snippet) or None,
                       width="stretch"):
             _open(h.fact_id)
-        if VIA[h.via]:
-            box.caption(f"{h.type}{VIA[h.via]}")
+        box.caption(md_plain(hit_line(h)))
     return text

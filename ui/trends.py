@@ -4,21 +4,31 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.trends import PERIODS, actor_colors, actor_counts, counts_chart
+from atlas.measures import CURRENCY_BASIS, MEASURES
+from atlas.query import Filters
+from atlas.trends import PERIODS, actor_colors, actor_counts, counts_chart, measure_counts
 from ui.filters import url_choice
+from ui.measures import measure_choice, page_contributions
 
 TITLE = "Facts per period by outside power"
 NOTE = "A fact involving two powers counts for each. The powers with most facts are named; the rest are Other."
+MEASURE_NOTE = ("Each project once per power (linked records once; a co-financed project gives each financier its "
+                "share). " + CURRENCY_BASIS)
 
 
-def trends_view(frame: pd.DataFrame) -> None:
-    st.subheader(TITLE)
+def trends_view(frame: pd.DataFrame, f: Filters | None = None) -> None:
+    measure = measure_choice() if f is not None else "facts"  # the measures need the filters (their cache key)
+    st.subheader(TITLE if measure == "facts" else f"{MEASURES[measure]} per period by outside power")
     period = url_choice(st.radio, "Period", list(PERIODS), key="period", default="year", horizontal=True,
                         format_func=str.capitalize)
-    counts = actor_counts(frame, period)
+    if measure == "facts":
+        counts = actor_counts(frame, period)
+    else:  # projects and money count each project once (atlas.measures)
+        counts = measure_counts(page_contributions(f, datasets=True), measure, period)
     if counts.empty:
         st.info("No dated facts with an outside power match the filters.")
         return
-    st.altair_chart(counts_chart(counts, legend_title="Outside power", period=period, colors=actor_colors(counts)),
+    st.altair_chart(counts_chart(counts, legend_title="Outside power", period=period, colors=actor_colors(counts),
+                                 y_title=MEASURES[measure], y_format="$,.0f" if measure == "money" else ",d"),
                     key="trends", width="stretch")
-    st.caption(NOTE)
+    st.caption(NOTE if measure == "facts" else MEASURE_NOTE)

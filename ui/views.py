@@ -8,6 +8,7 @@ mounted (same script → same component id).
 from __future__ import annotations
 
 import copy
+from datetime import date
 import json
 import logging
 
@@ -26,6 +27,7 @@ from atlas.webassets import ensure_vendor
 from ui.cache import fact_frame, fact_frame_at, get_store
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
+from ui.page import app_root_url
 
 FACT_KEY = "fact"  # session_state and URL: the clicked fact
 _MAP_SEEN = "_atlas_map_click_seen"
@@ -225,6 +227,9 @@ def _detail_panel(f: Filters | None) -> None:
     from ui.filters import current_filters
 
     st.html(detail.detail_html(fact, article, (f or current_filters()).to_query()))
+    st.caption("Cite this fact")
+    st.code(detail.citation(fact, detail.fact_url(app_root_url(), fact.id), date.today(), article),
+            language=None, wrap_lines=True)
     if f is not None:
         event_panel(store, fact.id, f)
     if st.button("Close", key="close_fact"):
