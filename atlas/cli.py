@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("migrate", help="upgrade the database schema to the newest revision (the app does this on start)",
                        epilog="example: python -m atlas --db postgresql+psycopg://atlas@127.0.0.1/atlas migrate")
-    m.add_argument("--new", metavar="MESSAGE", help="developers: write the next revision from atlas/store.py's tables")
+    m.add_argument("--new", metavar="MESSAGE", help="developers: write the next revision from atlas/db/store.py's tables")
     return p
 
 
@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import sqlalchemy as sa
         import sqlite3
 
-        from .storeguard import db_error
+        from .db.storeguard import db_error
 
         if not isinstance(exc, (sa.exc.SQLAlchemyError, sqlite3.Error)):
             raise
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _store(args):
-    from .store import Store
+    from .db.store import Store
 
     return Store(args.db)
 
@@ -313,8 +313,8 @@ def cmd_reextract(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from .backup import backup_url
-    from .store import resolve_url
+    from .db.backup import backup_url
+    from .db.store import resolve_url
 
     size = backup_url(resolve_url(args.db), args.path)
     print(f"backed up to {args.path} ({size:,} bytes)")
@@ -343,10 +343,10 @@ def cmd_search(args) -> int:
 
 
 def cmd_migrate(args) -> int:
-    from . import migrate
+    from .db import migrate
 
     if args.new:
-        print(f"wrote {migrate.new_revision(args.new)}; set HEAD in atlas/migrate.py to its revision id")
+        print(f"wrote {migrate.new_revision(args.new)}; set HEAD in atlas/db/migrate.py to its revision id")
         return 0
     store = _store(args)  # opening a store upgrades it
     done = f"applied {', '.join(store.migrated)}; now at" if store.migrated else "already at"

@@ -39,7 +39,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .models import Fact
-from .store import Store, audit_t, event_splits_t, now
+from .db.store import Store, audit_t, event_splits_t, now
 
 NEAR_KM = 50.0
 PRECISE = ("site", "city", "approximate-route")

@@ -19,7 +19,7 @@ from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_art
 from .geometry import country_points
 from .labels import actor_label
 from .models import CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
-from .store import Store
+from .db.store import Store
 
 
 def _names(codes: Sequence[str]) -> str:

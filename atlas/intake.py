@@ -1,6 +1,6 @@
 """The Ingest page's logic: form input → :class:`Article` → preview → stored pending facts.
 
-Pure functions plus thin calls on a :class:`~atlas.store.Store` that is passed in.
+Pure functions plus thin calls on a :class:`~atlas.db.store.Store` that is passed in.
 Uploads go through :func:`atlas.files.article_text`, the same path as CLI files, so
 both follow one set of decoding and HTML rules. No Streamlit here.
 
@@ -20,7 +20,7 @@ from .files import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, article_text, decode_art
 from .ingest import Prepared, prepare, run_extractor, store_prepared
 from .markup import highlight_html, mention_spans
 from .models import LANGUAGES, Article, Fact
-from .store import Store
+from .db.store import Store
 
 # -- pinned user-facing messages ------------------------------------------------
 MSG_NO_TEXT = "Nothing to ingest: paste the article text or upload a .txt, .md or .html file."

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 
 from .datasets.layer import usd
 from .models import CENTRAL_ASIA
-from .store import Store, facts_t
+from .db.store import Store, facts_t
 
 MEASURES = {"facts": "Facts", "projects": "Projects", "money": "Money committed (USD)"}
 PARTS = ("curated", "dataset", "extracted")

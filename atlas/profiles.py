@@ -16,7 +16,7 @@ from .datasets.panel import amount_text
 from .measures import is_usd
 from .models import CENTRAL_ASIA
 from .query import _any_of, sort_for_display
-from .store import Store, facts_t
+from .db.store import Store, facts_t
 from .trends import actor_counts, type_counts
 
 KEY_FACTS = 12

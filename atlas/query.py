@@ -15,7 +15,7 @@ import pandas as pd
 
 from .fields import is_actor, is_country, parse_date
 from .models import BLOCS, CENTRAL_ASIA, FACT_TYPES, ORIGINS, REVIEW_CHOICES, STATUSES
-from .store import Store
+from .db.store import Store
 
 FRAME_COLUMNS = [
     "id", "type", "title", "date_start", "date_end", "date_precision", "countries", "actors",

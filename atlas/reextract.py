@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 from .errors import ArticleError, ValidationError
 from .ingest import prepare, run_extractor
 from .models import Article
-from .store import Store
+from .db.store import Store
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Review logic behind pages/5_Review.py: the queue, decisions, edits and the audit log.
 
-Pure functions plus thin calls on a :class:`~atlas.store.Store` that is passed in:
+Pure functions plus thin calls on a :class:`~atlas.db.store.Store` that is passed in:
 the review queue with each fact's evidence in its paragraph, accepting or rejecting
 a pending fact, validating an edit into a new :class:`Fact`, and the audit log as
 rows of changed fields. The Ingest page's logic is :mod:`atlas.intake`; HTML comes
@@ -22,7 +22,7 @@ from .geometry import location_problems, representative_point
 from .markup import escape_text, evidence_html
 from .models import Article, Fact
 from .reextract import reextract
-from .store import Store
+from .db.store import Store
 
 # -- pinned user-facing messages ------------------------------------------------
 MSG_QUEUE_EMPTY = "No facts are waiting for review."

@@ -4,7 +4,7 @@ SQLite: two FTS5 tables (``fact_search``, ``article_search``), derived data refi
 from ``facts`` and ``articles`` whenever the store's version has changed since the
 last fill (:func:`ensure_index`), so every write path (curated reload, ingest, review,
 bulk insert) is covered without touching it. They are created on the first search and
-are not part of ``atlas.store.metadata``. Ranking is BM25 with the title weighted above the
+are not part of ``atlas.db.store.metadata``. Ranking is BM25 with the title weighted above the
 summary above the evidence; facts whose words appear as one phrase come first; on equal
 scores curated facts come before extracted ones, before dataset rows; a fact whose
 *article* matches ranks after the facts that match themselves. What a query means (OR,
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from . import search_pg
 from . import search_syntax as syntax
 from .actors import find_actors
-from .store import Store, facts_t, meta_t
+from .db.store import Store, facts_t, meta_t
 
 FACT_FTS = "fact_search"
 ARTICLE_FTS = "article_search"

@@ -50,7 +50,7 @@ def timed_map(build) -> tuple[float, int]:
 
 
 def make_store(path: Path, n: int):
-    from atlas.store import Store
+    from atlas.db.store import Store
     from atlas.synthetic import synthetic_facts
 
     store = Store(str(path))
@@ -97,7 +97,7 @@ def one_size(n: int) -> dict:
 
         out.update(app_times(db))
         from atlas.query import load_frame_snapshotted
-        from atlas.store import Store
+        from atlas.db.store import Store
 
         again = Store(str(db))  # as a restarted server would: the app left an Arrow snapshot
         t = time.perf_counter()

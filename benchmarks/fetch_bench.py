@@ -57,7 +57,7 @@ def serve(n: int, port_q, stop) -> None:
 def bench_fetch(n: int, workers: int) -> dict:
     from atlas.fetch.http import HttpClient
     from atlas.fetch.run import Fetcher
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     ctx = mp.get_context("spawn")
     port_q, stop = ctx.Queue(), ctx.Event()
@@ -92,7 +92,7 @@ def bench_fetch(n: int, workers: int) -> dict:
 def bench_events(n: int) -> dict:
     from atlas import events
     from atlas.query import load_frame
-    from atlas.store import Store
+    from atlas.db.store import Store
     from atlas.synthetic import synthetic_facts
 
     store = Store("sqlite://")

@@ -54,7 +54,7 @@ def main(n: int = 20_000) -> dict:
     from atlas.datasets import AIDDATA
     from atlas.datasets.importer import import_files
     from atlas.datasets.sync import sync_dataset
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -128,7 +128,7 @@ def main_worldbank(n: int = 22_000, sites: int = 80_000) -> dict:
     from atlas.datasets import WORLDBANK
     from atlas.datasets.sync import sync_dataset
     from atlas.datasets.wbimport import import_files
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         if db == "sqlite":
             db = str(Path(tmp) / "atlas.sqlite")
         elif db == "pg":
-            from atlas.devdb import Cluster
+            from atlas.db.devdb import Cluster
 
             cluster = Cluster.start(durable=True)
             db = cluster.create_database("atlas")

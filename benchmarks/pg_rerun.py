@@ -18,7 +18,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from bench import app_times, make_store  # noqa: E402
 
-from atlas.devdb import Cluster  # noqa: E402
+from atlas.db.devdb import Cluster  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

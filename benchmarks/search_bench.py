@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from atlas.search import ensure_index, search  # noqa: E402
-from atlas.store import Store  # noqa: E402
+from atlas.db.store import Store  # noqa: E402
 from atlas.synthetic import synthetic_facts  # noqa: E402
 
 QUERIES = ["energy", "Line D", "synthetic energy fact 4", "Turkey", "zzzz-none"]  # "energy": a term in 1 of 7

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from atlas.devdb import free_port  # noqa: E402
+from atlas.db.devdb import free_port  # noqa: E402
 
 ROUTE_COOKIE = "atlas_replica"  # nginx's sticky-routing cookie (see NGINX_CONF)
 NGINX_CONF = """\
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     cluster = None
     db = args.db
     if db == "pg":
-        from atlas.devdb import Cluster
+        from atlas.db.devdb import Cluster
 
         cluster = Cluster.start(durable=True)
         db = cluster.create_database("atlas")

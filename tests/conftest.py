@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.store import Store
+from atlas.db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -39,7 +39,7 @@ def curated_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A local PostgreSQL cluster for this test process; skipped without server binaries, unless CI=true."""
-    from atlas.devdb import Cluster, NoPostgres
+    from atlas.db.devdb import Cluster, NoPostgres
 
     try:
         cluster = Cluster.start()

@@ -5,7 +5,7 @@ import random
 from datetime import date, timedelta
 
 from atlas.models import Article, Evidence, Fact, Source
-from atlas.store import Store
+from atlas.db.store import Store
 
 EVIL = '<img src=x onerror=alert(1)>'
 SCRIPT = "<script>alert('x')</script>"

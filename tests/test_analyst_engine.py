@@ -13,7 +13,7 @@ from atlas.export import article_index, csv_text, geojson_text
 from atlas.models import Fact
 from atlas.profiles import UnknownCountry, country_profile
 from atlas.query import Filters, apply_filters, load_frame, select_facts
-from atlas.store import Store
+from atlas.db.store import Store
 from atlas.trends import OTHER, actor_counts, counts_chart, type_counts
 
 from .dash_data import ARTICLE, fill_store

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from atlas.cli import main
-from atlas.store import Store
+from atlas.db.store import Store
 
 from .conftest import CURATED, ROOT, SEED, SEEDS
 

@@ -10,7 +10,7 @@ from atlas.compare import NONE_CHOSEN, NO_FACTS
 from atlas.markup import md_plain
 from atlas.search_syntax import ONLY_OPERATORS
 from atlas.models import CENTRAL_ASIA, Fact
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.dash_data import fill_store
 from tests.test_pages import app, metric, qp
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from atlas.datasets import DATASETS_DIR
-from atlas.store import Store
+from atlas.db.store import Store
 
 from .conftest import ROOT
 

@@ -139,7 +139,7 @@ def test_publisher_addresses():
 def test_an_editor_downloads_a_release_from_the_ingest_page(editor_env, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from atlas.store import Store
+    from atlas.db.store import Store
     from tests.helpers import shown
     from tests.test_pages_editor import login
 

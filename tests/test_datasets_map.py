@@ -14,7 +14,7 @@ TABLE = DATASETS_DIR / "aiddata-gcdf3" / "projects_central_asia.csv"
 
 @pytest.fixture(scope="module")
 def loaded():
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     store = Store("sqlite://")
     import_dataset(store, "aiddata", [TABLE])

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.datasets import DATASETS_DIR
 from atlas.datasets.load import import_dataset
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.dash_data import fill_store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from atlas.datasets.load import import_dataset
 from atlas.datasets.layer import features
 from atlas.export import geojson_text
 from atlas.query import Filters, apply_filters, load_frame, select_facts
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.dash_data import fill_store
 
 from .test_datasets_ofac import release as ofac_release

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from atlas.datasets import AIDDATA, DATASETS_DIR
 from atlas.errors import ValidationError
 from atlas.ingest import ensure_seeded
-from atlas.store import Store
+from atlas.db.store import Store
 
 from .conftest import SEEDS
 

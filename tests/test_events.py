@@ -18,7 +18,7 @@ from atlas.fetch.run import Fetcher
 from atlas.ingest import ensure_seeded
 from atlas.models import Evidence, Fact
 from atlas.query import load_frame
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.fetch_server import FixtureServer, Route, article_html
 
 SECOND = (Path(__file__).parent / "fixtures" / "fetch" / "en_xian_summit_written_for_test.txt").read_text()

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import maps, timeline
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.dash_data import fill_store
 
 ROOT = Path(__file__).resolve().parents[1]

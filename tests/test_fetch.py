@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from atlas.fetch import state
+from atlas.db import feeds as state
 from atlas.fetch.feeds import Feed
 from atlas.fetch.http import USER_AGENT, HttpClient
 from atlas.fetch.run import Fetcher
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.fetch_server import FixtureServer, Route, article_html, atom, fixture_text, rss, seed_text, sitemap
 
 RAILWAY = fixture_text("en_uzb_afg_railway")

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from atlas.cli import main
-from atlas.fetch import state
+from atlas.db import feeds as state
 from atlas.fetch.http import HttpClient
 from atlas.fetch.loop import MSG_BUSY, fetch_once
 from atlas.fetch.run import Fetcher
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.fetch_server import FixtureServer, Route, article_html, fixture_text, rss
 
 ROOT = Path(__file__).resolve().parents[1]

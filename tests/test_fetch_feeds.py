@@ -132,9 +132,10 @@ def test_feed_sitemap_and_page_parsers_meet_any_bytes(body, ctype):
 
 
 def test_a_source_counts_as_verified_once_a_fetch_succeeds():
-    from atlas.fetch import panel, state
+    from atlas.fetch import panel
+    from atlas.db import feeds as state
     from atlas.fetch.feeds import Feed
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     store = Store("sqlite://")
     state.upsert_source(store, Feed("Listed outlet", "https://outlet.example.invalid/rss"))

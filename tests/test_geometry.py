@@ -13,7 +13,7 @@ from atlas import geometry, review
 from atlas.files import load_curated
 from atlas.models import Evidence, Fact
 from atlas.markup import md_plain
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.dash_data import ARTICLE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -53,8 +53,8 @@ def test_corrupt_store_details_are_logged_not_shown(tmp_path, monkeypatch, caplo
 
 
 def test_busy_store_says_try_again(tmp_path, monkeypatch):
-    from atlas import store as store_mod
-    from atlas.store import Store
+    from atlas.db import store as store_mod
+    from atlas.db.store import Store
     from tests.dash_data import fill_store
 
     db = tmp_path / "atlas.sqlite"

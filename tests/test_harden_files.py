@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from atlas import safeyaml
 from atlas.errors import ArticleError, ValidationError
 from atlas.files import load_curated, read_article
-from atlas.store import Store
+from atlas.db.store import Store
 
 from .conftest import ROOT, SEEDS
 

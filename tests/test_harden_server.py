@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.browser.conftest import _free_port, _wait_healthy, stop_server
 from tests.dash_data import fill_store
 from ui.upload_guard import MSG_REFUSED
@@ -199,7 +199,7 @@ def test_read_only_code_folder_and_store_still_serve_the_map():
     import tempfile
     import urllib.request
 
-    from atlas.storeguard import MSG_SERVING_READ_ONLY
+    from atlas.db.storeguard import MSG_SERVING_READ_ONLY
 
     tmp = Path(tempfile.mkdtemp(prefix="atlas-ro-", dir="/tmp"))
     try:

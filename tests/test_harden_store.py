@@ -11,8 +11,8 @@ import pytest
 
 from atlas.errors import StoreError
 from atlas.ingest import ensure_seeded, ingest_paths, sources_fingerprint
-from atlas.store import Store
-from atlas.storeguard import MSG_BUSY, StoreCorrupt
+from atlas.db.store import Store
+from atlas.db.storeguard import MSG_BUSY, StoreCorrupt
 
 from .conftest import ROOT, SEEDS
 
@@ -97,7 +97,7 @@ def test_backup_never_overwrites(seeded, tmp_path):
 
 
 def test_backup_of_a_server_database_says_what_to_use():
-    from atlas.backup import backup_url
+    from atlas.db.backup import backup_url
 
     with pytest.raises(StoreError, match="use the server's own tools"):
         backup_url("postgresql+psycopg://u@127.0.0.1/atlas", ROOT / "never.sqlite")

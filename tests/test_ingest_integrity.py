@@ -23,7 +23,7 @@ from atlas.errors import ValidationError
 from atlas.files import MAX_ARTICLE_BYTES
 from atlas.ingest import ingest_paths, prepare
 from atlas.models import Article
-from atlas.store import Store
+from atlas.db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "data" / "curated"
@@ -63,7 +63,7 @@ CHILD = STUB + textwrap.dedent('''
     from pathlib import Path
     from atlas.ingest import prepare, store_prepared
     from atlas.models import Article
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     db, text_file, pause_at, wait_go = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "go"
     store = Store(db)

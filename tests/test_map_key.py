@@ -7,7 +7,7 @@ from atlas import maplayers, maps
 from atlas.files import BOUNDARIES, load_boundaries
 from atlas.labels import TYPE_COLORS
 from atlas.query import Filters, apply_filters, load_frame
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.dash_data import fill_store
 
 

@@ -10,7 +10,7 @@ import pytest
 from atlas import maplayers, maps
 from atlas.files import BOUNDARIES, load_boundaries
 from atlas.query import Filters, apply_filters, load_frame
-from atlas.store import Store
+from atlas.db.store import Store
 from atlas.webassets import asset_urls, walk
 from benchmarks.naive_map import build_map_naive, shown_fact_ids
 from tests.dash_data import EVIL, SCRIPT, fill_store, random_facts

@@ -9,7 +9,7 @@ from atlas.measures import (UnknownMeasure, by_power, contributions, figure, mon
                             per_year, tally, total)
 from atlas.models import Fact
 from atlas.query import load_frame
-from atlas.store import Store
+from atlas.db.store import Store
 
 
 def record(fid: str, *, amount, actors=("CHN",), country="KGZ", group="", shares=None, year=2020,

@@ -13,10 +13,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from atlas import migrate
+from atlas.db import migrate
 from atlas.errors import StoreError
 from atlas.query import load_frame_snapshotted
-from atlas.store import Store, metadata
+from atlas.db.store import Store, metadata
 from atlas.synthetic import synthetic_facts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +28,12 @@ def test_one_head_and_it_is_the_declared_head():
 
 
 def test_migrated_schema_matches_metadata(db_url):
-    """A schema change in atlas/store.py without a revision fails here."""
+    """A schema change in atlas/db/store.py without a revision fails here."""
     store = Store(db_url)  # a new database: built by running every revision
     assert store.migrated == ["0001", "0002", "0003", "0004"]
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
-    assert diff == [], f"atlas/store.py metadata differs from the migrations; add a revision: {diff}"
+    assert diff == [], f"atlas/db/store.py metadata differs from the migrations; add a revision: {diff}"
 
 
 def _store_made_before_migrations(tmp_path) -> Path:
@@ -163,7 +163,7 @@ def test_recreated_database_never_matches_an_old_snapshot(tmp_path):
 # -- PostgreSQL down or unreachable -----------------------------------------------------------------
 
 def test_unreachable_postgresql_names_the_url_without_password():
-    from atlas.devdb import free_port
+    from atlas.db.devdb import free_port
 
     url = f"postgresql+psycopg://ana:s3cret@127.0.0.1:{free_port()}/atlas"
     with pytest.raises(StoreError) as exc:

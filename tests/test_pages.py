@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.markup import md_plain
 from atlas.query import Filters, load_frame
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.dash_data import ARTICLE, EVIL, SCRIPT, fill_store
 from ui import views
 from ui.views import download_contents

@@ -17,7 +17,7 @@ from atlas.files import MAX_ARTICLE_BYTES
 from atlas.ingest import prepare, run_extractor, store_prepared
 from atlas.models import Article, Fact
 from atlas.query import Filters, select_facts
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.helpers import REVIEW_TEXT as TEXT  # one article text serves the logic and the page tests
 from tests.helpers import shown
 

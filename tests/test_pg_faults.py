@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.store import Store
+from atlas.db.store import Store
 from ui.failsafe import MSG_RETRYING, RETRY_EVERY_S, RETRY_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +17,7 @@ PASSWORD = "s3cret-not-for-display"  # the cluster trusts loopback; the password
 
 @pytest.fixture
 def own_cluster(pg_cluster):  # pg_cluster: same skip/require rules, then a cluster we may stop
-    from atlas.devdb import Cluster
+    from atlas.db.devdb import Cluster
 
     cluster = Cluster.start()
     yield cluster

@@ -102,7 +102,7 @@ def test_select_facts_returns_full_facts_in_date_order(store):
 
 def test_snapshot_is_used_only_for_its_version(db_path):
     from atlas.query import load_frame_snapshotted
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     store = Store(str(db_path))
     store.bulk_insert_facts([fact("a"), fact("b", countries=("UZB",))])
@@ -124,7 +124,7 @@ def test_snapshot_is_used_only_for_its_version(db_path):
 
 def test_broken_snapshot_is_rebuilt(db_path):
     from atlas.query import load_frame_snapshotted
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     store = Store(str(db_path))
     store.bulk_insert_facts([fact("a")])

@@ -77,7 +77,7 @@ def test_facts_citing_an_article_in_reading_order_without_rejected():
 
     from atlas.models import Article, Evidence, Fact
     from atlas.reader import facts_citing
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     text = "Erster Satz über Kasachstan. Zweiter Satz über China."
     art = Article.from_text(text)

@@ -16,7 +16,7 @@ from atlas.ingest import prepare
 from atlas.models import Article, Fact
 from atlas.query import Filters, select_facts
 from atlas.reextract import reextract
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.helpers import REVIEW_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]

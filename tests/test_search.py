@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from atlas.models import Fact
 from atlas.search import ensure_index, rebuild_index, search
-from atlas.store import Store
+from atlas.db.store import Store
 
 from .dash_data import ARTICLE, fill_store
 

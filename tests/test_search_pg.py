@@ -7,7 +7,7 @@ import pytest
 
 from atlas.models import Fact
 from atlas.search import search
-from atlas.store import Store
+from atlas.db.store import Store
 
 from .dash_data import ARTICLE, fill_store
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from atlas.models import Fact
 from atlas.search import search
 from atlas.search_syntax import MAX_TERMS, ONLY_OPERATORS, notice, parse, to_fts5, to_tsquery
-from atlas.store import Store
+from atlas.db.store import Store
 
 from .dash_data import fill_store
 

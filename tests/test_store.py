@@ -7,7 +7,7 @@ import pytest
 
 from atlas.errors import StoreError, UnknownFact
 from atlas.models import Article, Evidence, Fact, Source
-from atlas.store import Store, resolve_url
+from atlas.db.store import Store, resolve_url
 
 ART = Article.from_text("Kasachstan schließt Grenzen. China baut Pipeline.\n", title="T", language="de")
 
@@ -155,7 +155,7 @@ def test_two_processes_deciding_at_once_only_one_wins(db_url):
     s.dispose()
     child = (
         "import sys\n"
-        "from atlas.store import Store\n"
+        "from atlas.db.store import Store\n"
         "from atlas.errors import AlreadyDecided\n"
         "s = Store(sys.argv[1])\n"
         "assert s.fact(sys.argv[2]).review == 'pending'\n"

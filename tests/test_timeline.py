@@ -6,7 +6,7 @@ from datetime import date
 
 from atlas import timeline
 from atlas.query import load_frame
-from atlas.store import Store
+from atlas.db.store import Store
 from tests.dash_data import fill_store, random_facts
 
 

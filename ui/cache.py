@@ -9,8 +9,8 @@ import streamlit as st
 from atlas.errors import AtlasError, ValidationError
 from atlas.ingest import ensure_seeded
 from atlas.query import actor_options, load_frame_snapshotted
-from atlas.store import Store, resolve_url
-from atlas.storeguard import MSG_SERVING_READ_ONLY
+from atlas.db.store import Store, resolve_url
+from atlas.db.storeguard import MSG_SERVING_READ_ONLY
 from ui.extraction import quietly
 
 

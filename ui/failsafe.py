@@ -16,7 +16,7 @@ import uuid
 import streamlit as st
 
 from atlas.errors import StoreError
-from atlas.storeguard import StoreBusy, StoreUnavailable, db_error
+from atlas.db.storeguard import StoreBusy, StoreUnavailable, db_error
 
 LOG = logging.getLogger("atlas.app")
 MSG_FAILED = ("Something went wrong showing this page. It has been logged; if it keeps happening, "

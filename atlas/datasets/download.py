@@ -20,7 +20,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from ..errors import AtlasError, ValidationError
-from ..store import Store
+from ..db.store import Store
 from .ofac import DOWNLOAD_URLS as OFAC_URLS
 from .tables import check_xlsx_zip
 from .worldbank import DOWNLOAD_URL as WB_URL

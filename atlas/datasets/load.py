@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ValidationError
-from ..store import Store
+from ..db.store import Store
 from . import DATASETS, DATASETS_DIR, mapping
 from .importer import ImportResult, import_files
 
@@ -100,7 +100,7 @@ def stored_notes(store: Store) -> list[str]:
     country and were left out, read from the facts in the store."""
     import sqlalchemy as sa
 
-    from ..store import facts_t, row_to_fact
+    from ..db.store import facts_t, row_to_fact
 
     keys = [k for k in DATASETS if k not in shipped_keys()]
     out = []
@@ -116,7 +116,7 @@ def imported_notes(db: str | None) -> list[str]:
     """:func:`stored_notes` of the store ``--db``/``ATLAS_DB`` names, when it exists (validate never creates one)."""
     import os
 
-    from ..store import resolve_url
+    from ..db.store import resolve_url
 
     url = resolve_url(db)
     if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from ..errors import ValidationError
 from ..models import Fact
-from ..store import Store, facts_t, fact_to_row, now, row_to_fact
+from ..db.store import Store, facts_t, fact_to_row, now, row_to_fact
 
 
 MAX_WITHDRAW_SHARE = 0.10  # more than this share of a dataset's records gone at once needs allow_withdraw

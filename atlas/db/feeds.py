@@ -1,6 +1,6 @@
 """What the fetcher remembers in the store: sources and their state, fetched pages, signatures.
 
-Tables live in :mod:`atlas.store` (one ``metadata``); the reads and writes are here.
+Tables live in :mod:`atlas.db.store` (one ``metadata``); the reads and writes are here.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
-from ..store import Store, articles_t, facts_t, meta_t, now, pages_t, signatures_t, sources_t
-from .feeds import DEFAULT_INTERVAL_S, Feed
+from .store import Store, articles_t, facts_t, meta_t, now, pages_t, signatures_t, sources_t
+from ..fetch.feeds import DEFAULT_INTERVAL_S, Feed
 
 MAX_BACKOFF_S = 24 * 3600
 LEASE_S = 2 * 3600

@@ -5,11 +5,11 @@ does it by hand and says what it applied. A store made before migrations existed
 (tables but no ``alembic_version``) is stamped as revision 0001, which is exactly
 that schema, and upgraded from there, so its reviews and audit stay.
 
-Adding a schema change (tables live in ``atlas/store.py`` ``metadata``):
+Adding a schema change (tables live in ``atlas/db/store.py`` ``metadata``):
 
 1. change ``metadata`` additively (a nullable column or one with a server default, a new table);
 2. ``python -m atlas migrate --new "add dataset columns"`` writes
-   ``atlas/migrations/versions/NNNN_add_dataset_columns.py`` from the difference
+   ``atlas/db/migrations/versions/NNNN_add_dataset_columns.py`` from the difference
    between the newest revision and ``metadata`` (check it; a new table the app reads
    also gets ``install_version_triggers``);
 3. set :data:`HEAD` below to the new revision id.

@@ -19,12 +19,12 @@ from typing import Any, Callable, Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
-from .errors import AlreadyDecided, StoreError, UnknownFact
-from .geometry import representative_point
+from ..errors import AlreadyDecided, StoreError, UnknownFact
+from ..geometry import representative_point
 from .migrate import upgrade as upgrade_schema
-from .models import Article, Evidence, Fact, Source
+from ..models import Article, Evidence, Fact, Source
 
-DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "atlas.sqlite"
+DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "atlas.sqlite"
 # How long a write waits for another writer's lock before "the atlas is busy" (seconds).
 BUSY_TIMEOUT_S = float(os.environ.get("ATLAS_BUSY_TIMEOUT", "30"))
 

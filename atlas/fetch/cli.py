@@ -7,7 +7,7 @@ import sys
 import threading
 
 from ..errors import ValidationError
-from ..store import Store
+from ..db.store import Store
 from .feeds import load_feeds, parse_interval
 from .http import HttpClient
 from .loop import MSG_BUSY, fetch_once, run_every
@@ -56,7 +56,7 @@ def cmd_fetch(args, store: Store) -> int:
 
 
 def cmd_articles(args, store: Store) -> int:
-    from .state import article_listing
+    from ..db.feeds import article_listing
 
     rows = article_listing(store)
     if args.json:

@@ -18,8 +18,9 @@ from typing import Callable, Iterable, Sequence
 from ..errors import AtlasError
 from ..ingest import prepare
 from ..models import Article
-from ..store import Store
-from . import dedup, state
+from ..db.store import Store
+from . import dedup
+from ..db import feeds as state
 from .feeds import Feed
 from .http import FetchFailure, HttpClient
 from .parse import Link, feed_links, kind_of, page_article, sitemap_links

@@ -82,7 +82,7 @@ class App:
 def app(tmp_path_factory) -> App:
     _require_browser()
     from atlas.ingest import ingest_paths
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     tmp = tmp_path_factory.mktemp("app")
     db = tmp / "atlas.sqlite"

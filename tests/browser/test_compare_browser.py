@@ -23,7 +23,7 @@ def expected_money(app, country: str, power: str) -> str:
     from atlas.datasets.layer import usd
     from atlas.measures import by_power, contributions, money_index
     from atlas.query import Filters, apply_filters, load_frame
-    from atlas.store import Store
+    from atlas.db.store import Store
 
     store = Store(str(app.db))
     try:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from atlas.query import Filters, apply_filters, load_frame
-from atlas.store import Store
+from atlas.db.store import Store
 from atlas.timeline import lane_rows
 
 from .conftest import XSS_TITLE, shot

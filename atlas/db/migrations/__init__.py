@@ -1,1 +1,1 @@
-"""Alembic revisions of the atlas schema (run by :mod:`atlas.migrate`; see there how to add one)."""
+"""Alembic revisions of the atlas schema (run by :mod:`atlas.db.migrate`; see there how to add one)."""

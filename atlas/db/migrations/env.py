@@ -1,7 +1,7 @@
-"""Alembic environment: migrations run on the connection atlas.migrate hands over."""
+"""Alembic environment: migrations run on the connection atlas.db.migrate hands over."""
 from alembic import context
 
-from atlas.store import metadata
+from atlas.db.store import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

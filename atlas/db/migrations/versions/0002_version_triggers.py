@@ -13,7 +13,7 @@ import uuid
 
 from alembic import op
 
-from atlas.version_triggers import drop_version_triggers, install_version_triggers
+from atlas.db.version_triggers import drop_version_triggers, install_version_triggers
 
 revision = "0002"
 down_revision = "0001"

@@ -10,7 +10,7 @@ Create Date: 2026-11-29
 from alembic import op
 import sqlalchemy as sa
 
-from atlas.version_triggers import drop_version_triggers, install_version_triggers
+from atlas.db.version_triggers import drop_version_triggers, install_version_triggers
 
 revision = "0003"
 down_revision = "0002"
