@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("migrate", help="upgrade the database schema to the newest revision (the app does this on start)",
                        epilog="example: python -m atlas --db postgresql+psycopg://atlas@127.0.0.1/atlas migrate")
-    m.add_argument("--new", metavar="MESSAGE", help="developers: write the next revision from atlas/db/store.py's tables")
+    m.add_argument("--new", metavar="MESSAGE", help="developers: write the next revision from atlas/db/schema.py's tables")
     return p
 
 

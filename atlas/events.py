@@ -36,10 +36,9 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from .models import Fact
-from .db.store import Store, audit_t, event_splits_t, now
+from .db.store import Store
 
 NEAR_KM = 50.0
 PRECISE = ("site", "city", "approximate-route")
@@ -294,19 +293,12 @@ def collapse(frame: pd.DataFrame, events: Events) -> pd.DataFrame:
 
 # -- store: the splits reviewers made, audited
 def split_ids(store: Store) -> set[str]:
-    with store.engine.connect() as c:
-        return {r[0] for r in c.execute(sa.select(event_splits_t.c.fact_id))}
+    return store.event_splits()
 
 
 def split(store: Store, fact_id: str, who: str, reason: str = "") -> str:
     """Take ``fact_id`` out of its event for good (a wrong merge); audited. Returns the message."""
-    store.fact(fact_id)  # UnknownFact when there is no such fact
-    with store.engine.begin() as c:
-        if c.execute(sa.select(event_splits_t.c.fact_id).where(event_splits_t.c.fact_id == fact_id)).first() is None:
-            c.execute(event_splits_t.insert().values(fact_id=fact_id, who=who, at=now()))
-            c.execute(audit_t.insert().values(fact_id=fact_id, action="split", who=who, at=now(),
-                                              before=None,
-                                              after=json.dumps({"event": "split", "reason": reason or "a wrong merge"})))
+    store.split_event(fact_id, who, reason or "a wrong merge")  # UnknownFact when there is no such fact
     return MSG_SPLIT.format(fact_id=fact_id)
 
 

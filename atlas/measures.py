@@ -27,11 +27,10 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-import sqlalchemy as sa
 
 from .datasets.layer import usd
 from .models import CENTRAL_ASIA
-from .db.store import Store, facts_t
+from .db.store import Store
 
 MEASURES = {"facts": "Facts", "projects": "Projects", "money": "Money committed (USD)"}
 PARTS = ("curated", "dataset", "extracted")
@@ -116,17 +115,14 @@ def money_index(store: Store) -> pd.DataFrame:
     Reads only facts that state an amount (dataset ``amount`` or evidence ``amounts``),
     so its size is that of the money facts, not of the store. Cache it by store version.
     """
-    q = sa.select(facts_t.c.id, facts_t.c.type, facts_t.c.amount, facts_t.c.currency, facts_t.c.amounts,
-                  facts_t.c.record).where(sa.or_(facts_t.c.amount.is_not(None), facts_t.c.amounts != "[]"))
     rows = []
-    with store.engine.connect() as c:
-        for fid, typ, amount, currency, amounts, record in c.execute(q):
-            value, shares = fact_money(typ, amount, currency, _json(amounts, []), _json(record, {}))
-            known = [a for _, a in shares if a is not None]
-            if value is None and known:
-                value = sum(known)  # no total stated: the known shares are the floor
-            if value is not None:
-                rows.append((fid, value, shares))
+    for fid, _title, typ, _origin, amount, currency, amounts, _group, record in store.money_rows():
+        value, shares = fact_money(typ, amount, currency, _json(amounts, []), _json(record, {}))
+        known = [a for _, a in shares if a is not None]
+        if value is None and known:
+            value = sum(known)  # no total stated: the known shares are the floor
+        if value is not None:
+            rows.append((fid, value, shares))
     return pd.DataFrame(rows, columns=["fact_id", "usd", "shares"]).set_index("fact_id")
 
 

@@ -9,14 +9,13 @@ import json
 from dataclasses import dataclass
 
 import pandas as pd
-import sqlalchemy as sa
 
 from .datasets.layer import usd
 from .datasets.panel import amount_text
 from .measures import is_usd
 from .models import CENTRAL_ASIA
 from .query import _any_of, sort_for_display
-from .db.store import Store, facts_t
+from .db.store import Store
 from .trends import actor_counts, type_counts
 
 KEY_FACTS = 12
@@ -86,25 +85,19 @@ def largest_amounts(store: Store, fact_ids: list[str], n: int = 5) -> list[Amoun
     once, at their largest amount, as the measures count them.
     """
     found: list[tuple[str, Amount]] = []  # (group, amount)
-    cols = (facts_t.c.id, facts_t.c.title, facts_t.c.type, facts_t.c.origin, facts_t.c.amounts, facts_t.c.amount,
-            facts_t.c.currency, facts_t.c.finance_group)
-    with store.engine.connect() as c:
-        for i in range(0, len(fact_ids), 500):
-            q = sa.select(*cols).where(facts_t.c.id.in_(fact_ids[i:i + 500]), sa.or_(
-                facts_t.c.amount.is_not(None), sa.and_(facts_t.c.type == "finance", facts_t.c.amounts != "[]")))
-            for fid, title, typ, origin, raw, amount, currency, group in c.execute(q):
-                if amount is not None:
-                    found.append((group or fid, Amount(fid, title, float(amount), currency or "?",
-                                                       amount_text(float(amount), currency or ""), origin)))
-                if typ != "finance":
-                    continue
-                for a in json.loads(raw or "[]"):
-                    try:
-                        value = float(a.get("value"))
-                    except (TypeError, ValueError):
-                        continue
-                    found.append((fid, Amount(fid, title, value, str(a.get("currency") or "?"),
-                                              str(a.get("text") or ""), origin)))
+    for fid, title, typ, origin, amount, currency, raw, group, _record in store.money_rows(fact_ids):
+        if amount is not None:
+            found.append((group or fid, Amount(fid, title, float(amount), currency or "?",
+                                               amount_text(float(amount), currency or ""), origin)))
+        if typ != "finance":
+            continue
+        for a in json.loads(raw or "[]"):
+            try:
+                value = float(a.get("value"))
+            except (TypeError, ValueError):
+                continue
+            found.append((fid, Amount(fid, title, value, str(a.get("currency") or "?"),
+                                      str(a.get("text") or ""), origin)))
     best: dict[tuple[str, str], Amount] = {}
     for group, a in found:  # one amount per project and currency: its largest
         k = (group, _basis(a.currency))

@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from atlas.search import ensure_index, search  # noqa: E402
+from atlas.db.searchindex import ensure_index  # noqa: E402
+from atlas.search import search  # noqa: E402
 from atlas.db.store import Store  # noqa: E402
 from atlas.synthetic import synthetic_facts  # noqa: E402
 

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atlas.models import Fact
-from atlas.search import ensure_index, rebuild_index, search
+from atlas.db.searchindex import ensure_index, rebuild_index
+from atlas.search import search
 from atlas.db.store import Store
 
 from .dash_data import ARTICLE, fill_store

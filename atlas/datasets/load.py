@@ -98,17 +98,11 @@ def dataset_problems(datasets_dir: Path = DATASETS_DIR) -> tuple[list[str], list
 def stored_notes(store: Store) -> list[str]:
     """For ``validate``: sites of imported (not shipped) datasets that lay outside their stated
     country and were left out, read from the facts in the store."""
-    import sqlalchemy as sa
-
-    from ..db.store import facts_t, row_to_fact
-
     keys = [k for k in DATASETS if k not in shipped_keys()]
     out = []
-    with store.engine.connect() as c:
-        for r in c.execute(sa.select(facts_t).where(facts_t.c.origin == "dataset", facts_t.c.dataset.in_(keys))):
-            f = row_to_fact(r)
-            for why in (f.record or {}).get("location", {}).get("rejected", []):
-                out.append(f"{f.dataset} record {f.dataset_record}: {why}; left out")
+    for f in store.facts(origin="dataset", datasets=keys):
+        for why in (f.record or {}).get("location", {}).get("rejected", []):
+            out.append(f"{f.dataset} record {f.dataset_record}: {why}; left out")
     return sorted(out)
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-import sqlalchemy as sa
-
 from ..errors import ValidationError
 from ..models import Fact
-from ..db.store import Store, facts_t, fact_to_row, now, row_to_fact
+from ..db.store import Store
 
 
 MAX_WITHDRAW_SHARE = 0.10  # more than this share of a dataset's records gone at once needs allow_withdraw
@@ -54,9 +52,8 @@ def sync_dataset(store: Store, dataset: str, facts: Sequence[Fact], *, who: str 
     """
     report = SyncReport(dataset)
     new = {f.id: f for f in facts}
-    with store.engine.begin() as c:
-        stored = {r.id: row_to_fact(r) for r in c.execute(
-            sa.select(facts_t).where(facts_t.c.origin == "dataset", facts_t.c.dataset == dataset))}
+    with store.write(who) as w:
+        stored = w.facts(origin="dataset", dataset=dataset)
         active = [fid for fid, old in stored.items() if not old.withdrawn]
         gone = [fid for fid in active if fid not in new and fid not in keep]
         if not allow_withdraw and active and len(gone) > MAX_WITHDRAW_SHARE * len(active):
@@ -65,27 +62,24 @@ def sync_dataset(store: Store, dataset: str, facts: Sequence[Fact], *, who: str 
                 f"({len(gone) / len(active):.0%}, more than {MAX_WITHDRAW_SHARE:.0%}); a sheet, column or rows "
                 f"may be missing. Nothing was changed. If the publisher really dropped them, import again "
                 f"with --allow-withdraw."])
-        stamp = now()
         inserts = []
         for fid, fact in new.items():
             old = stored.get(fid)
             if old is None:
-                inserts.append(fact_to_row(fact, stamp))
+                inserts.append(fact)
                 report.added.append(fid)
             elif old == fact:
                 report.unchanged += 1
             else:
-                c.execute(facts_t.update().where(facts_t.c.id == fid).values(**fact_to_row(fact, stamp)))
+                w.put(fact)
                 action = "restored" if old.withdrawn else "dataset-update"
                 (report.restored if old.withdrawn else report.updated).append(fid)
-                store._audit(c, fid, action, who, old, fact)
-        if inserts:
-            c.execute(facts_t.insert(), inserts)
+                w.audit(fid, action, old, fact)
+        w.insert(inserts)
         for fid, old in stored.items():
             if fid in new or fid in keep or old.withdrawn:
                 continue
-            gone = old.with_(withdrawn=True)
-            c.execute(facts_t.update().where(facts_t.c.id == fid).values(withdrawn=True, updated_at=stamp))
-            store._audit(c, fid, "withdrawn", who, old, gone)
+            w.set(fid, withdrawn=True, updated_at=w.stamp)
+            w.audit(fid, "withdrawn", old, old.with_(withdrawn=True))
             report.withdrawn.append(fid)
     return report  # the store's version moves by itself (database triggers) when anything was written

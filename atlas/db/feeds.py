@@ -1,6 +1,6 @@
 """What the fetcher remembers in the store: sources and their state, fetched pages, signatures.
 
-Tables live in :mod:`atlas.db.store` (one ``metadata``); the reads and writes are here.
+Tables live in :mod:`atlas.db.schema` (one ``metadata``); the reads and writes are here.
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
-from .store import Store, articles_t, facts_t, meta_t, now, pages_t, signatures_t, sources_t
-from ..fetch.feeds import DEFAULT_INTERVAL_S, Feed
+from .facts import now
+from .schema import articles_t, facts_t, meta_t, pages_t, signatures_t, sources_t
+from .store import Store
 
 MAX_BACKOFF_S = 24 * 3600
 LEASE_S = 2 * 3600
@@ -52,8 +53,11 @@ class SourceRow:
         return not self.paused and (self.next_fetch_at is None or datetime.fromisoformat(self.next_fetch_at) <= at)
 
 
-def upsert_source(store: Store, feed: Feed, subscribed: bool = True, who: str = "") -> None:
-    """Add a source or update its settings; its state (ETag, counts, paused) is kept."""
+def upsert_source(store: Store, feed, subscribed: bool = True, who: str = "") -> None:
+    """Add a source or update its settings; its state (ETag, counts, paused) is kept.
+
+    ``feed``: an :class:`atlas.fetch.feeds.Feed` (name, url, language, countries, interval_s).
+    """
     values = {"url": feed.url, "language": feed.language, "countries": json.dumps(list(feed.countries)),
               "interval_s": feed.interval_s}
     with store.engine.begin() as c:
@@ -91,7 +95,7 @@ def record_source(store: Store, name: str, *, ok: bool, error: str | None, new: 
         if row is None:
             return
         failures = 0 if ok else int(row.failures or 0) + 1
-        interval = int(row.interval_s or DEFAULT_INTERVAL_S)
+        interval = int(row.interval_s or sources_t.c.interval_s.default.arg)
         wait = interval if ok else min(MAX_BACKOFF_S, interval * 2 ** min(failures - 1, 10))
         values: dict[str, Any] = {
             "last_fetch_at": at.isoformat(timespec="seconds"), "last_error": error, "failures": failures,
