@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from .errors import AlreadyDecided, AtlasError, ValidationError
-from .fields import parse_date
-from .models import LANGUAGES, ORIGINS, REVIEW_CHOICES, STATUSES
+from .core.errors import AlreadyDecided, AtlasError, ValidationError
+from .core.fields import parse_date
+from .core.models import LANGUAGES, ORIGINS, REVIEW_CHOICES, STATUSES
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
 
@@ -171,8 +171,8 @@ def _store(args):
 
 
 def cmd_validate(args) -> int:
-    from .files import CURATED_DIR, SEEDS_DIR, boundary_problems, load_curated, read_seed_articles
-    from .errors import ArticleError
+    from .sources.files import CURATED_DIR, SEEDS_DIR, boundary_problems, load_curated, read_seed_articles
+    from .core.errors import ArticleError
 
     problems: list[str] = []
     try:
@@ -189,10 +189,10 @@ def cmd_validate(args) -> int:
     boundary = [str(p) for p in boundary_problems()]
     problems += boundary
     if not boundary:
-        from .geometry import location_problems  # geopandas: only this command pays its import
+        from .core.geometry import location_problems  # geopandas: only this command pays its import
 
         problems += [f"curated fact {p.fact_id}: geometry: {p.message}" for p in location_problems(cs.facts)]
-    from .datasets.load import dataset_problems
+    from .sources.datasets.load import dataset_problems
 
     ds_problems, ds_notes, n_records = dataset_problems()
     problems += ds_problems
@@ -203,7 +203,7 @@ def cmd_validate(args) -> int:
           f", {n_records} dataset record(s)")
     for note in ds_notes:  # located by a fallback: worth a look, not an error
         print(f"note: {note}")
-    from .datasets.load import imported_notes
+    from .sources.datasets.load import imported_notes
 
     for note in imported_notes(args.db):
         print(f"note: {note}")
@@ -211,7 +211,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from .ingest import ingest_paths
+    from .sources.ingest import ingest_paths
 
     store = _store(args)
 
@@ -231,14 +231,14 @@ def cmd_ingest(args) -> int:
 
 
 def _curated_dir() -> Path:
-    from .files import CURATED_DIR
+    from .sources.files import CURATED_DIR
 
     return CURATED_DIR
 
 
 def cmd_extract(args) -> int:
-    from .extract import extract
-    from .files import read_article
+    from .sources.extract import extract
+    from .sources.files import read_article
 
     art = read_article(args.file)
     ex = extract(art.text, published=args.published or art.published, language=args.language or art.language)
@@ -247,8 +247,8 @@ def cmd_extract(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import article_index, csv_text, geojson_text
-    from .query import Filters, select_facts
+    from .views.export import article_index, csv_text, geojson_text
+    from .views.query import Filters, select_facts
 
     kw = {}
     if args.review:
@@ -276,7 +276,7 @@ def cmd_export(args) -> int:
 def cmd_review(args) -> int:
     import getpass
 
-    from . import review
+    from .views import review
 
     store = _store(args)
     if args.action == "list":
@@ -301,7 +301,7 @@ def cmd_review(args) -> int:
 
 
 def cmd_reextract(args) -> int:
-    from .reextract import reextract
+    from .sources.reextract import reextract
 
     report = reextract(_store(args), args.article_ids or None)
     for aid, c in report.per_article.items():
@@ -324,8 +324,8 @@ def cmd_backup(args) -> int:
 def cmd_search(args) -> int:
     from dataclasses import asdict
 
-    from .search import search
-    from .search_syntax import notice
+    from .views.search import search
+    from .views.search_syntax import notice
 
     problem = notice(args.text)
     if problem:
@@ -359,19 +359,19 @@ COMMANDS = {"backup": cmd_backup, "validate": cmd_validate, "ingest": cmd_ingest
 
 
 def cmd_fetch(args) -> int:
-    from .fetch.cli import cmd_fetch as run
+    from .sources.fetch.cli import cmd_fetch as run
 
     return run(args, _store(args))
 
 
 def cmd_articles(args) -> int:
-    from .fetch.cli import cmd_articles as run
+    from .sources.fetch.cli import cmd_articles as run
 
     return run(args, _store(args))
 
 
 def cmd_events(args) -> int:
-    from .events import cli_events
+    from .views.events import cli_events
 
     return cli_events(args, _store(args))
 
@@ -381,12 +381,12 @@ COMMANDS["migrate"] = cmd_migrate
 
 
 def cmd_import(args) -> int:
-    from .datasets.load import import_dataset
+    from .sources.datasets.load import import_dataset
 
     if args.download == bool(args.paths):
         raise ValidationError(["import: give the release files or --download, not both or neither"])
     if args.download:
-        from .datasets.download import download_and_import
+        from .sources.datasets.download import download_and_import
 
         done = download_and_import(lambda: _store(args), args.dataset, skip_bad=args.skip_bad,
                                    allow_withdraw=args.allow_withdraw)

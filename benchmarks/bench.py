@@ -51,7 +51,7 @@ def timed_map(build) -> tuple[float, int]:
 
 def make_store(path: Path, n: int):
     from atlas.db.store import Store
-    from atlas.synthetic import synthetic_facts
+    from atlas.core.synthetic import synthetic_facts
 
     store = Store(str(path))
     batch = []
@@ -65,9 +65,9 @@ def make_store(path: Path, n: int):
 
 
 def one_size(n: int) -> dict:
-    from atlas.files import load_boundaries
-    from atlas.maps import build_map
-    from atlas.query import Filters, apply_filters, load_frame
+    from atlas.sources.files import load_boundaries
+    from atlas.views.maps import build_map
+    from atlas.views.query import Filters, apply_filters, load_frame
 
     out: dict = {"facts": n}
     with tempfile.TemporaryDirectory() as tmp:
@@ -96,7 +96,7 @@ def one_size(n: int) -> dict:
         store.dispose()
 
         out.update(app_times(db))
-        from atlas.query import load_frame_snapshotted
+        from atlas.views.query import load_frame_snapshotted
         from atlas.db.store import Store
 
         again = Store(str(db))  # as a restarted server would: the app left an Arrow snapshot
@@ -184,10 +184,10 @@ def app_times(db: Path) -> dict:
 
 
 def naive(n: int = 2000) -> dict:
-    from atlas.files import load_boundaries
-    from atlas.maps import build_map
+    from atlas.sources.files import load_boundaries
+    from atlas.views.maps import build_map
     from naive_map import build_map_naive
-    from atlas.query import Filters, apply_filters, load_frame
+    from atlas.views.query import Filters, apply_filters, load_frame
 
     with tempfile.TemporaryDirectory() as tmp:
         store = make_store(Path(tmp) / "naive.sqlite", n * 2)

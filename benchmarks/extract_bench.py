@@ -51,12 +51,12 @@ def make_articles(n: int, size: int = 3000) -> list[tuple[str, str]]:
 
 
 def _work(item: tuple[str, str]) -> int:
-    from atlas.extract import extract
+    from atlas.sources.extract import extract
     return len(extract(item[1], published=date(2024, 5, 20)).facts)
 
 
 def startup_seconds() -> float:
-    code = ("import time; t=time.perf_counter(); from atlas.extract import extract, default_gazetteer; "
+    code = ("import time; t=time.perf_counter(); from atlas.sources.extract import extract, default_gazetteer; "
             "default_gazetteer(); extract('Kasachstan und China.'); print(time.perf_counter()-t)")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return float(res.stdout.strip())
@@ -65,7 +65,7 @@ def startup_seconds() -> float:
 def run_extract_bench(n_articles: int = 3000) -> dict:
     """Numbers for the project benchmark (keys extract_*)."""
     startup = startup_seconds()
-    from atlas.extract import default_gazetteer
+    from atlas.sources.extract import default_gazetteer
     default_gazetteer()
     articles = make_articles(n_articles)
     t = time.perf_counter()

@@ -53,7 +53,7 @@ def _norm(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def predicted(text: str) -> dict[tuple[int, int], str]:
-    from atlas.extract import extract
+    from atlas.sources.extract import extract
     out = extract(text, language="en")
     pred = {_norm(text, m.start, m.end): m.code for m in out.country_mentions if m.kind == "country"}
     pred.update({_norm(text, m.start, m.end): "" for m in out.country_mentions if m.kind == "collective"})

@@ -38,7 +38,7 @@ def make(unit: str, size: int) -> str:
 
 
 def run(size: int, kinds: dict[str, str]) -> None:
-    from atlas.extract import extract
+    from atlas.sources.extract import extract
     for kind, unit in kinds.items():
         text = make(unit, size)
         t = time.perf_counter()
@@ -49,7 +49,7 @@ def run(size: int, kinds: dict[str, str]) -> None:
 
 
 if __name__ == "__main__":
-    from atlas.extract import default_gazetteer
+    from atlas.sources.extract import default_gazetteer
     default_gazetteer()  # start-up is extract_bench.py's number, not this one's
     run(100_000, KINDS)
     if "--big" in sys.argv:

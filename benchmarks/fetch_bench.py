@@ -55,8 +55,8 @@ def serve(n: int, port_q, stop) -> None:
 
 
 def bench_fetch(n: int, workers: int) -> dict:
-    from atlas.fetch.http import HttpClient
-    from atlas.fetch.run import Fetcher
+    from atlas.sources.fetch.http import HttpClient
+    from atlas.sources.fetch.run import Fetcher
     from atlas.db.store import Store
 
     ctx = mp.get_context("spawn")
@@ -90,10 +90,10 @@ def bench_fetch(n: int, workers: int) -> dict:
 
 
 def bench_events(n: int) -> dict:
-    from atlas import events
-    from atlas.query import load_frame
+    from atlas.views import events
+    from atlas.views.query import load_frame
     from atlas.db.store import Store
-    from atlas.synthetic import synthetic_facts
+    from atlas.core.synthetic import synthetic_facts
 
     store = Store("sqlite://")
     store.bulk_insert_facts(synthetic_facts(n))

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_table(folder: Path, n: int) -> Path:
-    from atlas.datasets import AIDDATA, DATASETS_DIR
+    from atlas.sources.datasets import AIDDATA, DATASETS_DIR
 
     src = DATASETS_DIR / AIDDATA.folder
     with (src / AIDDATA.table).open(encoding="utf-8", newline="") as fh:
@@ -51,9 +51,9 @@ def make_table(folder: Path, n: int) -> Path:
 
 
 def main(n: int = 20_000) -> dict:
-    from atlas.datasets import AIDDATA
-    from atlas.datasets.importer import import_files
-    from atlas.datasets.sync import sync_dataset
+    from atlas.sources.datasets import AIDDATA
+    from atlas.sources.datasets.importer import import_files
+    from atlas.sources.datasets.sync import sync_dataset
     from atlas.db.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,8 +81,8 @@ def make_worldbank(folder: Path, n: int, sites: int, seed: int = 7) -> list[Path
     since the real global export has ~22,000 projects of which a few hundred are in the region."""
     import random
 
-    from atlas.datasets.worldbank import FINANCIER_IDS
-    from atlas.geometry import country_points
+    from atlas.sources.datasets.worldbank import FINANCIER_IDS
+    from atlas.core.geometry import country_points
 
     rng = random.Random(seed)
     names = {"KAZ": ("Kazakhstan", "KZ"), "KGZ": ("Kyrgyz Republic", "KG"), "TJK": ("Tajikistan", "TJ"),
@@ -125,9 +125,9 @@ def make_worldbank(folder: Path, n: int, sites: int, seed: int = 7) -> list[Path
 
 
 def main_worldbank(n: int = 22_000, sites: int = 80_000) -> dict:
-    from atlas.datasets import WORLDBANK
-    from atlas.datasets.sync import sync_dataset
-    from atlas.datasets.wbimport import import_files
+    from atlas.sources.datasets import WORLDBANK
+    from atlas.sources.datasets.sync import sync_dataset
+    from atlas.sources.datasets.wbimport import import_files
     from atlas.db.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

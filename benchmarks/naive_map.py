@@ -5,10 +5,10 @@ from __future__ import annotations
 import folium
 import pandas as pd
 
-from atlas.labels import TYPE_COLORS
-from atlas.maps import layers_by_name
-from atlas.markup import esc
-from atlas.webassets import offline_map
+from atlas.core.labels import TYPE_COLORS
+from atlas.views.maps import layers_by_name
+from atlas.core.markup import esc
+from atlas.core.webassets import offline_map
 
 
 def build_map_naive(frame: pd.DataFrame) -> folium.Map:

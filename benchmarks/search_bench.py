@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from atlas.db.searchindex import ensure_index  # noqa: E402
-from atlas.search import search  # noqa: E402
+from atlas.views.search import search  # noqa: E402
 from atlas.db.store import Store  # noqa: E402
-from atlas.synthetic import synthetic_facts  # noqa: E402
+from atlas.core.synthetic import synthetic_facts  # noqa: E402
 
 QUERIES = ["energy", "Line D", "synthetic energy fact 4", "Turkey", "zzzz-none"]  # "energy": a term in 1 of 7
 

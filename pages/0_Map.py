@@ -1,7 +1,7 @@
 """The map page: filtered facts on the map, the clicked fact's detail, and the timeline."""
 import streamlit as st
 
-from atlas.maplayers import MEASURES
+from atlas.views.maplayers import MEASURES
 from ui import datasets as dataset_widgets
 from ui.filters import url_choice, url_flag
 from ui.page import APP_TITLE, page_setup

@@ -1,7 +1,7 @@
 """The full timeline: facts over time in lanes per country or per outside power, and counts by power."""
 import streamlit as st
 
-from atlas.timeline import LANES
+from atlas.views.timeline import LANES
 from ui.filters import url_choice
 from ui.page import page_setup
 from ui.trends import trends_view

@@ -1,6 +1,6 @@
 """Ingest: paste or upload an article, preview its candidate facts, save them as pending.
 
-Thin page: widgets in, one call into atlas.intake, render. Editing needs the
+Thin page: widgets in, one call into atlas.sources.intake, render. Editing needs the
 editor password (ui.editor); without it the page is read-only.
 """
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas import intake
-from atlas.markup import md_plain
+from atlas.sources import intake
+from atlas.core.markup import md_plain
 from ui.cache import get_store
 from ui.editor import editor_gate
 from ui.dataset_download import download_section
@@ -64,7 +64,7 @@ if b1.button("Preview", key="ingest_preview"):
         else:
             st.info(intake.MSG_PREVIEW_NO_FACTS)
         st.subheader("Article with mentions highlighted")
-        st.markdown(pv.html, unsafe_allow_html=True)  # escaped by atlas.markup.highlight_html
+        st.markdown(pv.html, unsafe_allow_html=True)  # escaped by atlas.core.markup.highlight_html
 
 if b2.button("Save as pending", key="ingest_save", type="primary"):
     with st.spinner("Extracting and saving…"):

@@ -1,6 +1,6 @@
 """Review: pending extracted facts with their evidence; accept, reject, or edit and accept.
 
-Thin page: each button's callback makes one call into atlas.review. Without the
+Thin page: each button's callback makes one call into atlas.views.review. Without the
 editor password the queue is shown read-only. The audit log is always visible.
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from atlas import review
-from atlas.markup import md_plain
-from atlas.models import CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS
+from atlas.views import review
+from atlas.core.markup import md_plain
+from atlas.core.models import CENTRAL_ASIA, DATE_PRECISIONS, FACT_TYPES, GEO_PRECISIONS
 from ui.cache import get_store
 from ui.editor import current_editor, editor_gate
 from ui.page import page_setup
@@ -71,7 +71,7 @@ with queue_tab:
                     f"actors {', '.join(f.actors) or '–'} · {f.trust_label} · {f.id}")
             if item.article_title:
                 st.text(f"From: {item.article_title}")
-            st.markdown(item.context_html, unsafe_allow_html=True)  # escaped by atlas.markup.evidence_html
+            st.markdown(item.context_html, unsafe_allow_html=True)  # escaped by atlas.core.markup.evidence_html
             if item.location_warning:
                 st.warning(md_plain(item.location_warning))
             if not editor.can_edit:

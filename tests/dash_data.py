@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from atlas.models import Article, Evidence, Fact, Source
+from atlas.core.models import Article, Evidence, Fact, Source
 from atlas.db.store import Store
 
 EVIL = '<img src=x onerror=alert(1)>'

@@ -25,7 +25,7 @@ def km(a, b) -> float:
 
 
 def shown(markdown: str) -> str:
-    """The text a user reads in a markdown body escaped by :func:`atlas.markup.md_plain`.
+    """The text a user reads in a markdown body escaped by :func:`atlas.core.markup.md_plain`.
 
     >>> shown("Saved \\\\(3\\\\)\\\\.")
     'Saved (3).'

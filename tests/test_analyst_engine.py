@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 
-from atlas.actors import choice_label, find_actors
-from atlas.export import article_index, csv_text, geojson_text
-from atlas.models import Fact
-from atlas.profiles import UnknownCountry, country_profile
-from atlas.query import Filters, apply_filters, load_frame, select_facts
+from atlas.core.actors import choice_label, find_actors
+from atlas.views.export import article_index, csv_text, geojson_text
+from atlas.core.models import Fact
+from atlas.views.profiles import UnknownCountry, country_profile
+from atlas.views.query import Filters, apply_filters, load_frame, select_facts
 from atlas.db.store import Store
-from atlas.trends import OTHER, actor_counts, counts_chart, type_counts
+from atlas.views.trends import OTHER, actor_counts, counts_chart, type_counts
 
 from .dash_data import ARTICLE, fill_store
 

@@ -1,10 +1,10 @@
-"""The editor password check (atlas.auth): pure, no Streamlit."""
+"""The editor password check (atlas.core.auth): pure, no Streamlit."""
 from __future__ import annotations
 
 import pytest
 
-from atlas import auth
-from atlas.auth import (MSG_EDITING_OFF, MSG_LOGIN, MSG_NEED_NAME, MSG_WRONG_PASSWORD, check_password,
+from atlas.core import auth
+from atlas.core.auth import (MSG_EDITING_OFF, MSG_LOGIN, MSG_NEED_NAME, MSG_WRONG_PASSWORD, check_password,
                         configured_password, editor_state)
 
 ENV = {"ATLAS_EDITOR_PASSWORD": "correct horse"}

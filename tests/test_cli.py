@@ -108,10 +108,10 @@ def test_bad_article_exits_1_and_writes_nothing(tmp_path, db_path, capsys, conte
 
 
 def test_bad_curated_data_blocks_ingest(tmp_path, db_path, capsys, monkeypatch, curated_copy):
-    import atlas.files
+    import atlas.sources.files
 
     (curated_copy / "zz.yaml").write_text("facts:\n  - id: x-bad\n    type: culture\n", encoding="utf-8")
-    monkeypatch.setattr(atlas.files, "CURATED_DIR", curated_copy)
+    monkeypatch.setattr(atlas.sources.files, "CURATED_DIR", curated_copy)
     assert main(["--db", str(db_path), "ingest", str(SEEDS)]) == 1
     err = capsys.readouterr().err
     assert "zz.yaml:3: type: fact 'x-bad': unknown fact type 'culture'" in err
@@ -162,7 +162,7 @@ def test_curated_files_exist():
 
 
 def test_first_start_loads_seeds_and_curated_then_only_when_files_change(tmp_path, curated_copy):
-    from atlas.ingest import ensure_seeded
+    from atlas.sources.ingest import ensure_seeded
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -179,8 +179,8 @@ def test_first_start_loads_seeds_and_curated_then_only_when_files_change(tmp_pat
 
 
 def test_app_start_with_broken_curated_keeps_the_store(tmp_path, curated_copy):
-    from atlas.errors import ValidationError
-    from atlas.ingest import ensure_seeded
+    from atlas.core.errors import ValidationError
+    from atlas.sources.ingest import ensure_seeded
 
     store = Store("sqlite://")
     ensure_seeded(store, SEEDS, curated_copy)

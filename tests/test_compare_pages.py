@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.compare import NONE_CHOSEN, NO_FACTS
-from atlas.markup import md_plain
-from atlas.search_syntax import ONLY_OPERATORS
-from atlas.models import CENTRAL_ASIA, Fact
+from atlas.views.compare import NONE_CHOSEN, NO_FACTS
+from atlas.core.markup import md_plain
+from atlas.views.search_syntax import ONLY_OPERATORS
+from atlas.core.models import CENTRAL_ASIA, Fact
 from atlas.db.store import Store
 from tests.dash_data import fill_store
 from tests.test_pages import app, metric, qp

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from atlas.files import boundary_problems, load_curated, read_seed_articles
-from atlas.models import CENTRAL_ASIA, FACT_TYPES
+from atlas.sources.files import boundary_problems, load_curated, read_seed_articles
+from atlas.core.models import CENTRAL_ASIA, FACT_TYPES
 
 from .conftest import CURATED, SEEDS
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from atlas.cli import main
-from atlas.datasets import AIDDATA, DATASETS_DIR
-from atlas.datasets.importer import import_files
-from atlas.datasets.load import import_dataset
-from atlas.errors import ValidationError
-from atlas.models import FACT_TYPES, STATUSES
-from atlas.query import Filters, apply_filters, load_frame
+from atlas.sources.datasets import AIDDATA, DATASETS_DIR
+from atlas.sources.datasets.importer import import_files
+from atlas.sources.datasets.load import import_dataset
+from atlas.core.errors import ValidationError
+from atlas.core.models import FACT_TYPES, STATUSES
+from atlas.views.query import Filters, apply_filters, load_frame
 
 SHIPPED = DATASETS_DIR / "aiddata-gcdf3"
 TABLE = SHIPPED / "projects_central_asia.csv"
@@ -101,7 +101,7 @@ def test_linked_records_share_one_finance_group(shipped):
 
 
 def test_locations_are_inside_the_recipient_or_country_level(shipped):
-    from atlas.datasets.geometry import Boundaries
+    from atlas.sources.datasets.geometry import Boundaries
     from shapely.geometry import Point
 
     facts = shipped.facts
@@ -172,7 +172,7 @@ def test_a_place_named_in_the_title_is_the_third_fallback(tmp_path):
 def test_a_title_place_resolves_in_the_recipient_country():
     # A title alone does not say it is about Central Asia; the record's recipient does.
     # Khujand (TJK) was missed when titles were read as articles about nowhere.
-    from atlas.datasets.importer import _title_place
+    from atlas.sources.datasets.importer import _title_place
 
     place = _title_place("Loan for the Khujand water supply project (test text, not AidData's title)", "TJK")
     assert place is not None and place.name == "Khujand" and place.country == "TJK"

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from atlas.datasets import DATASETS_DIR
+from atlas.sources.datasets import DATASETS_DIR
 from atlas.db.store import Store
 
 from .conftest import ROOT

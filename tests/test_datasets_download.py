@@ -10,10 +10,10 @@ import zipfile
 
 import pytest
 
-from atlas.datasets import DATASETS_DIR
-from atlas.datasets.download import DownloadFailed, download_and_import, release_urls
-from atlas.fetch.http import HttpClient
-from atlas.query import load_frame
+from atlas.sources.datasets import DATASETS_DIR
+from atlas.sources.datasets.download import DownloadFailed, download_and_import, release_urls
+from atlas.sources.fetch.http import HttpClient
+from atlas.views.query import load_frame
 
 from .conftest import ROOT
 from .fetch_server import FixtureServer, Route

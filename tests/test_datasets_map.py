@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from atlas.datasets import DATASETS_DIR
-from atlas.datasets.layer import LAYER_NAME, features, finance_by_country, radius
-from atlas.datasets.load import import_dataset
-from atlas.datasets.panel import about_html, record_html
-from atlas.query import Filters, apply_filters, load_frame
+from atlas.sources.datasets import DATASETS_DIR
+from atlas.sources.datasets.layer import LAYER_NAME, features, finance_by_country, radius
+from atlas.sources.datasets.load import import_dataset
+from atlas.sources.datasets.panel import about_html, record_html
+from atlas.views.query import Filters, apply_filters, load_frame
 
 TABLE = DATASETS_DIR / "aiddata-gcdf3" / "projects_central_asia.csv"
 

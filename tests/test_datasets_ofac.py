@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from atlas.datasets import OFAC
-from atlas.datasets.load import import_dataset
-from atlas.datasets.ofac import import_files
-from atlas.errors import ValidationError
+from atlas.sources.datasets import OFAC
+from atlas.sources.datasets.load import import_dataset
+from atlas.sources.datasets.ofac import import_files
+from atlas.core.errors import ValidationError
 
 from .conftest import ROOT
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.datasets import DATASETS_DIR
-from atlas.datasets.load import import_dataset
+from atlas.sources.datasets import DATASETS_DIR
+from atlas.sources.datasets.load import import_dataset
 from atlas.db.store import Store
 from tests.dash_data import fill_store
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from atlas.datasets.aiddata import Precision, linked_records, osm_links
-from atlas.datasets.importer import parse_amount, parse_date, parse_year
+from atlas.sources.datasets.aiddata import Precision, linked_records, osm_links
+from atlas.sources.datasets.importer import parse_amount, parse_date, parse_year
 
 
 @given(st.text(max_size=300))

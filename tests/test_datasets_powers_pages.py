@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.datasets.load import import_dataset
-from atlas.datasets.layer import features
-from atlas.export import geojson_text
-from atlas.query import Filters, apply_filters, load_frame, select_facts
+from atlas.sources.datasets.load import import_dataset
+from atlas.sources.datasets.layer import features
+from atlas.views.export import geojson_text
+from atlas.views.query import Filters, apply_filters, load_frame, select_facts
 from atlas.db.store import Store
 from tests.dash_data import fill_store
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from atlas.datasets import OFAC, WORLDBANK
-from atlas.datasets.ofac import city_name, import_files as ofac_import
-from atlas.datasets.wbimport import import_files as wb_import, parse_coordinate, parse_wb_date
-from atlas.datasets.worldbank import fact_type, financier_actor
-from atlas.errors import ValidationError
-from atlas.models import BLOCS, FACT_TYPES
+from atlas.sources.datasets import OFAC, WORLDBANK
+from atlas.sources.datasets.ofac import city_name, import_files as ofac_import
+from atlas.sources.datasets.wbimport import import_files as wb_import, parse_coordinate, parse_wb_date
+from atlas.sources.datasets.worldbank import fact_type, financier_actor
+from atlas.core.errors import ValidationError
+from atlas.core.models import BLOCS, FACT_TYPES
 
 from .test_datasets_ofac import ADD, ALT
 from .test_datasets_worldbank import F_HEAD, FINANCIERS, L_HEAD, LOCATIONS, write

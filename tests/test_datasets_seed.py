@@ -5,9 +5,9 @@ import shutil
 
 from hypothesis import given, settings, strategies as st
 
-from atlas.datasets import AIDDATA, DATASETS_DIR
-from atlas.errors import ValidationError
-from atlas.ingest import ensure_seeded
+from atlas.sources.datasets import AIDDATA, DATASETS_DIR
+from atlas.core.errors import ValidationError
+from atlas.sources.ingest import ensure_seeded
 from atlas.db.store import Store
 
 from .conftest import SEEDS
@@ -49,7 +49,7 @@ def test_a_broken_shipped_table_keeps_what_the_store_has(tmp_path, curated_copy)
 @settings(max_examples=40, deadline=None)
 @given(st.binary(max_size=600))
 def test_any_bytes_as_a_table_give_rows_or_a_located_message(tmp_path_factory, data):
-    from atlas.datasets.tables import read_table
+    from atlas.sources.datasets.tables import read_table
 
     path = tmp_path_factory.mktemp("t") / "table.csv"
     path.write_bytes(data)

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from atlas.datasets import WORLDBANK
-from atlas.datasets.load import import_dataset, stored_notes
-from atlas.datasets.sync import WithdrawRefused
-from atlas.datasets.tables import check_xlsx_zip
-from atlas.datasets.wbimport import import_files
-from atlas.errors import ValidationError
-from atlas.query import Filters, apply_filters, load_frame
+from atlas.sources.datasets import WORLDBANK
+from atlas.sources.datasets.load import import_dataset, stored_notes
+from atlas.sources.datasets.sync import WithdrawRefused
+from atlas.sources.datasets.tables import check_xlsx_zip
+from atlas.sources.datasets.wbimport import import_files
+from atlas.core.errors import ValidationError
+from atlas.views.query import Filters, apply_filters, load_frame
 
 from .conftest import ROOT
 
@@ -224,7 +224,7 @@ def test_cli_import_then_validate_lists_sites_outside(tmp_path):
 
 def test_aiddata_too_a_truncated_table_needs_allow_withdraw(tmp_path, db_path, capsys):
     from atlas.cli import main
-    from atlas.datasets import DATASETS_DIR
+    from atlas.sources.datasets import DATASETS_DIR
 
     table = DATASETS_DIR / "aiddata-gcdf3" / "projects_central_asia.csv"
     assert main(["--db", str(db_path), "import", "aiddata", str(table)]) == 0

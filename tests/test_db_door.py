@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from atlas import events
+from atlas.views import events
 from atlas.db import searchindex, storeguard
 from atlas.db.store import Store
-from atlas.errors import UnknownFact
-from atlas.models import Fact
-from atlas.search import search
+from atlas.core.errors import UnknownFact
+from atlas.core.models import Fact
+from atlas.views.search import search
 
 from .dash_data import fill_store
 

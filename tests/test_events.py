@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from atlas import events
-from atlas.events import Item, group, same_event
-from atlas.fetch.http import HttpClient
-from atlas.fetch.run import Fetcher
-from atlas.ingest import ensure_seeded
-from atlas.models import Evidence, Fact
-from atlas.query import load_frame
+from atlas.views import events
+from atlas.views.events import Item, group, same_event
+from atlas.sources.fetch.http import HttpClient
+from atlas.sources.fetch.run import Fetcher
+from atlas.sources.ingest import ensure_seeded
+from atlas.core.models import Evidence, Fact
+from atlas.views.query import load_frame
 from atlas.db.store import Store
 from tests.fetch_server import FixtureServer, Route, article_html
 
@@ -130,7 +130,7 @@ def test_event_html_escapes_article_text():
 
 def test_the_frame_path_and_the_fact_path_group_alike():
     """The vectorised pre-pass over the frame must not lose a merge the plain rule finds."""
-    from atlas.synthetic import synthetic_facts
+    from atlas.core.synthetic import synthetic_facts
 
     facts = list(synthetic_facts(1500, seed=3))
     twins = [replace(f, id=f.id + "-twin", origin="extracted", review="pending", confidence=0.5)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.extract import extract
+from atlas.sources.extract import extract
 from tests.helpers import km as _km
 
 DIR = Path(__file__).resolve().parent / "fixtures" / "articles"

@@ -14,12 +14,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from atlas.errors import ArticleError, UnsupportedLanguage
-from atlas.extract import extract
-from atlas.extract.invisible import INVISIBLE
+from atlas.core.errors import ArticleError, UnsupportedLanguage
+from atlas.sources.extract import extract
+from atlas.sources.extract.invisible import INVISIBLE
 
 ROOT = Path(__file__).resolve().parents[1]
 # Generous: the fixed code needs well under a second for each input; the old one needed minutes.
@@ -27,7 +26,7 @@ LIMIT_S = 60
 
 
 def _finishes(expr: str) -> None:
-    code = f"from atlas.extract import money, text, extract; {expr}"
+    code = f"from atlas.sources.extract import money, text, extract; {expr}"
     try:
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=LIMIT_S, capture_output=True)
     except subprocess.TimeoutExpired:

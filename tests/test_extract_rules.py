@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from atlas.errors import ArticleError, UnsupportedLanguage
-from atlas.extract import Gazetteer, Place, detect_language, extract
-from atlas.extract.dates import find_dates
-from atlas.extract.money import find_amounts
-from atlas.extract.text import clean, split_sentences
+from atlas.core.errors import ArticleError, UnsupportedLanguage
+from atlas.sources.extract import Gazetteer, Place, detect_language, extract
+from atlas.sources.extract.dates import find_dates
+from atlas.sources.extract.money import find_amounts
+from atlas.sources.extract.text import clean, split_sentences
 
 PUB = date(2023, 5, 20)  # a Saturday
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.extract import extract
+from atlas.sources.extract import extract
 from tests.helpers import km as _km
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,7 @@ disambiguation rules, one test per category of the issue. Sentences written for 
 tests (not published text); the dev set of real articles is tests/fixtures/devset/."""
 from __future__ import annotations
 
-from atlas.extract import extract
+from atlas.sources.extract import extract
 
 CA = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import maps, timeline
+from atlas.views import maps, timeline
 from atlas.db.store import Store
 from tests.dash_data import fill_store
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from atlas.db import feeds as state
-from atlas.fetch.feeds import Feed
-from atlas.fetch.http import USER_AGENT, HttpClient
-from atlas.fetch.run import Fetcher
+from atlas.sources.fetch.feeds import Feed
+from atlas.sources.fetch.http import USER_AGENT, HttpClient
+from atlas.sources.fetch.run import Fetcher
 from atlas.db.store import Store
 from tests.fetch_server import FixtureServer, Route, article_html, atom, fixture_text, rss, seed_text, sitemap
 
@@ -205,7 +205,7 @@ def test_wire_copy_is_linked_to_the_first_copy_not_extracted_again(server, store
 
 
 def test_articles_json(server, store, capsys):
-    from atlas.fetch.cli import cmd_articles
+    from atlas.sources.fetch.cli import cmd_articles
 
     server.routes["/a"] = page(RAILWAY, published="2024-07-17")
     fetcher(store).run(urls=[server.url("/a")])
@@ -220,7 +220,7 @@ def test_articles_json(server, store, capsys):
 
 
 def test_rate_limiter_spaces_requests_per_host_with_a_fake_clock():
-    from atlas.fetch.http import RateLimiter
+    from atlas.sources.fetch.http import RateLimiter
 
     now = [100.0]
     slept: list[float] = []
@@ -245,7 +245,7 @@ def test_crawl_delay_slows_that_host(server, store):
 def test_five_mb_rule_holds_for_declared_streamed_and_gzipped_bodies(server, store):
     import gzip
 
-    from atlas.files import MAX_ARTICLE_BYTES
+    from atlas.sources.files import MAX_ARTICLE_BYTES
 
     big = b"<html><body><p>" + b"a" * MAX_ARTICLE_BYTES + b"</p></body></html>"
     server.routes["/big"] = Route(big)

@@ -14,9 +14,9 @@ import pytest
 
 from atlas.cli import main
 from atlas.db import feeds as state
-from atlas.fetch.http import HttpClient
-from atlas.fetch.loop import MSG_BUSY, fetch_once
-from atlas.fetch.run import Fetcher
+from atlas.sources.fetch.http import HttpClient
+from atlas.sources.fetch.loop import MSG_BUSY, fetch_once
+from atlas.sources.fetch.run import Fetcher
 from atlas.db.store import Store
 from tests.fetch_server import FixtureServer, Route, article_html, fixture_text, rss
 
@@ -129,7 +129,7 @@ def test_kill_9_mid_fetch_loses_nothing_committed_and_the_next_run_resumes(serve
 
 
 def test_every_runs_rounds_until_stopped_and_survives_a_broken_feeds_file(server, mem_store, tmp_path):
-    from atlas.fetch.loop import run_every
+    from atlas.sources.fetch.loop import run_every
 
     server.routes["/a"] = Route(article_html(RAILWAY).encode())
     feeds = tmp_path / "feeds.yaml"

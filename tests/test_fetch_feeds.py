@@ -4,12 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from atlas.errors import ValidationError
-from atlas.fetch.dedup import canonical_url
-from atlas.fetch.feeds import load_feeds, parse_interval
+from atlas.core.errors import ValidationError
+from atlas.sources.fetch.dedup import canonical_url
+from atlas.sources.fetch.feeds import load_feeds, parse_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,7 +103,7 @@ def test_canonical_url_strips_tracking_only():
 
 
 def _resp(body: bytes, ctype: str):
-    from atlas.fetch.http import Response
+    from atlas.sources.fetch.http import Response
 
     return Response("http://a.example/x", 200, body, ctype, None, None, None)
 
@@ -115,8 +114,8 @@ def _resp(body: bytes, ctype: str):
        st.sampled_from(["text/html", "application/rss+xml", "application/xml", "image/png", ""]))
 def test_feed_sitemap_and_page_parsers_meet_any_bytes(body, ctype):
     """Whatever a server sends, the parsers answer with links, an article, or a FetchFailure."""
-    from atlas.errors import AtlasError
-    from atlas.fetch.parse import feed_links, kind_of, page_article, sitemap_links
+    from atlas.core.errors import AtlasError
+    from atlas.sources.fetch.parse import feed_links, kind_of, page_article, sitemap_links
 
     resp = _resp(body, ctype)
     try:
@@ -132,9 +131,9 @@ def test_feed_sitemap_and_page_parsers_meet_any_bytes(body, ctype):
 
 
 def test_a_source_counts_as_verified_once_a_fetch_succeeds():
-    from atlas.fetch import panel
+    from atlas.sources.fetch import panel
     from atlas.db import feeds as state
-    from atlas.fetch.feeds import Feed
+    from atlas.sources.fetch.feeds import Feed
     from atlas.db.store import Store
 
     store = Store("sqlite://")

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.fetch import panel
+from atlas.sources.fetch import panel
 from atlas.db import feeds as state
-from atlas.ingest import ensure_seeded, prepare, store_prepared
-from atlas.models import Article
+from atlas.sources.ingest import ensure_seeded, prepare, store_prepared
+from atlas.core.models import Article
 from atlas.db.store import Store
 from tests.helpers import shown
 from tests.test_pages_editor import PASSWORD, db, editor_env, login  # noqa: F401  (fixtures)

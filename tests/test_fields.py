@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
+from hypothesis import example, given, strategies as st
 
-from atlas import fields, review
-from atlas.errors import ValidationError
-from atlas.files import load_curated
-from atlas.models import Fact
-from atlas.query import Filters
+from atlas.core import fields
+from atlas.views import review
+from atlas.core.errors import ValidationError
+from atlas.sources.files import load_curated
+from atlas.core.models import Fact
+from atlas.views.query import Filters
 from tests.test_records import ARTICLES, GOOD, write
 
 PENDING = Fact(id="x-a-1-2", type="diplomacy", title="Talks", date_start=date(2023, 5, 19), date_precision="day",

@@ -1,4 +1,4 @@
-"""atlas/geometry.py: points, bounds and point-in-country checks against the offline boundaries."""
+"""atlas/core/geometry.py: points, bounds and point-in-country checks against the offline boundaries."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,10 +9,11 @@ from shapely.geometry import Point, shape
 
 from streamlit.testing.v1 import AppTest
 
-from atlas import geometry, review
-from atlas.files import load_curated
-from atlas.models import Evidence, Fact
-from atlas.markup import md_plain
+from atlas.core import geometry
+from atlas.views import review
+from atlas.sources.files import load_curated
+from atlas.core.models import Evidence, Fact
+from atlas.core.markup import md_plain
 from atlas.db.store import Store
 from tests.dash_data import ARTICLE
 

@@ -6,8 +6,8 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import auth
-from atlas.auth import (MIN_PASSWORD_LENGTH, MSG_THROTTLED, MSG_WEAK_PASSWORD, MSG_WRONG_PASSWORD, Throttle,
+from atlas.core import auth
+from atlas.core.auth import (MIN_PASSWORD_LENGTH, MSG_THROTTLED, MSG_WEAK_PASSWORD, MSG_WRONG_PASSWORD, Throttle,
                         attempt_login)
 from tests.test_pages_editor import INGEST, PASSWORD, TIMEOUT, db, keys, login, messages  # noqa: F401
 
@@ -58,7 +58,7 @@ def test_new_sessions_do_not_reset_a_guesser():
 def test_forty_wrong_guesses_then_the_right_one_is_refused(caplog):
     clock = Clock()
     t = Throttle(clock=clock)
-    caplog.set_level(logging.INFO, logger="atlas.auth")
+    caplog.set_level(logging.INFO, logger="atlas.core.auth")
     states = [attempt_login(f"guess {i}", "Mallory", "sess-a", env=ENV, throttle=t) for i in range(40)]
     assert states[0].message == MSG_WRONG_PASSWORD
     assert states[-1].message.startswith("Too many wrong editor passwords; wait ")
@@ -76,7 +76,7 @@ def test_forty_wrong_guesses_then_the_right_one_is_refused(caplog):
 
 def test_short_password_switches_editing_off_with_a_clear_message(db, monkeypatch, caplog):
     monkeypatch.setenv("ATLAS_EDITOR_PASSWORD", "x" * (MIN_PASSWORD_LENGTH - 1))
-    caplog.set_level(logging.ERROR, logger="atlas.auth")
+    caplog.set_level(logging.ERROR, logger="atlas.core.auth")
     monkeypatch.setattr(auth, "_weak_logged", False)
     at = AppTest.from_file(INGEST, default_timeout=TIMEOUT).run()
     assert MSG_WEAK_PASSWORD.format(n=MIN_PASSWORD_LENGTH) in messages(at, "info")

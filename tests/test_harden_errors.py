@@ -79,12 +79,12 @@ def test_busy_store_says_try_again(tmp_path, monkeypatch):
 
 def test_unexpected_error_shows_a_reference(monkeypatch, tmp_path):
     monkeypatch.setenv("ATLAS_DB", str(tmp_path / "new.sqlite"))
-    import atlas.query
+    import atlas.views.query
 
     def boom(*a, **k):
         raise RuntimeError("/srv/secret/path leaked")
 
-    monkeypatch.setattr(atlas.query, "load_frame_snapshotted", boom)
+    monkeypatch.setattr(atlas.views.query, "load_frame_snapshotted", boom)
     monkeypatch.setattr("ui.cache.load_frame_snapshotted", boom)
     at = run("pages/3_Data.py")
     [error] = [e.value for e in at.error]

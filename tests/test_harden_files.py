@@ -10,12 +10,11 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from atlas import safeyaml
-from atlas.errors import ArticleError, ValidationError
-from atlas.files import load_curated, read_article
+from atlas.core import safeyaml
+from atlas.core.errors import ArticleError, ValidationError
+from atlas.sources.files import load_curated, read_article
 from atlas.db.store import Store
 
 from .conftest import ROOT, SEEDS
@@ -56,7 +55,7 @@ def test_impossible_curated_date_is_a_located_problem(curated_copy, value, why):
 
 
 def test_impossible_date_at_app_start_keeps_the_store_serving(curated_copy):
-    from atlas.ingest import ensure_seeded
+    from atlas.sources.ingest import ensure_seeded
 
     store = Store("sqlite://")
     ensure_seeded(store, SEEDS, curated_copy)
@@ -130,7 +129,7 @@ def test_oversized_files_are_refused_unread(tmp_path):
 
 # -- item 11: NUL anywhere, spoofing characters in titles -------------------------------
 def test_nul_after_the_first_8_kb_is_refused_everywhere(tmp_path):
-    from atlas import intake
+    from atlas.sources import intake
 
     text = "Kasachstan und China unterzeichnen ein Abkommen.\n" * 200  # ~10 KB
     data = text.encode() + b"\x00 tail\n"
@@ -146,7 +145,7 @@ def test_nul_after_the_first_8_kb_is_refused_everywhere(tmp_path):
 
 
 def test_bidi_and_zero_width_characters_leave_titles(tmp_path):
-    from atlas.ingest import ingest_paths
+    from atlas.sources.ingest import ingest_paths
 
     (tmp_path / "a.txt").write_text("Kasachstan und China unterzeichnen am 12. März 2024 ein Abkommen.\n",
                                     encoding="utf-8")
@@ -174,8 +173,8 @@ def test_curated_titles_are_cleaned(tmp_path):
 
 @given(st.text())
 def test_clean_title_property(raw):
-    from atlas.extract.invisible import INVISIBLE
-    from atlas.textguard import clean_title
+    from atlas.sources.extract.invisible import INVISIBLE
+    from atlas.core.textguard import clean_title
 
     out = clean_title(raw)
     assert not INVISIBLE.search(out)

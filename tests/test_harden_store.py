@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from atlas.errors import StoreError
-from atlas.ingest import ensure_seeded, ingest_paths, sources_fingerprint
+from atlas.core.errors import StoreError
+from atlas.sources.ingest import ensure_seeded, ingest_paths, sources_fingerprint
 from atlas.db.store import Store
 from atlas.db.storeguard import MSG_BUSY, StoreCorrupt
 

@@ -9,10 +9,10 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import ingest, intake
-from atlas.errors import ArticleError, UnsupportedLanguage
-from atlas.models import Article
-from atlas.worker import MSG_TIMEOUT, ExtractionTimeout, ExtractorProcess
+from atlas.sources import ingest, intake
+from atlas.core.errors import ArticleError, UnsupportedLanguage
+from atlas.core.models import Article
+from atlas.sources.worker import MSG_TIMEOUT, ExtractionTimeout, ExtractorProcess
 from tests.test_pages import atlas_db  # noqa: F401  (the prefilled store fixture)
 from tests.test_pages_editor import INGEST, PASSWORD, TIMEOUT, login, messages
 

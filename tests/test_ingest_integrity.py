@@ -2,7 +2,7 @@
 concurrent ingests both land, bad uploads are refused and store nothing.
 
 Children are real ``sys.executable`` processes running the real code path
-(atlas.ingest.prepare → Store.add_article). They stop at deterministic points by
+(atlas.sources.ingest.prepare → Store.add_article). They stop at deterministic points by
 blocking on stdin inside a SQLAlchemy ``after_cursor_execute`` hook, and say so on
 stdout; the parent synchronises on those pipes only (no sleeps).
 """
@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from atlas import intake, review
-from atlas.errors import ValidationError
-from atlas.files import MAX_ARTICLE_BYTES
-from atlas.ingest import ingest_paths, prepare
-from atlas.models import Article
+from atlas.sources import intake
+from atlas.views import review
+from atlas.core.errors import ValidationError
+from atlas.sources.files import MAX_ARTICLE_BYTES
+from atlas.sources.ingest import ingest_paths, prepare
+from atlas.core.models import Article
 from atlas.db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,8 +62,8 @@ CHILD = STUB + textwrap.dedent('''
     import sys
     import sqlalchemy as sa
     from pathlib import Path
-    from atlas.ingest import prepare, store_prepared
-    from atlas.models import Article
+    from atlas.sources.ingest import prepare, store_prepared
+    from atlas.core.models import Article
     from atlas.db.store import Store
 
     db, text_file, pause_at, wait_go = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "go"

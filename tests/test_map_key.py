@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from atlas import maplayers, maps
-from atlas.files import BOUNDARIES, load_boundaries
-from atlas.labels import TYPE_COLORS
-from atlas.query import Filters, apply_filters, load_frame
+from atlas.views import maplayers, maps
+from atlas.sources.files import BOUNDARIES, load_boundaries
+from atlas.core.labels import TYPE_COLORS
+from atlas.views.query import Filters, apply_filters, load_frame
 from atlas.db.store import Store
 from tests.dash_data import fill_store
 

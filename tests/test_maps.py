@@ -1,4 +1,4 @@
-"""atlas/maplayers.py and atlas/maps.py as plain Python: layers, escaping, offline assets, scale path."""
+"""atlas/views/maplayers.py and atlas/views/maps.py as plain Python: layers, escaping, offline assets, scale path."""
 from __future__ import annotations
 
 import json
@@ -7,11 +7,11 @@ import re
 import pandas as pd
 import pytest
 
-from atlas import maplayers, maps
-from atlas.files import BOUNDARIES, load_boundaries
-from atlas.query import Filters, apply_filters, load_frame
+from atlas.views import maplayers, maps
+from atlas.sources.files import BOUNDARIES, load_boundaries
+from atlas.views.query import Filters, apply_filters, load_frame
 from atlas.db.store import Store
-from atlas.webassets import asset_urls, walk
+from atlas.core.webassets import asset_urls, walk
 from benchmarks.naive_map import build_map_naive, shown_fact_ids
 from tests.dash_data import EVIL, SCRIPT, fill_store, random_facts
 
@@ -151,7 +151,7 @@ def test_empty_frame(frame, boundaries):
 
 def test_colocated_facts_get_distinct_clickable_positions():
     """Facts at one place (several curated facts at Xi'an) are spread on a ring, each its own marker."""
-    from atlas.maplayers import map_data
+    from atlas.views.maplayers import map_data
 
     rows = []
     for i, t in enumerate(["diplomacy", "security", "finance", "sanctions"]):

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from atlas.measures import (UnknownMeasure, by_power, contributions, figure, money_by_country, money_index,
+from atlas.views.measures import (UnknownMeasure, by_power, contributions, figure, money_by_country, money_index,
                             per_year, tally, total)
-from atlas.models import Fact
-from atlas.query import load_frame
+from atlas.core.models import Fact
+from atlas.views.query import load_frame
 from atlas.db.store import Store
 
 

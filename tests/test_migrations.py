@@ -14,11 +14,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from atlas.db import migrate
-from atlas.errors import StoreError
-from atlas.query import load_frame_snapshotted
+from atlas.core.errors import StoreError
+from atlas.views.query import load_frame_snapshotted
 from atlas.db.schema import include_name, metadata
 from atlas.db.store import Store
-from atlas.synthetic import synthetic_facts
+from atlas.core.synthetic import synthetic_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE_DUMP = ROOT / "tests" / "fixtures" / "store_before_migrations.sql"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.markup import md_plain
-from atlas.query import Filters, load_frame
+from atlas.core.markup import md_plain
+from atlas.views.query import Filters, load_frame
 from atlas.db.store import Store
 from tests.dash_data import ARTICLE, EVIL, SCRIPT, fill_store
 from ui import views

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import intake, review
-from atlas.auth import MSG_EDITING_OFF, MSG_LOGIN, MSG_NEED_NAME, MSG_WRONG_PASSWORD
-from atlas.files import MAX_ARTICLE_BYTES
-from atlas.ingest import prepare, run_extractor, store_prepared
-from atlas.models import Article, Fact
-from atlas.query import Filters, select_facts
+from atlas.sources import intake
+from atlas.views import review
+from atlas.core.auth import MSG_EDITING_OFF, MSG_LOGIN, MSG_NEED_NAME, MSG_WRONG_PASSWORD
+from atlas.sources.files import MAX_ARTICLE_BYTES
+from atlas.sources.ingest import prepare, run_extractor, store_prepared
+from atlas.core.models import Article, Fact
+from atlas.views.query import Filters, select_facts
 from atlas.db.store import Store
 from tests.helpers import REVIEW_TEXT as TEXT  # one article text serves the logic and the page tests
 from tests.helpers import shown
@@ -66,7 +67,7 @@ def db(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(autouse=True)
 def fresh_throttle(monkeypatch):
     """Every AppTest session has the same id: one test's wrong passwords must not throttle the next."""
-    from atlas import auth
+    from atlas.core import auth
 
     monkeypatch.setattr(auth, "THROTTLE", auth.Throttle())
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from atlas.models import Fact, Source
-from atlas.query import Filters, apply_filters, leading_actor, load_frame, select_facts
+from atlas.core.models import Fact, Source
+from atlas.views.query import Filters, apply_filters, leading_actor, load_frame, select_facts
 
 SRC = (Source("P", "T", "2020"),)
 
@@ -101,7 +101,7 @@ def test_select_facts_returns_full_facts_in_date_order(store):
 
 
 def test_snapshot_is_used_only_for_its_version(db_path):
-    from atlas.query import load_frame_snapshotted
+    from atlas.views.query import load_frame_snapshotted
     from atlas.db.store import Store
 
     store = Store(str(db_path))
@@ -123,7 +123,7 @@ def test_snapshot_is_used_only_for_its_version(db_path):
 
 
 def test_broken_snapshot_is_rebuilt(db_path):
-    from atlas.query import load_frame_snapshotted
+    from atlas.views.query import load_frame_snapshotted
     from atlas.db.store import Store
 
     store = Store(str(db_path))

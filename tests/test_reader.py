@@ -4,9 +4,9 @@ from __future__ import annotations
 import html
 import re
 
-from atlas.models import Article, Evidence, Fact
-from atlas.markup import Span, mention_spans, segments
-from atlas.reader import article_html, reader_document
+from atlas.core.models import Article, Evidence, Fact
+from atlas.core.markup import Span, mention_spans, segments
+from atlas.views.reader import article_html, reader_document
 from tests.dash_data import ARTICLE, ARTICLE_TEXT, EVIL, SCRIPT, extraction, sample_facts
 
 
@@ -75,8 +75,8 @@ def test_no_extraction_no_marks():
 def test_facts_citing_an_article_in_reading_order_without_rejected():
     from datetime import date
 
-    from atlas.models import Article, Evidence, Fact
-    from atlas.reader import facts_citing
+    from atlas.core.models import Article, Evidence, Fact
+    from atlas.views.reader import facts_citing
     from atlas.db.store import Store
 
     text = "Erster Satz über Kasachstan. Zweiter Satz über China."

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas.errors import ValidationError
-from atlas.files import load_curated, load_curated_or_raise
-from atlas.models import Article
+from atlas.core.errors import ValidationError
+from atlas.sources.files import load_curated, load_curated_or_raise
+from atlas.core.models import Article
 
 TEXT = "Erster Satz über Kasachstan.\nZweiter Satz über China und Usbekistan.\n"
 ART = Article.from_text(TEXT, path="seeds/a.txt")

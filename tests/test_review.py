@@ -1,4 +1,4 @@
-"""Review logic (atlas.review), re-extraction (atlas.reextract) and the CLI's review commands."""
+"""Review logic (atlas.views.review), re-extraction (atlas.sources.reextract) and the CLI's review commands."""
 from __future__ import annotations
 
 import json
@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from atlas import intake, markup, review
+from atlas.sources import intake
+from atlas.core import markup
+from atlas.views import review
 from atlas.cli import main
-from atlas.errors import ValidationError
-from atlas.ingest import prepare
-from atlas.models import Article, Fact
-from atlas.query import Filters, select_facts
-from atlas.reextract import reextract
+from atlas.core.errors import ValidationError
+from atlas.sources.ingest import prepare
+from atlas.core.models import Article, Fact
+from atlas.views.query import Filters, select_facts
+from atlas.sources.reextract import reextract
 from atlas.db.store import Store
 from tests.helpers import REVIEW_TEXT
 
@@ -223,7 +225,7 @@ def test_apply_edit_keeps_unchanged_geometry_and_clears_location():
 
 # -- re-extraction --------------------------------------------------------------------
 def test_reextract_refreshes_pending_and_keeps_human_decisions(store):
-    from atlas.ingest import run_extractor, store_prepared
+    from atlas.sources.ingest import run_extractor, store_prepared
 
     art = Article.from_text(TEXT, title="Pipeline", language="en")
     store_prepared(store, prepare(art, extractor=only_first_fact(run_extractor)))

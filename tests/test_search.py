@@ -1,15 +1,14 @@
-"""Full-text search (atlas.search): ranking, index refilled after writes, hostile text."""
+"""Full-text search (atlas.views.search): ranking, index refilled after writes, hostile text."""
 from __future__ import annotations
 
 import json
 from datetime import date
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from atlas.models import Fact
+from atlas.core.models import Fact
 from atlas.db.searchindex import ensure_index, rebuild_index
-from atlas.search import search
+from atlas.views.search import search
 from atlas.db.store import Store
 
 from .dash_data import ARTICLE, fill_store

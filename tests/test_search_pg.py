@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from atlas.models import Fact
-from atlas.search import search
+from atlas.core.models import Fact
+from atlas.views.search import search
 from atlas.db.store import Store
 
 from .dash_data import ARTICLE, fill_store

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from atlas.models import Fact
-from atlas.search import search
-from atlas.search_syntax import MAX_TERMS, ONLY_OPERATORS, notice, parse, to_fts5, to_tsquery
+from atlas.core.models import Fact
+from atlas.views.search import search
+from atlas.views.search_syntax import MAX_TERMS, ONLY_OPERATORS, notice, parse, to_fts5, to_tsquery
 from atlas.db.store import Store
 
 from .dash_data import fill_store

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from atlas.errors import StoreError, UnknownFact
-from atlas.models import Article, Evidence, Fact, Source
+from atlas.core.errors import StoreError, UnknownFact
+from atlas.core.models import Article, Evidence, Fact, Source
 from atlas.db.store import Store, resolve_url
 
 ART = Article.from_text("Kasachstan schließt Grenzen. China baut Pipeline.\n", title="T", language="de")
@@ -132,7 +132,7 @@ def test_facts_by_ids_keeps_order(any_store):
 
 
 def test_only_pending_refuses_a_second_decision_and_writes_nothing(any_store):
-    from atlas.errors import AlreadyDecided
+    from atlas.core.errors import AlreadyDecided
 
     a, b = extracted(0, 28), extracted(29, 50)
     any_store.add_article(ART, [a, b])
@@ -156,7 +156,7 @@ def test_two_processes_deciding_at_once_only_one_wins(db_url):
     child = (
         "import sys\n"
         "from atlas.db.store import Store\n"
-        "from atlas.errors import AlreadyDecided\n"
+        "from atlas.core.errors import AlreadyDecided\n"
         "s = Store(sys.argv[1])\n"
         "assert s.fact(sys.argv[2]).review == 'pending'\n"
         "print('ready', flush=True)\n"

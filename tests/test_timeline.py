@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from atlas import timeline
-from atlas.query import load_frame
+from atlas.views import timeline
+from atlas.views.query import load_frame
 from atlas.db.store import Store
 from tests.dash_data import fill_store, random_facts
 
@@ -54,7 +54,7 @@ def test_window_from_selection():
 
 
 def test_short_events_are_points_and_legend_lists_shown_types_only():
-    from atlas.models import Fact
+    from atlas.core.models import Fact
 
     facts = [Fact(id="summit", type="diplomacy", title="Two-day summit", date_start=date(2023, 5, 18),
                   date_end=date(2023, 5, 19), date_precision="day", origin="curated", countries=("KAZ",)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from atlas import webassets
+from atlas.core import webassets
 
 ROOT = Path(__file__).resolve().parents[1]
 

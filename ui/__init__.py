@@ -8,7 +8,7 @@ from ui.upload_guard import install as _install_upload_guard
 # Every page imports ui, so the first page run in a server process guards its upload route.
 _install_upload_guard()
 
-from atlas.ingest import use_runner as _use_runner  # noqa: E402
+from atlas.sources.ingest import use_runner as _use_runner  # noqa: E402
 from ui.extraction import run_in_worker as _run_in_worker  # noqa: E402
 
 # Extraction (Preview, Save, Re-extract, seeds at start-up) runs in a worker process with a

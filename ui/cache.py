@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.errors import AtlasError, ValidationError
-from atlas.ingest import ensure_seeded
-from atlas.query import actor_options, load_frame_snapshotted
+from atlas.core.errors import AtlasError, ValidationError
+from atlas.sources.ingest import ensure_seeded
+from atlas.views.query import actor_options, load_frame_snapshotted
 from atlas.db.store import Store, resolve_url
 from atlas.db.storeguard import MSG_SERVING_READ_ONLY
 from ui.extraction import quietly

@@ -1,4 +1,4 @@
-"""The Compare page: chosen outside powers side by side per state (engine: :mod:`atlas.compare`).
+"""The Compare page: chosen outside powers side by side per state (engine: :mod:`atlas.views.compare`).
 
 Countries and powers are the shared filters (``/Compare?country=UZB&actor=CHN&actor=RUS``).
 Every number opens the facts behind it: click a cell of the balance table or a bar.
@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from atlas.compare import (COLUMNS, METHOD, compare, facts_behind, facts_by_type, facts_text, money_by_year,
+from atlas.views.compare import (COLUMNS, METHOD, compare, facts_behind, facts_by_type, facts_text, money_by_year,
                            side_by_side_chart)
-from atlas.datasets.layer import usd
-from atlas.labels import actor_label
-from atlas.markup import md_plain
-from atlas.models import CENTRAL_ASIA, FACT_TYPES
-from atlas.query import Filters
+from atlas.sources.datasets.layer import usd
+from atlas.core.labels import actor_label
+from atlas.core.markup import md_plain
+from atlas.core.models import CENTRAL_ASIA, FACT_TYPES
+from atlas.views.query import Filters
 from ui.measures import datasets_switch, money_table, page_contributions
 from ui.profile import map_link
 from ui.views import filtered_frame

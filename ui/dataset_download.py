@@ -1,14 +1,14 @@
 """Streamlit glue for the Ingest page's "Published datasets" section: an editor fetches a
-publisher's current release and imports it (logic: atlas.datasets.download), with a progress bar."""
+publisher's current release and imports it (logic: atlas.sources.datasets.download), with a progress bar."""
 from __future__ import annotations
 
 import streamlit as st
 
-from atlas.auth import EditorState
-from atlas.datasets import DATASETS
-from atlas.datasets.download import RELEASES, download_and_import
-from atlas.errors import AtlasError
-from atlas.markup import md_plain
+from atlas.core.auth import EditorState
+from atlas.sources.datasets import DATASETS
+from atlas.sources.datasets.download import RELEASES, download_and_import
+from atlas.core.errors import AtlasError
+from atlas.core.markup import md_plain
 
 HINT = ("Fetches the publisher's current release (addresses in the README, \"Published datasets\"), checks it "
         "and imports it in one step; a failed download or a bad file changes nothing.")

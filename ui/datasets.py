@@ -1,6 +1,6 @@
 """Streamlit glue for published datasets: sidebar filters, colour choice, attribution, "About the data".
 
-The shaping lives in :mod:`atlas.datasets` (layer, panel); this is widgets only.
+The shaping lives in :mod:`atlas.sources.datasets` (layer, panel); this is widgets only.
 """
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from atlas.datasets import DATASETS
-from atlas.datasets.layer import COLOR_BY, LAYER_NAME, usd
-from atlas.models import STATUSES
-from atlas.query import Filters
+from atlas.sources.datasets import DATASETS
+from atlas.sources.datasets.layer import COLOR_BY, LAYER_NAME, usd
+from atlas.core.models import STATUSES
+from atlas.views.query import Filters
 
 K_SECTOR, K_STATUS, K_MIN_AMOUNT, K_MAX_AMOUNT = "f_sector", "f_status", "f_min_amount", "f_max_amount"
 DATASET_KEYS = (K_SECTOR, K_STATUS, K_MIN_AMOUNT, K_MAX_AMOUNT)
@@ -86,7 +86,7 @@ def present_datasets() -> list[str]:
 
 def about_section() -> None:
     """"About the data": each dataset, its licences and citations (escaped HTML)."""
-    from atlas.datasets.panel import about_html
+    from atlas.sources.datasets.panel import about_html
 
     with st.expander("About the data"):
         st.html(about_html(present_datasets()))

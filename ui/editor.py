@@ -1,6 +1,6 @@
 """The Streamlit login gate for editing pages (Ingest, Review).
 
-The password check, throttling and logging are :mod:`atlas.auth`; this module draws
+The password check, throttling and logging are :mod:`atlas.core.auth`; this module draws
 the two inputs, reads ``st.secrets`` without failing when no secrets.toml exists, and
 remembers per session which password it last checked, so a rerun (any click) is not a
 new login attempt and only a changed password counts against the throttle.
@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from atlas.auth import MSG_THROTTLED, SECRET_KEY, EditorState, attempt_login, editor_state
+from atlas.core.auth import MSG_THROTTLED, SECRET_KEY, EditorState, attempt_login, editor_state
 from ui.upload_guard import set_editor
 
 _CHECKED = "_editor_checked"  # (digest of the name and password last checked, the outcome)

@@ -1,8 +1,8 @@
-"""The app extracts in a worker process (:mod:`atlas.worker`) and shows progress.
+"""The app extracts in a worker process (:mod:`atlas.sources.worker`) and shows progress.
 
 Installed for the whole app by ``ui/__init__``: every ingest path the app runs
 (Preview, Save, Re-extract, loading seeds at start-up) goes through
-:func:`atlas.ingest.run_extractor`, which then hands the article to the worker.
+:func:`atlas.sources.ingest.run_extractor`, which then hands the article to the worker.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Iterator
 
 import streamlit as st
 
-from atlas.models import Article
-from atlas.worker import ExtractorProcess
+from atlas.core.models import Article
+from atlas.sources.worker import ExtractorProcess
 
 _show_progress = contextvars.ContextVar("atlas_extraction_progress", default=True)
 
@@ -35,7 +35,7 @@ def quietly() -> Iterator[None]:
 
 
 def run_in_worker(article: Article) -> dict:
-    """:func:`atlas.ingest.run_extractor` for the app: off this process, time-limited, with progress."""
+    """:func:`atlas.sources.ingest.run_extractor` for the app: off this process, time-limited, with progress."""
     if not _show_progress.get():
         return worker()(article)
     slot = st.empty()

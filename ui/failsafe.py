@@ -15,7 +15,7 @@ import uuid
 
 import streamlit as st
 
-from atlas.errors import StoreError
+from atlas.core.errors import StoreError
 from atlas.db.storeguard import StoreBusy, StoreUnavailable, db_error
 
 LOG = logging.getLogger("atlas.app")

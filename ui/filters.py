@@ -14,10 +14,10 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from atlas.actors import choice_label
-from atlas.markup import md_plain
-from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
-from atlas.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds, trust_level
+from atlas.core.actors import choice_label
+from atlas.core.markup import md_plain
+from atlas.core.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
+from atlas.views.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds, trust_level
 from ui import datasets as dataset_widgets
 from ui.cache import SOURCES_PROBLEM, actor_choices, source_problems
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.measures import MEASURES, contributions, money_index
-from atlas.query import Filters
+from atlas.views.measures import MEASURES, contributions, money_index
+from atlas.views.query import Filters
 from ui.cache import get_store
 
 K_MEASURE, K_NO_DATASETS = "rank", "nodatasets"  # "measure" is the map shading's
@@ -21,7 +21,7 @@ def _money(url: str, version: str) -> pd.DataFrame:
 
 
 def money_table() -> pd.DataFrame:
-    """:func:`atlas.measures.money_index` of the app's store, cached per store version."""
+    """:func:`atlas.views.measures.money_index` of the app's store, cached per store version."""
     store = get_store()
     return _money(store.url, store.version())
 
@@ -52,7 +52,7 @@ def _contributions(url: str, version: str, f: Filters, datasets: bool) -> pd.Dat
 
 
 def page_contributions(f: Filters, datasets: bool) -> pd.DataFrame:
-    """:func:`atlas.measures.contributions` of the facts passing ``f``, cached per store version
+    """:func:`atlas.views.measures.contributions` of the facts passing ``f``, cached per store version
     and filters (read it, never change it in place)."""
     store = get_store()
     return _contributions(store.url, store.version(), f, datasets)

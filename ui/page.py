@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from atlas.query import Filters
+from atlas.views.query import Filters
 from ui.cache import fact_frame
 from ui.filters import sidebar_filters
 

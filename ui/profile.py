@@ -1,4 +1,4 @@
-"""The Countries page: one Central Asian state's profile (engine: :mod:`atlas.profiles`).
+"""The Countries page: one Central Asian state's profile (engine: :mod:`atlas.views.profiles`).
 
 The country is the shared filter's country (``/Countries?country=KAZ``), so the map,
 timeline and data pages show the same facts when the user moves on.
@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from atlas.labels import TYPE_COLORS, actor_label
-from atlas.models import CENTRAL_ASIA
-from atlas.measures import CURRENCY_BASIS, MEASURES, by_power, total
-from atlas.profiles import country_profile
-from atlas.query import Filters
-from atlas.markup import md_plain
-from atlas.trends import actor_colors, counts_chart, measure_counts
+from atlas.core.labels import TYPE_COLORS, actor_label
+from atlas.core.models import CENTRAL_ASIA
+from atlas.views.measures import CURRENCY_BASIS, MEASURES, by_power, total
+from atlas.views.profiles import country_profile
+from atlas.views.query import Filters
+from atlas.core.markup import md_plain
+from atlas.views.trends import actor_colors, counts_chart, measure_counts
 from ui.cache import get_store
 from ui.filters import request_filters
 from ui.measures import datasets_switch, measure_choice, page_contributions

@@ -1,16 +1,16 @@
 """The "Search" box every page shows (URL ``q=``), and its ranked results.
 
-The search itself is :func:`atlas.search.search`; this is the widget, the URL mirror
+The search itself is :func:`atlas.views.search.search`; this is the widget, the URL mirror
 and the result buttons. A result opens its fact on the Map page with the filters kept.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from atlas.labels import actor_label
-from atlas.search import search
-from atlas.search_syntax import notice
-from atlas.markup import md_plain
+from atlas.core.labels import actor_label
+from atlas.views.search import search
+from atlas.views.search_syntax import notice
+from atlas.core.markup import md_plain
 from ui.cache import get_store
 
 KEY = "q"  # widget key and URL parameter
@@ -30,7 +30,7 @@ def _hits(url: str, version: str, text: str) -> list:
 def hit_line(h) -> str:
     """What a result is, under its title: date, countries, origin, powers, type, why it matched.
 
-    >>> from atlas.search import SearchHit
+    >>> from atlas.views.search import SearchHit
     >>> hit_line(SearchHit("f", "t", "energy", "", "article", "2023-05-19", ("KAZ", "UZB"), ("CHN",), "curated"))
     '2023-05-19 · KAZ, UZB · curated · China · energy · in its article'
     """

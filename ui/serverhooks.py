@@ -33,7 +33,7 @@ def starlette_apps() -> list[Any]:
 def serve_vendor_from_packages() -> bool:
     """Answer ``/app/static/vendor/<file>`` from the installed xstatic packages; True if hooked.
 
-    Only the files :func:`atlas.webassets.vendor_files` lists are served, so the route
+    Only the files :func:`atlas.core.webassets.vendor_files` lists are served, so the route
     cannot be walked to any other path.
     """
     global _vendor_done
@@ -46,7 +46,7 @@ def serve_vendor_from_packages() -> bool:
     from starlette.responses import FileResponse, PlainTextResponse
     from starlette.routing import Route
 
-    from atlas.webassets import URL_PREFIX, vendor_files
+    from atlas.core.webassets import URL_PREFIX, vendor_files
 
     files = vendor_files()
 

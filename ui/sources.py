@@ -1,15 +1,15 @@
-"""Streamlit glue for the Ingest page's "Sources" and "Events" sections (logic: atlas.fetch.panel, atlas.events)."""
+"""Streamlit glue for the Ingest page's "Sources" and "Events" sections (logic: atlas.sources.fetch.panel, atlas.views.events)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from atlas import events
-from atlas.auth import EditorState
-from atlas.errors import UnknownFact
-from atlas.fetch import panel
-from atlas.markup import md_plain
-from atlas.models import CENTRAL_ASIA, LANGUAGES
+from atlas.views import events
+from atlas.core.auth import EditorState
+from atlas.core.errors import UnknownFact
+from atlas.sources.fetch import panel
+from atlas.core.markup import md_plain
+from atlas.core.models import CENTRAL_ASIA, LANGUAGES
 
 ANY_LANGUAGE = "detect per article"
 

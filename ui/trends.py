@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.measures import CURRENCY_BASIS, MEASURES
-from atlas.query import Filters
-from atlas.trends import PERIODS, actor_colors, actor_counts, counts_chart, measure_counts
+from atlas.views.measures import CURRENCY_BASIS, MEASURES
+from atlas.views.query import Filters
+from atlas.views.trends import PERIODS, actor_colors, actor_counts, counts_chart, measure_counts
 from ui.filters import url_choice
 from ui.measures import measure_choice, page_contributions
 
@@ -23,7 +23,7 @@ def trends_view(frame: pd.DataFrame, f: Filters | None = None) -> None:
                         format_func=str.capitalize)
     if measure == "facts":
         counts = actor_counts(frame, period)
-    else:  # projects and money count each project once (atlas.measures)
+    else:  # projects and money count each project once (atlas.views.measures)
         counts = measure_counts(page_contributions(f, datasets=True), measure, period)
     if counts.empty:
         st.info("No dated facts with an outside power match the filters.")

@@ -17,13 +17,15 @@ import streamlit as st
 from altair.utils.schemapi import debug_mode
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-from atlas import detail, events, maplayers, maps, markup, timeline
-from atlas.errors import UnknownFact
-from atlas.export import article_index, csv_text, geojson_text
-from atlas.files import BOUNDARIES, load_boundaries
-from atlas.query import Filters, filter_mask, select_facts, sort_for_display
-from atlas.reader import NO_MENTIONS, facts_citing, reader_document
-from atlas.webassets import ensure_vendor
+from atlas.views import detail, events, maplayers, maps
+from atlas.core import markup
+from atlas.views import timeline
+from atlas.core.errors import UnknownFact
+from atlas.views.export import article_index, csv_text, geojson_text
+from atlas.sources.files import BOUNDARIES, load_boundaries
+from atlas.views.query import Filters, filter_mask, select_facts, sort_for_display
+from atlas.views.reader import NO_MENTIONS, facts_citing, reader_document
+from atlas.core.webassets import ensure_vendor
 from ui.cache import fact_frame, fact_frame_at, get_store
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
@@ -70,7 +72,7 @@ def boundaries() -> dict:
 def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
     # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
     frame = _filtered(url, version, f)
-    # One marker per event: facts reporting the same event are drawn once (atlas.events).
+    # One marker per event: facts reporting the same event are drawn once (atlas.views.events).
     frame = events.collapse(frame, _events(url, version, f))
     return maplayers.map_data(frame, boundaries(), measure=measure, finance_color=finance_color)
 

@@ -31,7 +31,7 @@ MSG_THROTTLED = "Too many wrong editor passwords; wait {seconds} s before trying
 
 MAX_NAME = 80
 MIN_PASSWORD_LENGTH = 12
-LOG = logging.getLogger("atlas.auth")
+LOG = logging.getLogger("atlas.core.auth")
 
 
 def configured_password(env: Mapping[str, str] | None = None,

@@ -3,8 +3,8 @@
 Each ``*_problem`` function returns the message for a bad value, or None when the
 value is fine; callers put the field name (and file/line) in front. The rules:
 
-* a country is one of the five Central Asian states (:data:`~atlas.models.CENTRAL_ASIA`);
-* an outside actor is a bloc (:data:`~atlas.models.BLOCS`) or a real ISO 3166 alpha-3
+* a country is one of the five Central Asian states (:data:`~atlas.core.models.CENTRAL_ASIA`);
+* an outside actor is a bloc (:data:`~atlas.core.models.BLOCS`) or a real ISO 3166 alpha-3
   code (pycountry) of a state outside Central Asia; three letters alone are not enough;
 * dates are ISO ``YYYY-MM-DD`` and must exist (no 30 February).
 """

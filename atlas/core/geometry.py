@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from .files import BOUNDARIES, load_boundaries
+from ..sources.files import BOUNDARIES, load_boundaries
 from .models import Fact
 
 BORDER_TOLERANCE_DEG = 0.25  # degrees; the 1:110m borders are off by this much in places

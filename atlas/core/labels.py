@@ -1,6 +1,6 @@
 """Names and colours shared by the map, the timeline, the detail panel and the filters.
 
-Kept apart from :mod:`atlas.maps` so that showing a label or a colour never imports
+Kept apart from :mod:`atlas.views.maps` so that showing a label or a colour never imports
 folium. Pure; no Streamlit.
 """
 from __future__ import annotations

@@ -5,8 +5,8 @@ Every string from an article, a dataset or a user that becomes HTML passes throu
 (``st.error``, ``st.warning``…) through :func:`md_plain`; every highlighted span (mentions, evidence,
 the focused fact) is drawn by :func:`highlight_html` in one colour set
 (:data:`MARK_STYLES`). Callers: the ingest preview and review queue
-(:mod:`atlas.intake`, :mod:`atlas.review`), the map's detail panel
-(:mod:`atlas.detail`), the reader (:mod:`atlas.reader`) and map tooltips.
+(:mod:`atlas.sources.intake`, :mod:`atlas.views.review`), the map's detail panel
+(:mod:`atlas.views.detail`), the reader (:mod:`atlas.views.reader`) and map tooltips.
 
 Highlighting cuts the text at every span boundary into non-overlapping segments; each
 segment is escaped and wrapped in one ``<mark>`` carrying the classes ``k-<kind>`` of

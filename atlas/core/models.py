@@ -1,6 +1,6 @@
 """The article and fact model (README: "How data flows") as frozen dataclasses, and the vocabularies.
 
-Parsing and checking of raw records lives in :mod:`atlas.records`; these classes
+Parsing and checking of raw records lives in :mod:`atlas.sources.records`; these classes
 hold values that are already valid.
 """
 from __future__ import annotations
@@ -146,8 +146,8 @@ class Fact:
     places: tuple[dict, ...] = ()  # extracted: place mentions behind the geometry
     amounts: tuple[dict, ...] = ()  # extracted: money mentions
     edited: bool = False  # a human changed it: re-extraction must not touch it
-    # origin "dataset": which published dataset and record, under which licence (see atlas.datasets)
-    dataset: str = ""  # key of atlas.datasets.DATASETS, e.g. "aiddata"
+    # origin "dataset": which published dataset and record, under which licence (see atlas.sources.datasets)
+    dataset: str = ""  # key of atlas.sources.datasets.DATASETS, e.g. "aiddata"
     dataset_record: str = ""  # the record's id in that dataset, e.g. "96272"
     amount: float | None = None
     currency: str = ""  # e.g. "USD (constant 2021)"
@@ -197,6 +197,6 @@ def dataset_trust_label(dataset: str, record: str) -> str:
     >>> dataset_trust_label("aiddata", "96272")
     'published dataset: AidData GCDF 3.0, record 96272'
     """
-    from .datasets import dataset_title
+    from ..sources.datasets import dataset_title
 
     return f"published dataset: {dataset_title(dataset)}, record {record}"

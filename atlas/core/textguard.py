@@ -1,8 +1,8 @@
 """Text hygiene at the edges. (Showing URL values and messages as plain text is
-:func:`atlas.markup.md_plain`, with the app's other escaping.)
+:func:`atlas.core.markup.md_plain`, with the app's other escaping.)
 
-NUL characters are refused where bytes become text (:func:`atlas.files.decode_article`);
-titles are cleaned by :func:`clean_title` wherever an :class:`~atlas.models.Article` is
+NUL characters are refused where bytes become text (:func:`atlas.sources.files.decode_article`);
+titles are cleaned by :func:`clean_title` wherever an :class:`~atlas.core.models.Article` is
 made and in curated records.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ def clean_title(title: str | None) -> str:
     >>> clean_title("Kaza\\u200bkhstan \\u202egnol\\t title\\x07")
     'Kazakhstan gnol title'
     """
-    from .extract.invisible import INVISIBLE  # the extractor's set: one list of invisible characters
+    from ..sources.extract.invisible import INVISIBLE  # the extractor's set: one list of invisible characters
 
     text = INVISIBLE.sub("", title or "")
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)

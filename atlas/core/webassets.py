@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 URL_PREFIX = "/app/static/vendor"

@@ -15,8 +15,8 @@ from typing import Any, Sequence
 
 import sqlalchemy as sa
 
-from ..errors import AlreadyDecided, UnknownFact
-from ..models import Fact
+from ..core.errors import AlreadyDecided, UnknownFact
+from ..core.models import Fact
 from .facts import fact_to_row, now, row_to_fact, snapshot
 from .schema import audit_t, facts_t
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ..errors import StoreError
+from ..core.errors import StoreError
 from .storeguard import check_sqlite_file, db_error
 
 

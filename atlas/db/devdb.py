@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..errors import AtlasError
+from ..core.errors import AtlasError
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 SUPERUSER = "atlas"

@@ -6,8 +6,8 @@ from dataclasses import asdict
 from datetime import date, datetime, timezone
 from typing import Any
 
-from ..geometry import representative_point
-from ..models import Article, Evidence, Fact, Source
+from ..core.geometry import representative_point
+from ..core.models import Article, Evidence, Fact, Source
 
 
 def now() -> str:

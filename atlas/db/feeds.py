@@ -56,7 +56,7 @@ class SourceRow:
 def upsert_source(store: Store, feed, subscribed: bool = True, who: str = "") -> None:
     """Add a source or update its settings; its state (ETag, counts, paused) is kept.
 
-    ``feed``: an :class:`atlas.fetch.feeds.Feed` (name, url, language, countries, interval_s).
+    ``feed``: an :class:`atlas.sources.fetch.feeds.Feed` (name, url, language, countries, interval_s).
     """
     values = {"url": feed.url, "language": feed.language, "countries": json.dumps(list(feed.countries)),
               "interval_s": feed.interval_s}

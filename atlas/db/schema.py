@@ -57,7 +57,7 @@ facts_t = sa.Table(
     sa.Column("amounts", sa.Text, nullable=False, default="[]"),
     sa.Column("edited", sa.Boolean, nullable=False, default=False),
     sa.Column("updated_at", sa.String(32), nullable=False),
-    # origin "dataset" (atlas.datasets): record, licence, amount, sector, link group, withdrawal
+    # origin "dataset" (atlas.sources.datasets): record, licence, amount, sector, link group, withdrawal
     sa.Column("dataset", sa.String(40), index=True),
     sa.Column("dataset_record", sa.String(60)),
     sa.Column("amount", sa.Float),
@@ -84,7 +84,7 @@ meta_t = sa.Table(
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
-# -- news feeds (atlas.fetch): new tables only (migration 0003)
+# -- news feeds (atlas.sources.fetch): new tables only (migration 0003)
 sources_t = sa.Table(
     "feed_sources", metadata,
     sa.Column("name", sa.String(200), primary_key=True),

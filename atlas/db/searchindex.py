@@ -1,4 +1,4 @@
-"""The full-text search index and its queries (what a query means: :mod:`atlas.search_syntax`).
+"""The full-text search index and its queries (what a query means: :mod:`atlas.views.search_syntax`).
 
 SQLite: two FTS5 tables, ``fact_search`` and ``article_search``, made by revision 0005.
 They are derived data, refilled from ``facts`` and ``articles`` whenever the store's

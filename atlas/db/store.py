@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
-from ..errors import StoreError, UnknownFact
-from ..models import Article, Fact
+from ..core.errors import StoreError, UnknownFact
+from ..core.models import Article, Fact
 from .audit import Writer, read_log
 from .facts import iso, fact_to_row, now, row_to_article, row_to_fact
 from .migrate import upgrade as upgrade_schema
@@ -351,7 +351,7 @@ class Store:
         with self.engine.connect() as c:
             return read_log(c, fact_id, limit)
 
-    # -- events: the splits reviewers made (atlas.events), audited
+    # -- events: the splits reviewers made (atlas.views.events), audited
     def event_splits(self) -> set[str]:
         with self.engine.connect() as c:
             return {r[0] for r in c.execute(sa.select(event_splits_t.c.fact_id))}

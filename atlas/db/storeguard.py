@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from ..errors import StoreError
+from ..core.errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_HINT = "restore it from a backup (python -m atlas backup; see README, Backups)"

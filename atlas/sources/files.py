@@ -1,6 +1,6 @@
 """Reading the project's files: articles (+ sidecar meta), curated YAML, boundaries.
 
-All I/O for inputs lives here; parsing of records is in :mod:`atlas.records`.
+All I/O for inputs lives here; parsing of records is in :mod:`atlas.sources.records`.
 """
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from typing import Any, Iterable
 import trafilatura
 import yaml
 
-from . import safeyaml
-from .errors import ArticleError, Problem, ValidationError
-from .models import CENTRAL_ASIA, LANGUAGES, Article, Fact
-from .fields import parse_date
+from ..core import safeyaml
+from ..core.errors import ArticleError, Problem, ValidationError
+from ..core.models import CENTRAL_ASIA, LANGUAGES, Article, Fact
+from ..core.fields import parse_date
 from .records import parse_curated
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = ROOT / "seeds"
 CURATED_DIR = ROOT / "data" / "curated"
 BOUNDARIES = ROOT / "data" / "boundaries" / "countries.geojson"
@@ -36,10 +36,10 @@ def decode_article(data: bytes, name: str) -> str:
 
     >>> decode_article(b"", "a.txt")
     Traceback (most recent call last):
-    atlas.errors.ArticleError: a.txt: the article is empty
+    atlas.core.errors.ArticleError: a.txt: the article is empty
     >>> decode_article(b"\\xff\\xfeK", "b.txt")
     Traceback (most recent call last):
-    atlas.errors.ArticleError: b.txt: not UTF-8 text (invalid byte at position 0); save it as UTF-8
+    atlas.core.errors.ArticleError: b.txt: not UTF-8 text (invalid byte at position 0); save it as UTF-8
     """
     if len(data) > MAX_ARTICLE_BYTES:
         raise ArticleError(f"{name}: {len(data):,} bytes is over the limit of {MAX_ARTICLE_BYTES:,} bytes (5 MB)")
@@ -124,7 +124,7 @@ def article_text(data: bytes, name: str, *, suffixes: tuple[str, ...] | None = N
     'Astana hosts the summit.'
     >>> article_text(b"x", "a.pdf", suffixes=ARTICLE_SUFFIXES)
     Traceback (most recent call last):
-    atlas.errors.ArticleError: a.pdf: only .txt, .md or .html files can be ingested
+    atlas.core.errors.ArticleError: a.pdf: only .txt, .md or .html files can be ingested
     """
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffixes is not None and suffix not in suffixes:

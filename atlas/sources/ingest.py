@@ -13,13 +13,13 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from .datasets import DATASETS_DIR
 from .datasets.sync import sync_dataset
-from .errors import ArticleError, AtlasError, ValidationError
+from ..core.errors import ArticleError, AtlasError, ValidationError
 from .extract import extract
 from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_article, read_seed_articles
-from .geometry import country_points
-from .labels import actor_label
-from .models import CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
-from .db.store import Store
+from ..core.geometry import country_points
+from ..core.labels import actor_label
+from ..core.models import CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
+from ..db.store import Store
 
 
 def _names(codes: Sequence[str]) -> str:

@@ -1,11 +1,11 @@
 """The Ingest page's logic: form input → :class:`Article` → preview → stored pending facts.
 
 Pure functions plus thin calls on a :class:`~atlas.db.store.Store` that is passed in.
-Uploads go through :func:`atlas.files.article_text`, the same path as CLI files, so
+Uploads go through :func:`atlas.sources.files.article_text`, the same path as CLI files, so
 both follow one set of decoding and HTML rules. No Streamlit here.
 
-Every message a user sees is a constant of this module (or of :mod:`atlas.files`),
-so tests can pin them. HTML comes from :mod:`atlas.markup`, escaped there.
+Every message a user sees is a constant of this module (or of :mod:`atlas.sources.files`),
+so tests can pin them. HTML comes from :mod:`atlas.core.markup`, escaped there.
 """
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from .errors import ArticleError, AtlasError
+from ..core.errors import ArticleError, AtlasError
 from .extract import detect_language as _detect
 from .files import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, article_text, decode_article, first_line
 from .ingest import Prepared, prepare, run_extractor, store_prepared
-from .markup import highlight_html, mention_spans
-from .models import LANGUAGES, Article, Fact
-from .db.store import Store
+from ..core.markup import highlight_html, mention_spans
+from ..core.models import LANGUAGES, Article, Fact
+from ..db.store import Store
 
 # -- pinned user-facing messages ------------------------------------------------
 MSG_NO_TEXT = "Nothing to ingest: paste the article text or upload a .txt, .md or .html file."

@@ -9,11 +9,11 @@ import re
 from datetime import date
 from typing import Any, Callable, Mapping
 
-from .errors import Problem
-from .fields import (actor_problem, country_problem, date_order_problem, date_precision_problem,
+from ..core.errors import Problem
+from ..core.fields import (actor_problem, country_problem, date_order_problem, date_precision_problem,
                      geo_precision_problem, parse_date, status_problem, type_problem)
-from .models import GEOMETRY_TYPES, Article, Evidence, Fact, Source
-from .textguard import clean_title
+from ..core.models import GEOMETRY_TYPES, Article, Evidence, Fact, Source
+from ..core.textguard import clean_title
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 KNOWN_FIELDS = {

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from .errors import ArticleError, ValidationError
+from ..core.errors import ArticleError, ValidationError
 from .ingest import prepare, run_extractor
-from .models import Article
-from .db.store import Store
+from ..core.models import Article
+from ..db.store import Store
 
 
 @dataclass

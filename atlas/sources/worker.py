@@ -8,7 +8,7 @@ health check for 34 s. The app therefore extracts in one persistent child proces
 meanwhile), sees progress, and gets :class:`ExtractionTimeout` when the time limit
 passes, after which the child is killed and a fresh one started for the next job.
 
-:func:`atlas.ingest.run_extractor` uses it once :func:`atlas.ingest.use_runner` is
+:func:`atlas.sources.ingest.run_extractor` uses it once :func:`atlas.sources.ingest.use_runner` is
 given one (the app does; the CLI extracts in its own process).
 """
 from __future__ import annotations
@@ -23,15 +23,15 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import ArticleError, AtlasError, UnsupportedLanguage
-from .models import Article
+from ..core.errors import ArticleError, AtlasError, UnsupportedLanguage
+from ..core.models import Article
 
 EXTRACT_TIMEOUT_S = float(os.environ.get("ATLAS_EXTRACT_TIMEOUT", "120"))
 MSG_TIMEOUT = ("extraction took longer than {seconds:g} s and was stopped; nothing was stored. "
                "Split the article or try again when the server is less busy.")
 MSG_CRASHED = "the extraction worker stopped unexpectedly; nothing was stored"
 POLL_S = 0.2
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 Progress = Callable[[float, float], None]  # (seconds elapsed, time limit)
 
@@ -70,9 +70,9 @@ class ExtractorProcess:
         self._recv: Connection | None = None
 
     def _start(self) -> None:
-        # A plain child process (python -m atlas.worker), not multiprocessing: that would
+        # A plain child process (python -m atlas.sources.worker), not multiprocessing: that would
         # re-run the parent's __main__ (a page script under Streamlit) in the child.
-        proc = subprocess.Popen([sys.executable, "-m", "atlas.worker"], cwd=ROOT,
+        proc = subprocess.Popen([sys.executable, "-m", "atlas.sources.worker"], cwd=ROOT,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._send = Connection(os.dup(proc.stdin.fileno()), readable=False)
         self._recv = Connection(os.dup(proc.stdout.fileno()), writable=False)

@@ -1,6 +1,6 @@
 """Outside powers side by side in Central Asian states: the Compare page's logic (no Streamlit).
 
-Every number is a plain sum over cited facts (:mod:`atlas.measures`): no weights, no
+Every number is a plain sum over cited facts (:mod:`atlas.views.measures`): no weights, no
 index. The influence balance table has one row per state and power; each cell counts or
 adds up the facts :func:`facts_behind` lists for it.
 """
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from .labels import actor_color, actor_label
+from ..core.labels import actor_color, actor_label
 from .measures import CURRENCY_BASIS, PARTS, PART_LABELS, by_power, contributions, figure, tally
-from .models import CENTRAL_ASIA
+from ..core.models import CENTRAL_ASIA
 
 DEFAULT_POWERS = 3
 # The balance table's columns: (key, heading). "facts", "projects", "money" are measures;
@@ -75,7 +75,7 @@ def kind_rows(contrib: pd.DataFrame, kind: str) -> pd.DataFrame:
 def compare(frame: pd.DataFrame, money: pd.DataFrame | None, countries: tuple[str, ...] = (),
             powers: tuple[str, ...] = (), *, datasets: bool = True, contrib: pd.DataFrame | None = None) -> Comparison:
     """The chosen ``powers`` in the chosen ``countries`` (all five when none) from the filtered ``frame``;
-    ``contrib``: its :func:`atlas.measures.contributions` when already made (never changed here)."""
+    ``contrib``: its :func:`atlas.views.measures.contributions` when already made (never changed here)."""
     countries = tuple(c for c in countries if c in CENTRAL_ASIA) or tuple(CENTRAL_ASIA)
     contrib = contributions(frame, money, datasets=datasets) if contrib is None else contrib.copy()
     if len(contrib):

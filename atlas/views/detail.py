@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from .labels import actor_label
-from .markup import esc, evidence_html, link_or_text
-from .models import CENTRAL_ASIA, Article, Fact
+from ..core.labels import actor_label
+from ..core.markup import esc, evidence_html, link_or_text
+from ..core.models import CENTRAL_ASIA, Article, Fact
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -126,7 +126,7 @@ def detail_html(fact: Fact, article: Article | None = None, query: Mapping[str, 
                      f'<a href="{esc(reader_link(article.id, fact.id, query))}" target="_self">'
                      f"Read the article with the evidence highlighted</a></p>")
     elif fact.origin == "dataset":
-        from .datasets.panel import record_html
+        from ..sources.datasets.panel import record_html
 
         parts.append(record_html(fact))
     elif ev:
@@ -134,7 +134,7 @@ def detail_html(fact: Fact, article: Article | None = None, query: Mapping[str, 
     else:
         parts.append(f"<p style='color:#666;font-size:0.85em'>{esc(NO_EVIDENCE)}</p>")
     if fact.origin == "curated":
-        from .datasets.panel import curated_links_html
+        from ..sources.datasets.panel import curated_links_html
 
         parts.append(curated_links_html(fact))
     if fact.sources:
@@ -160,7 +160,7 @@ def fact_url(base: str, fact_id: str) -> str:
 
 def _source_text(fact: Fact, article: Article | None) -> str:
     if fact.origin == "dataset":
-        from .datasets import dataset_title
+        from ..sources.datasets import dataset_title
 
         return f"{dataset_title(fact.dataset)}, record {fact.dataset_record}"
     if fact.sources:
@@ -178,7 +178,7 @@ def citation(fact: Fact, url: str, accessed: date, article: Article | None = Non
 
     Plain text for a copy button (``st.code``), never rendered as markup.
 
-    >>> from .models import Source
+    >>> from ..core.models import Source
     >>> f = Fact(id="gas-line-d", type="energy", title="Line D", date_start=date(2014, 9, 13),
     ...          date_precision="month", origin="curated", sources=(Source("CNPC", "Line D", "2014", "https://example.org/d"),))
     >>> citation(f, "https://atlas.example/?fact=gas-line-d", date(2026, 12, 5))

@@ -37,8 +37,8 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .models import Fact
-from .db.store import Store
+from ..core.models import Fact
+from ..db.store import Store
 
 NEAR_KM = 50.0
 PRECISE = ("site", "city", "approximate-route")
@@ -123,7 +123,7 @@ def item_from_fact(f: Fact) -> Item | None:
         return None
     lon = lat = None
     if f.geometry:
-        from .geometry import representative_point
+        from ..core.geometry import representative_point
 
         lon, lat = representative_point(f.geometry)
     return Item(f.id, f.type, rng[0], rng[1], frozenset(f.actors), frozenset(f.countries), lon, lat,
@@ -160,7 +160,7 @@ def _may_share_a_bucket(frame: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, ok:
 
 
 def items_from_frame(frame: pd.DataFrame) -> list[Item]:
-    """Items of the query frame's rows (see :func:`atlas.query.load_frame`), date ranges vectorised."""
+    """Items of the query frame's rows (see :func:`atlas.views.query.load_frame`), date ranges vectorised."""
     if len(frame) == 0:
         return []
     start = frame["date_start"].to_numpy(dtype="datetime64[ns]")
@@ -345,7 +345,7 @@ def event_html(view: EventView, titles: dict[str, str]) -> str:
 
     ``titles`` maps article ids to a label (title and publisher) for the source lines.
     """
-    from .markup import esc
+    from ..core.markup import esc
 
     parts = [f"<div class='atlas-event'><p><b>{esc(view.headline[:1].upper() + view.headline[1:])}</b></p><ol>"]
     for s in view.supports:

@@ -11,8 +11,8 @@ import io
 import json
 from typing import Any, Iterable, Mapping, Sequence
 
-from .geometry import representative_point
-from .models import Fact
+from ..core.geometry import representative_point
+from ..core.models import Fact
 
 CSV_COLUMNS = [
     "id", "type", "title", "summary", "origin", "review", "confidence", "trust", "countries", "actors",
@@ -70,7 +70,7 @@ def fact_properties(f: Fact, articles: ArticleIndex | None = None) -> dict:
 
 
 def to_geojson(facts: Iterable[Fact], articles: ArticleIndex | None = None) -> dict:
-    from .datasets import about_datasets
+    from ..sources.datasets import about_datasets
 
     facts = list(facts)
     out: dict = {"type": "FeatureCollection"}

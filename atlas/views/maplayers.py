@@ -14,7 +14,7 @@ are aggregated server-side into at most :data:`MAX_CELLS` grid cells; above
 :data:`ROUTE_LIMIT` lines, routes too. Coordinates are rounded to 4 decimals.
 
 Every string from data is HTML-escaped here, because the map's JS inserts properties
-into tooltips as HTML. Drawing these layers with folium is :mod:`atlas.maps`.
+into tooltips as HTML. Drawing these layers with folium is :mod:`atlas.views.maps`.
 Nothing here imports folium or streamlit.
 """
 from __future__ import annotations
@@ -27,17 +27,17 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .geometry import positions
-from .labels import actor_color, actor_label, short_date
-from .markup import esc
-from .models import CENTRAL_ASIA
+from ..core.geometry import positions
+from ..core.labels import actor_color, actor_label, short_date
+from ..core.markup import esc
+from ..core.models import CENTRAL_ASIA
 from .query import facts_per_country, leading_actor
 
 LAYER_COUNTRIES = "Countries"
 LAYER_EVENTS = "Events"
 LAYER_ROUTES = "Routes"
 LAYER_PRESSURE = "Sanctions & trade pressure"
-LAYER_FINANCE = "Published datasets (AidData, World Bank, OFAC)"  # atlas.datasets.layer.LAYER_NAME
+LAYER_FINANCE = "Published datasets (AidData, World Bank, OFAC)"  # atlas.sources.datasets.layer.LAYER_NAME
 LAYER_NAMES = (LAYER_COUNTRIES, LAYER_EVENTS, LAYER_ROUTES, LAYER_PRESSURE, LAYER_FINANCE)
 
 MEASURES = {"facts": "Number of facts", "leading": "Leading outside power",
@@ -95,7 +95,7 @@ class MapData:
     aggregated: tuple[str, ...] = ()  # names of layers shown as grid cells
     unlocated: int = 0  # filtered facts without a geometry (not on the map)
     counts: Mapping[str, int] = field(default_factory=dict)  # facts per layer
-    finance: dict = field(default_factory=lambda: _fc([]))  # dataset records (atlas.datasets.layer)
+    finance: dict = field(default_factory=lambda: _fc([]))  # dataset records (atlas.sources.datasets.layer)
 
 
 def _fc(features: list[dict]) -> dict:
@@ -147,7 +147,7 @@ def _point_features(df: pd.DataFrame) -> list[dict]:
                  "date": short_date(ds, prec)}
         if n > 1:
             props["near"] = int(n)  # drawn beside its true position, which it shares with n-1 others
-            # the shared true position: the map re-spreads these in pixels at every zoom (atlas.maps)
+            # the shared true position: the map re-spreads these in pixels at every zoom (atlas.views.maps)
             props["at"] = [round(float(lon0), 3), round(float(lat0), 3)]
         out.append({
             "type": "Feature",
@@ -242,7 +242,7 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
         legend_items = [(actor_color(a, order), f"{actor_label(a)} ({a})") for a in order]
         title = MEASURES["leading"]
     elif measure == "finance":
-        from .datasets.layer import finance_shading
+        from ..sources.datasets.layer import finance_shading
 
         shade, legend_items = finance_shading(frame, NO_DATA_COLOR)
         title = MEASURES["finance"]
@@ -291,7 +291,7 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     countries, legend = _country_features(frame, boundaries, measure)
-    from .datasets import layer as finance_layer
+    from ..sources.datasets import layer as finance_layer
 
     finance = finance_layer.features(frame, by=finance_color)  # dataset records: their own layer
     if finance:

@@ -1,10 +1,10 @@
-"""Folium rendering of the map's layer data (:mod:`atlas.maplayers`): one ``folium.Map``.
+"""Folium rendering of the map's layer data (:mod:`atlas.views.maplayers`): one ``folium.Map``.
 
 Each layer is ONE ``L.geoJson`` whose style comes from a small JS function, not a
 per-feature style, so the page stays small at 100,000 facts. The key (:func:`legend_html`)
 is plain HTML the page shows beside the map, so it never covers a marker (and no branca
 colormap: that pulls d3 from a CDN). Properties reach tooltips as HTML:
-:mod:`atlas.maplayers` escapes them. Nothing here imports streamlit.
+:mod:`atlas.views.maplayers` escapes them. Nothing here imports streamlit.
 """
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ from folium.template import Template
 from folium.utilities import get_bounds
 from jinja2.utils import htmlsafe_json_dumps
 
-from .labels import TYPE_COLORS
+from ..core.labels import TYPE_COLORS
 from .maplayers import LAYER_FINANCE
 from .maplayers import (CELL_TOOLTIP, LAYER_COUNTRIES, LAYER_EVENTS, LAYER_PRESSURE, LAYER_ROUTES, POINT_LIMIT,
                         ROUTE_DASH, ROUTE_GREY, ROUTE_LIMIT, MapData, map_data, view_bounds)
-from .geometry import positions
-from .markup import esc
-from .webassets import offline_map
+from ..core.geometry import positions
+from ..core.markup import esc
+from ..core.webassets import offline_map
 
 _JS_COMMON = """
 var ATLAS_COLORS = %(colors)s;

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .datasets.layer import usd
-from .models import CENTRAL_ASIA
-from .db.store import Store
+from ..sources.datasets.layer import usd
+from ..core.models import CENTRAL_ASIA
+from ..db.store import Store
 
 MEASURES = {"facts": "Facts", "projects": "Projects", "money": "Money committed (USD)"}
 PARTS = ("curated", "dataset", "extracted")
@@ -53,7 +53,7 @@ def check_measure(measure: str) -> str:
     >>> check_measure("weight")
     Traceback (most recent call last):
     ...
-    atlas.measures.UnknownMeasure: measure: 'weight' is not one of facts, projects, money
+    atlas.views.measures.UnknownMeasure: measure: 'weight' is not one of facts, projects, money
     """
     if measure not in MEASURES:
         raise UnknownMeasure(f"measure: {measure!r} is not one of {', '.join(MEASURES)}")

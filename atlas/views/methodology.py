@@ -1,13 +1,13 @@
 """What the Methodology page says: where each layer comes from, how facts are made and
 checked, what each measure counts. Our own words; dataset licences and citations are
-read from :data:`atlas.datasets.DATASETS` (never copied here). Pure; no Streamlit.
+read from :data:`atlas.sources.datasets.DATASETS` (never copied here). Pure; no Streamlit.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from .compare import METHOD as COMPARE_METHOD
-from .datasets import DATASETS
+from ..sources.datasets import DATASETS
 from .measures import CURRENCY_BASIS
 
 SECTIONS = (

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .datasets.layer import usd
-from .datasets.panel import amount_text
+from ..sources.datasets.layer import usd
+from ..sources.datasets.panel import amount_text
 from .measures import is_usd
-from .models import CENTRAL_ASIA
+from ..core.models import CENTRAL_ASIA
 from .query import _any_of, sort_for_display
-from .db.store import Store
+from ..db.store import Store
 from .trends import actor_counts, type_counts
 
 KEY_FACTS = 12

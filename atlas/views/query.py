@@ -13,9 +13,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .fields import is_actor, is_country, parse_date
-from .models import BLOCS, CENTRAL_ASIA, FACT_TYPES, ORIGINS, REVIEW_CHOICES, STATUSES
-from .db.store import Store
+from ..core.fields import is_actor, is_country, parse_date
+from ..core.models import BLOCS, CENTRAL_ASIA, FACT_TYPES, ORIGINS, REVIEW_CHOICES, STATUSES
+from ..db.store import Store
 
 FRAME_COLUMNS = [
     "id", "type", "title", "date_start", "date_end", "date_precision", "countries", "actors",
@@ -283,7 +283,7 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
 
 
 def _hidden_statuses() -> dict[str, tuple[str, ...]]:
-    from .datasets import DATASETS
+    from ..sources.datasets import DATASETS
 
     return {k: m.hidden_statuses for k, m in DATASETS.items() if m.hidden_statuses}
 

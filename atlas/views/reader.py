@@ -1,6 +1,6 @@
 """The article reader: an article as an HTML document with mentions and evidence highlighted.
 
-Escaping and highlighting are :mod:`atlas.markup`'s; this module picks the spans
+Escaping and highlighting are :mod:`atlas.core.markup`'s; this module picks the spans
 (stored mentions, the evidence of facts citing the article) and wraps the document
 with the scroll-to-evidence script. Pure; no streamlit.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from .markup import Span, highlight_html, legend_html, mention_spans
-from .models import Article, Fact
+from ..core.markup import Span, highlight_html, legend_html, mention_spans
+from ..core.models import Article, Fact
 
 NO_MENTIONS = "No stored extraction for this article: mentions are not highlighted."
 FOCUS_ANCHOR = "ev"

@@ -3,8 +3,8 @@
 Pure functions plus thin calls on a :class:`~atlas.db.store.Store` that is passed in:
 the review queue with each fact's evidence in its paragraph, accepting or rejecting
 a pending fact, validating an edit into a new :class:`Fact`, and the audit log as
-rows of changed fields. The Ingest page's logic is :mod:`atlas.intake`; HTML comes
-from :mod:`atlas.markup`, escaped there. No Streamlit here.
+rows of changed fields. The Ingest page's logic is :mod:`atlas.sources.intake`; HTML comes
+from :mod:`atlas.core.markup`, escaped there. No Streamlit here.
 
 Every message a user sees is a constant of this module, so tests can pin them.
 """
@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping, Sequence
 
-from .errors import AlreadyDecided, ValidationError
-from .fields import (actor_problem, codes, country_problem, date_order_problem, date_precision_problem,
+from ..core.errors import AlreadyDecided, ValidationError
+from ..core.fields import (actor_problem, codes, country_problem, date_order_problem, date_precision_problem,
                      geo_precision_problem, parse_date, type_problem)
-from .geometry import location_problems, representative_point
-from .markup import escape_text, evidence_html
-from .models import Article, Fact
-from .reextract import reextract
-from .db.store import Store
+from ..core.geometry import location_problems, representative_point
+from ..core.markup import escape_text, evidence_html
+from ..core.models import Article, Fact
+from ..sources.reextract import reextract
+from ..db.store import Store
 
 # -- pinned user-facing messages ------------------------------------------------
 MSG_QUEUE_EMPTY = "No facts are waiting for review."

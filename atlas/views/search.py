@@ -1,6 +1,6 @@
 """Full-text search over facts: titles, summaries, evidence quotes and the text of cited articles.
 
-What a query means (OR, phrases, prefixes, spelling variants) is :mod:`atlas.search_syntax`,
+What a query means (OR, phrases, prefixes, spelling variants) is :mod:`atlas.views.search_syntax`,
 for both engines; the index and its ranked queries are :mod:`atlas.db.searchindex`
 (SQLite FTS5 made by revision 0005, PostgreSQL tsvector). Facts whose words appear as
 one phrase come first; a query naming an outside power ("Turkey") also finds the facts
@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 
 from . import search_syntax as syntax
-from .actors import find_actors
-from .db import searchindex
-from .db.store import Store
+from ..core.actors import find_actors
+from ..db import searchindex
+from ..db.store import Store
 
 MAX_TERMS, MAX_QUERY_CHARS = syntax.MAX_TERMS, syntax.MAX_QUERY_CHARS
 _WORD = re.compile(r"\w+")
@@ -58,7 +58,7 @@ def terms(text: str) -> list[str]:  # the LIKE fallback's words
 
 
 def search(store: Store, text: str, limit: int = 20) -> list[SearchHit]:
-    """Facts matching ``text`` (syntax: :mod:`atlas.search_syntax`), best first; rejected facts never appear."""
+    """Facts matching ``text`` (syntax: :mod:`atlas.views.search_syntax`), best first; rejected facts never appear."""
     query = syntax.plain_query(text)
     if not query:
         return []

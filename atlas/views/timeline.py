@@ -16,8 +16,8 @@ from typing import Any, Mapping
 import altair as alt
 import pandas as pd
 
-from .labels import TYPE_COLORS, actor_label
-from .models import CENTRAL_ASIA, FACT_TYPES
+from ..core.labels import TYPE_COLORS, actor_label
+from ..core.models import CENTRAL_ASIA, FACT_TYPES
 
 LANES = {"country": "Country", "actor": "Outside power"}
 DETAIL_LIMIT = 3000

@@ -8,8 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .labels import TYPE_COLORS, actor_color, actor_label
-from .models import FACT_TYPES
+from ..core.labels import TYPE_COLORS, actor_color, actor_label
+from ..core.models import FACT_TYPES
 
 OTHER = "Other"
 PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
@@ -49,7 +49,7 @@ def actor_counts(frame: pd.DataFrame, period: str = "year", top: int = 6) -> pd.
 
 
 def measure_counts(contrib: pd.DataFrame, measure: str, period: str = "year", top: int = 6) -> pd.DataFrame:
-    """A :mod:`atlas.measures` measure per period and power, shaped like :func:`actor_counts`
+    """A :mod:`atlas.views.measures` measure per period and power, shaped like :func:`actor_counts`
     (the value in ``facts``), so :func:`counts_chart` draws it. Projects and money count
     each project once per power; the powers beyond ``top`` are summed as :data:`OTHER`."""
     from .measures import tally

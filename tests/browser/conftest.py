@@ -81,7 +81,7 @@ class App:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory) -> App:
     _require_browser()
-    from atlas.ingest import ingest_paths
+    from atlas.sources.ingest import ingest_paths
     from atlas.db.store import Store
 
     tmp = tmp_path_factory.mktemp("app")

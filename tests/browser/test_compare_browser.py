@@ -20,9 +20,9 @@ def wait_table(p, text: str) -> None:
 
 def expected_money(app, country: str, power: str) -> str:
     """What the engine says the power committed in the state, for the page's default filters."""
-    from atlas.datasets.layer import usd
-    from atlas.measures import by_power, contributions, money_index
-    from atlas.query import Filters, apply_filters, load_frame
+    from atlas.sources.datasets.layer import usd
+    from atlas.views.measures import by_power, contributions, money_index
+    from atlas.views.query import Filters, apply_filters, load_frame
     from atlas.db.store import Store
 
     store = Store(str(app.db))

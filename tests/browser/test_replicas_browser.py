@@ -30,7 +30,7 @@ def replicas(pg_url, nginx_bin):
 
 def shown_count(url: str, **filters) -> str:
     """The "Facts shown" value the page should display, from the database itself."""
-    from atlas.query import Filters, apply_filters, load_frame
+    from atlas.views.query import Filters, apply_filters, load_frame
     from atlas.db.store import Store
 
     store = Store(url)

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from atlas.query import Filters, apply_filters, load_frame
+from atlas.views.query import Filters, apply_filters, load_frame
 from atlas.db.store import Store
-from atlas.timeline import lane_rows
+from atlas.views.timeline import lane_rows
 
 from .conftest import XSS_TITLE, shot
 
@@ -36,7 +36,7 @@ def expected_ids(app, **filters) -> list[str]:
     df = apply_filters(load_frame(store), Filters(**filters))
     store.dispose()
     located = df[df["lon"].notna()]
-    from atlas.datasets.layer import drawn_as_curated  # records a curated fact already draws
+    from atlas.sources.datasets.layer import drawn_as_curated  # records a curated fact already draws
 
     return sorted(set(located["id"]) - drawn_as_curated(df)), df
 

@@ -17,7 +17,7 @@ from .mapping import DatasetMapping
 from .ofac import OFAC
 from .worldbank import WORLDBANK
 
-DATASETS_DIR = Path(__file__).resolve().parents[2] / "data" / "datasets"
+DATASETS_DIR = Path(__file__).resolve().parents[3] / "data" / "datasets"
 # Only AidData ships (data/datasets/); World Bank and OFAC are imported from the publisher's files.
 DATASETS: dict[str, DatasetMapping] = {AIDDATA.key: AIDDATA, WORLDBANK.key: WORLDBANK,
                                        OFAC.key: OFAC}
@@ -33,7 +33,7 @@ def dataset_title(key: str) -> str:
 
 
 def mapping(key: str) -> DatasetMapping:
-    from ..errors import ValidationError
+    from ...core.errors import ValidationError
 
     if key not in DATASETS:
         raise ValidationError([f"unknown dataset {key!r}: known are {', '.join(DATASETS)}"])

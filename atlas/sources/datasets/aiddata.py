@@ -40,7 +40,7 @@ AIDDATA = DatasetMapping(
     required=("record", "title", "amount", "status", "sector", "country", "commitment_year", "commitment_date"),
     actor="CHN",
     currency="USD (constant 2021)",
-    # GCDF 3.0 status values → the atlas's status vocabulary (atlas.models.STATUSES).
+    # GCDF 3.0 status values → the atlas's status vocabulary (atlas.core.models.STATUSES).
     status_map={
         "completion": "completed",
         "implementation": "construction",

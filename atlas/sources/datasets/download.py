@@ -1,6 +1,6 @@
 """``python -m atlas import NAME --download``: fetch the publisher's current release, check it, import it.
 
-Downloads go through the fetcher's client (:class:`atlas.fetch.http.HttpClient`):
+Downloads go through the fetcher's client (:class:`atlas.sources.fetch.http.HttpClient`):
 its User-Agent, robots.txt, per-host interval, timeouts, redirect limits and size
 limit (raised per dataset below, since a release is larger than an article). The
 files land in a temporary folder, are checked (an XLSX's zip sizes, the tables'
@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ..errors import AtlasError, ValidationError
-from ..db.store import Store
+from ...core.errors import AtlasError, ValidationError
+from ...db.store import Store
 from .ofac import DOWNLOAD_URLS as OFAC_URLS
 from .tables import check_xlsx_zip
 from .worldbank import DOWNLOAD_URL as WB_URL
@@ -157,7 +157,7 @@ def _aiddata_workbook(path: Path, folder: Path) -> Path:
 def download_and_import(store: Store | Callable[[], Store], key: str, *, base: str | None = None, progress: Progress | None = None,
                         allow_withdraw: bool = False, skip_bad: bool = False, who: str = "import (download)",
                         client=None):
-    """Fetch, check and import; returns :class:`atlas.datasets.load.DatasetImport`.
+    """Fetch, check and import; returns :class:`atlas.sources.datasets.load.DatasetImport`.
 
     ``store`` may be a function opening it: the CLI opens (or creates) the store only once the
     release is downloaded, so an offline run leaves no new database behind."""

@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from ..errors import ValidationError
+from ...core.errors import ValidationError
 
 REGION_BOUNDS = (46.0, 35.0, 88.0, 56.0)  # lon/lat box of the five states with a margin
 BORDER_TOLERANCE_DEG = 0.1  # ~10 km: the scale of Natural Earth 1:110m's border error
@@ -139,8 +139,8 @@ class Boundaries:
 
     @classmethod
     def load(cls, boundaries: dict | None = None) -> "Boundaries":
-        from ..geometry import boundaries_frame
-        from ..models import CENTRAL_ASIA
+        from ...core.geometry import boundaries_frame
+        from ...core.models import CENTRAL_ASIA
 
         gdf = gpd.GeoDataFrame.from_features(boundaries["features"], crs=4326) if boundaries else boundaries_frame()
         gdf = gdf[gdf["iso_a3"].isin(list(CENTRAL_ASIA))][["iso_a3", "geometry"]].reset_index(drop=True)

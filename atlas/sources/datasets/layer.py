@@ -13,8 +13,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..markup import esc
-from ..models import CENTRAL_ASIA
+from ...core.markup import esc
+from ...core.models import CENTRAL_ASIA
 
 LAYER_NAME = "Published datasets (AidData, World Bank, OFAC)"
 COLOR_BY = {"sector": "Sector", "status": "Status"}
@@ -66,7 +66,7 @@ def usd(amount: float | None) -> str:
 
 def features(frame: pd.DataFrame, by: str = "sector") -> list[dict]:
     """One point feature per located, not withdrawn dataset record in ``frame``."""
-    from ..labels import short_date
+    from ...core.labels import short_date
 
     if by not in COLOR_BY:
         raise ValueError(f"colour by one of {', '.join(COLOR_BY)}, not {by!r}")

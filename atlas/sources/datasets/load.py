@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import ValidationError
-from ..db.store import Store
+from ...core.errors import ValidationError
+from ...db.store import Store
 from . import DATASETS, DATASETS_DIR, mapping
 from .importer import ImportResult, import_files
 
@@ -110,7 +110,7 @@ def imported_notes(db: str | None) -> list[str]:
     """:func:`stored_notes` of the store ``--db``/``ATLAS_DB`` names, when it exists (validate never creates one)."""
     import os
 
-    from ..db.store import resolve_url
+    from ...db.store import resolve_url
 
     url = resolve_url(db)
     if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):

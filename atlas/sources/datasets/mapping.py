@@ -1,7 +1,7 @@
 """The declarative shape of a published dataset: columns → fact fields, vocabularies, licence.
 
-A new dataset is a new :class:`DatasetMapping` (see :mod:`atlas.datasets.aiddata`),
-not new plumbing: :mod:`atlas.datasets.importer` reads any table through one.
+A new dataset is a new :class:`DatasetMapping` (see :mod:`atlas.sources.datasets.aiddata`),
+not new plumbing: :mod:`atlas.sources.datasets.importer` reads any table through one.
 """
 from __future__ import annotations
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import Problem, ValidationError
-from ..models import Fact, Source
+from ...core.errors import Problem, ValidationError
+from ...core.models import Fact, Source
 from .importer import ImportResult, _title_place
 from .mapping import DatasetMapping, Licence, norm
 from .tables import check_size
@@ -199,7 +199,7 @@ def build_facts(m: DatasetMapping, files: dict, *, skip_bad: bool = False) -> Im
     if problems and not skip_bad:
         raise ValidationError(problems)
 
-    from ..geometry import country_points
+    from ...core.geometry import country_points
 
     cpoints = country_points()
     facts = [_fact(m, e, cpoints) for e in entries.values() if e.addresses and e.ent not in bad]

@@ -6,8 +6,8 @@ record or the mapping holds.
 """
 from __future__ import annotations
 
-from ..markup import esc as _esc, link_or_text as _link
-from ..models import Fact
+from ...core.markup import esc as _esc, link_or_text as _link
+from ...core.models import Fact
 from . import DATASETS, about_datasets
 
 # The record fields the panel lists, in this order (the mapping's field names).

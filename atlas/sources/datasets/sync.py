@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..errors import ValidationError
-from ..models import Fact
-from ..db.store import Store
+from ...core.errors import ValidationError
+from ...core.models import Fact
+from ...db.store import Store
 
 
 MAX_WITHDRAW_SHARE = 0.10  # more than this share of a dataset's records gone at once needs allow_withdraw

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import ValidationError
+from ...core.errors import ValidationError
 from .mapping import DatasetMapping
 
 MAX_TABLE_BYTES = 256 * 1024 * 1024  # the global GCDF 3.0 table is ~100 MB with every column

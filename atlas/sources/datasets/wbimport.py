@@ -24,8 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import Problem, ValidationError
-from ..models import CENTRAL_ASIA, Fact, Source
+from ...core.errors import Problem, ValidationError
+from ...core.models import CENTRAL_ASIA, Fact, Source
 from .importer import ImportResult, parse_amount
 from .mapping import DatasetMapping, norm
 from .tables import Sheet, TableRow, _columns, _names, read_table
@@ -259,7 +259,7 @@ def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = F
         rejected.setdefault(p.record, []).append(why)
         flags.append(f"{m.key} project {p.record}: {s.line}: {why}; left out")
 
-    from ..geometry import country_points
+    from ...core.geometry import country_points
 
     cpoints = country_points()
     facts, out_of_region = [], elsewhere

@@ -100,7 +100,7 @@ TITLE_TYPES = (
     (re.compile(r"\b(trade|customs)\b", re.I), "trade"),
 )
 
-# The Financers sheet's financer_id → actor (codes as atlas.models.BLOCS and ISO3).
+# The Financers sheet's financer_id → actor (codes as atlas.core.models.BLOCS and ISO3).
 FINANCIER_IDS = {
     "IBRD": "WB", "IDA": "WB", "IDAT": "WB", "IDAD": "WB", "IDAH": "WB", "IDAM": "WB", "IDAW": "WB",
     "IDRI": "WB", "IDRT": "WB", "GUAR": "WB", "IFC": "WB",

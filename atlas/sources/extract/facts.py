@@ -25,7 +25,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
-from atlas.models import CENTRAL_ASIA
+from atlas.core.models import CENTRAL_ASIA
 
 from .cues import BACKGROUND, BUILD, CLOSE, CONTINUATION, CUES, OFFER, PLEDGE, PRIORITY
 from .countries import find_leaders
@@ -88,7 +88,7 @@ def background_mentions(work: str, countries: list[CountryMention], lowered: str
     """Starts of country mentions that only name the scene of a war, not an actor.
 
     >>> t = "Since Russia's invasion of Ukraine, the U.S. imposed sanctions; Krieg in der Ukraine"
-    >>> sorted(t[s:s + 6] for s in background_mentions(t, __import__("atlas.extract.countries", fromlist=["x"]).find_countries(t)))
+    >>> sorted(t[s:s + 6] for s in background_mentions(t, __import__("atlas.sources.extract.countries", fromlist=["x"]).find_countries(t)))
     ['Russia', 'Ukrain', 'Ukrain']
     """
     out: set[int] = set()

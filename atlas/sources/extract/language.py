@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from atlas.errors import ArticleError, UnsupportedLanguage
+from atlas.core.errors import ArticleError, UnsupportedLanguage
 
 SUPPORTED = ("de", "en", "ru")
 _WORDS = {

@@ -12,7 +12,7 @@ class CountryMention:
     text: str
     start: int
     end: int
-    code: str  # ISO3, or a bloc key of atlas.models.BLOCS, or "C5" (collective CA)
+    code: str  # ISO3, or a bloc key of atlas.core.models.BLOCS, or "C5" (collective CA)
     kind: str  # "country" | "bloc" | "collective"
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,8 +6,8 @@ import signal
 import sys
 import threading
 
-from ..errors import ValidationError
-from ..db.store import Store
+from ...core.errors import ValidationError
+from ...db.store import Store
 from .feeds import load_feeds, parse_interval
 from .http import HttpClient
 from .loop import MSG_BUSY, fetch_once, run_every
@@ -56,7 +56,7 @@ def cmd_fetch(args, store: Store) -> int:
 
 
 def cmd_articles(args, store: Store) -> int:
-    from ..db.feeds import article_listing
+    from ...db.feeds import article_listing
 
     rows = article_listing(store)
     if args.json:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import Problem, ValidationError
-from ..models import CENTRAL_ASIA, LANGUAGES
+from ...core.errors import Problem, ValidationError
+from ...core.models import CENTRAL_ASIA, LANGUAGES
 
 FIELDS = ("name", "url", "language", "countries", "every", "verified", "outlet_language")
 DEFAULT_INTERVAL_S = 3600
@@ -121,7 +121,7 @@ def parse_feed(rec: object, name: str, index: int) -> tuple[Feed | None, list[Pr
 
 def load_feeds(path: Path) -> list[Feed]:
     """The feeds of a ``feeds.yaml``; :class:`ValidationError` lists every problem."""
-    from .. import safeyaml
+    from ...core import safeyaml
     from ..files import _LineLoader  # the curated loader: bounded, with line numbers
 
     path = Path(path)

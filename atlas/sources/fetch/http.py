@@ -3,7 +3,7 @@
 Every request names the atlas in its User-Agent, honours robots.txt (and its Crawl-delay),
 waits its turn per host, sends ``If-None-Match``/``If-Modified-Since`` when it has them, follows at most
 :data:`MAX_REDIRECTS` redirects (a loop is an error), stops reading at the 5 MB article
-limit of :mod:`atlas.files` (also after gunzip), and gives up after ``timeout`` seconds
+limit of :mod:`atlas.sources.files` (also after gunzip), and gives up after ``timeout`` seconds
 per socket operation and ``deadline`` seconds in all. Failures are :class:`FetchFailure`
 with a ``kind`` (``dns``, ``http``, ``timeout``, ``too-large``, ``redirects``, ``robots``,
 ``connection``, ``not-html``, ``charset``, ``malformed``, ``private``) so a run can record and go on.
@@ -26,7 +26,7 @@ from typing import Callable
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-from ..errors import AtlasError
+from ...core.errors import AtlasError
 from ..files import MAX_ARTICLE_BYTES
 
 USER_AGENT = "CentralAsiaInfluenceAtlas/1.0 (+news feed reader; respects robots.txt)"
@@ -108,7 +108,7 @@ def decode_html(body: bytes, header_charset: str | None, url: str) -> str:
     'Астана'
     >>> decode_html(b"\\xff\\xfe<p>", "utf-8", "u")
     Traceback (most recent call last):
-    atlas.fetch.http.FetchFailure: u: the page is not valid utf-8 text (byte 0); the declared charset is wrong
+    atlas.sources.fetch.http.FetchFailure: u: the page is not valid utf-8 text (byte 0); the declared charset is wrong
     """
     charset = header_charset
     if not charset:

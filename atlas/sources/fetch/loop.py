@@ -10,10 +10,10 @@ import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import ValidationError
+from ...core.errors import ValidationError
 from .feeds import Feed, load_feeds
 from .run import Fetcher, FetchReport
-from ..db.feeds import lease_holder, release_lease, take_lease
+from ...db.feeds import lease_holder, release_lease, take_lease
 
 MSG_BUSY = "another fetch is running on this database; nothing fetched"
 

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any, Sequence
 
 from .feeds import parse_feed
-from ..db.feeds import set_paused, sources, upsert_source
+from ...db.feeds import set_paused, sources, upsert_source
 
 MSG_NO_SOURCES = "No sources yet. Add one below, or run 'python -m atlas fetch --feeds feeds.yaml'."
 MSG_ADDED = "Added {name}; the next 'python -m atlas fetch' run fetches it."

@@ -2,7 +2,7 @@
 
 Feeds are read by feedparser, sitemaps by the standard library's expat (which refuses
 entity-expansion bombs), article pages by trafilatura (text and metadata). Nothing
-here does I/O: bytes in, links or an :class:`~atlas.models.Article` out.
+here does I/O: bytes in, links or an :class:`~atlas.core.models.Article` out.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..models import LANGUAGES, Article
+from ...core.models import LANGUAGES, Article
 from .http import FetchFailure, Response, decode_html
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -118,8 +118,8 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
                  published: date | None = None) -> Article:
     """An article page as an :class:`Article`.
 
-    The text comes from the same path as uploads and CLI files (:func:`atlas.files.decode_article`
-    and :func:`atlas.files.html_to_text`), so a page fetched and the same page uploaded are one
+    The text comes from the same path as uploads and CLI files (:func:`atlas.sources.files.decode_article`
+    and :func:`atlas.sources.files.html_to_text`), so a page fetched and the same page uploaded are one
     article; trafilatura reads the metadata. The canonical URL (``<link rel=canonical>``) is
     the article's ``url``; the page's ``<html lang>`` wins over the feed's language, the
     page's date over the feed entry's.

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Callable, Iterable, Sequence
 
-from ..errors import AtlasError
+from ...core.errors import AtlasError
 from ..ingest import prepare
-from ..models import Article
-from ..db.store import Store
+from ...core.models import Article
+from ...db.store import Store
 from . import dedup
-from ..db import feeds as state
+from ...db import feeds as state
 from .feeds import Feed
 from .http import FetchFailure, HttpClient
 from .parse import Link, feed_links, kind_of, page_article, sitemap_links

@@ -1,4 +1,4 @@
-"""News feeds (atlas.fetch): feed_sources, fetched_pages, article_signatures, event_splits.
+"""News feeds (atlas.sources.fetch): feed_sources, fetched_pages, article_signatures, event_splits.
 
 These tables reached some stores through ``create_all`` before migrations existed,
 so each is created only where it is missing.

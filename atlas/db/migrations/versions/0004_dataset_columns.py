@@ -1,4 +1,4 @@
-"""Published-dataset records (atlas.datasets): dataset, record id, amount, licence, sector, link group, withdrawal.
+"""Published-dataset records (atlas.sources.datasets): dataset, record id, amount, licence, sector, link group, withdrawal.
 
 Additive: nullable columns, and ``withdrawn`` with a server default, added in place
 (no table copy, so the version triggers on ``facts`` stay).
