@@ -81,10 +81,10 @@ _PG_ARTICLES = sa.text(
 
 
 def create_index(conn: sa.Connection) -> None:
-    """The search tables or indexes (revision 0005), filled on SQLite."""
+    """The search tables or indexes (revision 0005); on SQLite filled and marked current, so a
+    store opened read-only later searches its stored index."""
     if conn.dialect.name == "sqlite":
-        for sql in FTS_DDL + FTS_FILL:
-            conn.exec_driver_sql(sql.format(schema=""))
+        _fill(conn, _version(conn)[0])
     elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql(PG_FACT_FUNCTION)
         for sql in PG_INDEXES:
@@ -102,7 +102,8 @@ def drop_index(conn: sa.Connection) -> None:
         conn.exec_driver_sql("DROP FUNCTION IF EXISTS atlas_fact_vector(text, text, text)")
 
 
-def _version(c: sa.Connection) -> str:
+def _version(c: sa.Connection) -> tuple[str, str | None]:
+    """The store's version (as :meth:`Store.version`) and the one the index was filled at."""
     rows = dict(c.execute(sa.select(meta_t.c.key, meta_t.c.value).where(
         meta_t.c.key.in_(("version", "store_id", INDEXED_VERSION)))).all())
     return f"{rows.get('version', '0')}.{rows.get('store_id', '')[:8]}", rows.get(INDEXED_VERSION)
@@ -124,10 +125,14 @@ def ensure_index(store) -> None:
     if indexed == version:
         return
     with store.engine.begin() as c:
-        for sql in FTS_DDL + FTS_FILL:  # the DDL is a no-op (0005 made the tables) that takes the write lock
-            c.exec_driver_sql(sql.format(schema=""))
-        c.execute(sa.delete(meta_t).where(meta_t.c.key == INDEXED_VERSION))
-        c.execute(sa.insert(meta_t).values(key=INDEXED_VERSION, value=version))
+        _fill(c, version)
+
+
+def _fill(c: sa.Connection, version: str) -> None:
+    for sql in FTS_DDL + FTS_FILL:  # the DDL is a no-op after 0005; it takes the write lock first
+        c.exec_driver_sql(sql.format(schema=""))
+    c.execute(sa.delete(meta_t).where(meta_t.c.key == INDEXED_VERSION))
+    c.execute(sa.insert(meta_t).values(key=INDEXED_VERSION, value=version))
 
 
 def rebuild_index(store) -> None:

@@ -19,7 +19,7 @@ Create Date: 2026-12-05
 from alembic import op
 import sqlalchemy as sa
 
-from atlas.db.searchindex import INDEXED_VERSION, create_index, drop_index
+from atlas.db.searchindex import create_index, drop_index
 
 revision = "0005"
 down_revision = "0004"
@@ -31,13 +31,7 @@ def upgrade() -> None:
     conn = op.get_bind()
     if "note" not in {c["name"] for c in sa.inspect(conn).get_columns("audit")}:
         op.add_column("audit", sa.Column("note", sa.Text(), nullable=True))
-    create_index(conn)
-    if conn.dialect.name == "sqlite":  # filled at this version: a read-only open finds it current
-        meta = sa.table("meta", sa.column("key"), sa.column("value"))
-        rows = dict(conn.execute(sa.select(meta.c.key, meta.c.value)).all())
-        version = f"{rows.get('version', '0')}.{rows.get('store_id', '')[:8]}"
-        conn.execute(sa.delete(meta).where(meta.c.key == INDEXED_VERSION))
-        conn.execute(sa.insert(meta).values(key=INDEXED_VERSION, value=version))
+    create_index(conn)  # SQLite: filled and marked current, so a read-only open finds it so
 
 
 def downgrade() -> None:
