@@ -20,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 from ..core.errors import StoreError, UnknownFact
 from ..core.models import Article, Fact
 from .audit import Writer, read_log
-from .facts import iso, fact_to_row, now, row_to_article, row_to_fact
+from .facts import iso, now, row_to_article, row_to_fact
 from .migrate import upgrade as upgrade_schema
 from .schema import articles_t, event_splits_t, facts_t, meta_t
 
@@ -167,7 +167,8 @@ class Store:
 
     def _add_article(self, article: Article, facts: Sequence[Fact], extraction: dict | None,
                      also: Callable[[sa.Connection], None] | None = None) -> bool:
-        with self.engine.begin() as c:
+        with self.write() as w:
+            c = w.conn
             if c.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first():
                 return False
             c.execute(articles_t.insert().values(
@@ -177,10 +178,7 @@ class Store:
                 extraction=json.dumps(extraction, ensure_ascii=False) if extraction is not None else None,
                 added_at=now(),
             ))
-            stamp = now()
-            rows = [fact_to_row(f, stamp) for f in facts]
-            if rows:
-                c.execute(facts_t.insert(), rows)
+            w.insert(facts)
             if also is not None:
                 also(c)
         return True
@@ -207,14 +205,13 @@ class Store:
     # -- facts
     def replace_curated(self, facts: Iterable[Fact]) -> int:
         """Make the stored curated facts exactly ``facts`` (one transaction)."""
-        rows = [fact_to_row(f) for f in facts]
-        if any(r["origin"] != "curated" for r in rows):
+        facts = list(facts)
+        if any(f.origin != "curated" for f in facts):
             raise ValueError("replace_curated takes curated facts only")
-        with self.engine.begin() as c:
-            c.execute(facts_t.delete().where(facts_t.c.origin == "curated"))
-            if rows:
-                c.execute(facts_t.insert(), rows)
-        return len(rows)
+        with self.write() as w:
+            w.conn.execute(facts_t.delete().where(facts_t.c.origin == "curated"))
+            w.insert(facts)
+        return len(facts)
 
     def fact(self, fact_id: str) -> Fact:
         with self.engine.connect() as c:
@@ -282,11 +279,8 @@ class Store:
 
     def bulk_insert_facts(self, facts: Iterable[Fact]) -> None:
         """Insert facts without an article (benchmarks, tests). One transaction."""
-        stamp = now()
-        rows = [fact_to_row(f, stamp) for f in facts]
-        with self.engine.begin() as c:
-            if rows:
-                c.execute(facts_t.insert(), rows)
+        with self.write() as w:
+            w.insert(list(facts))
 
     # -- writes: one transaction, audited
     @contextmanager
