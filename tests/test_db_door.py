@@ -120,3 +120,19 @@ def test_the_check_finds_sql():
     assert SQL.search('    with store.engine.begin() as c:')
     assert SQL.search('rows = c.execute(q)') and SQL.search('"SELECT id FROM facts"')
     assert not SQL.search("text = article_text(data, name)") and not SQL.search("Select a country")
+
+
+def test_postgresql_search_uses_the_indexes_revision_0005_made(pg_url):
+    store = Store(pg_url)
+    fill_store(store)
+    with store.engine.connect() as c:
+        names = {r[0] for r in c.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename IN "
+                                                 "('facts', 'articles')")}
+        assert {"ix_facts_search", "ix_articles_search"} <= names
+        c.exec_driver_sql("SET enable_seqscan = off")  # a few rows: make the planner show it can use them
+        plan = " ".join(r[0] for r in c.exec_driver_sql(
+            "EXPLAIN SELECT id FROM facts AS f WHERE atlas_fact_vector(f.title, f.summary, f.evidence) "
+            "@@ to_tsquery('simple', 'line')"))
+    assert "ix_facts_search" in plan
+    assert [h.fact_id for h in search(store, "Line D")][0] == "gas-line-d"
+    store.dispose()
