@@ -27,6 +27,7 @@ _ORG_HEADS = ("Association|Associates|Airlines|Airways|Air\\s+Lines|Bank|Bancorp
               "Plastics|Foods|Brands|Studios|Records|Pictures|Media|Software|Labs|Capital|Ventures|Hotel|Hotels|Resort")
 # (within the line: "Baku\nThe European Union" is two lines, not an organisation)
 _ORG_AFTER = re.compile(rf"(?:[ \t-]+(?:[A-Z][\w&'.-]*|of|and|&|for|the)){{0,4}}?[ \t-]+(?:{_ORG_HEADS})(?![\w])")
+_AND_AFTER = re.compile(r"[ \t]+(?:and|und|и)[ \t]")
 # Heads that may follow a country name without making it an organisation (a state body is
 # still the state): "China's Foreign Ministry", "Kazakh Energy Ministry".
 _STATE_BODY = re.compile(r"[\s-]+(?:[A-Z][\w'-]*\s+){0,3}?(?:Ministry|Ministerium|Government|Regierung|Army|Armee|Embassy|"
@@ -51,7 +52,8 @@ def in_organisation(work: str, s: int, e: int) -> bool:
     if _ORG_BEFORE.search(work, max(0, s - 40), s):
         return True
     m = _ORG_AFTER.match(work, e, min(len(work), e + 80))
-    return bool(m) and not _STATE_BODY.match(work, e, m.end())
+    # "China and the European Union": a conjunction right after the name starts another name
+    return bool(m) and not _STATE_BODY.match(work, e, m.end()) and not _AND_AFTER.match(work, e)
 
 
 _WORD_BEFORE = re.compile(r"([A-ZА-ЯЁ][a-zа-яё]+)\s+$")

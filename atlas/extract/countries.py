@@ -17,6 +17,7 @@ import pycountry
 
 from .context import is_person_name, person_context
 from .demonyms import DEMONYMS
+from .evidence import in_title
 from .mentions import CountryMention
 from .stems import StemMatcher
 
@@ -233,8 +234,9 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
                     continue
                 if said is not None:
                     us_city_before[s] = said  # decided below: "Atlanta, Georgia" or "Armenia, Georgia"?
-            if kind == "country" and is_person_name(work[s:e]) and person_context(work, s, e, False):
-                continue  # "Jordan Peters", "Chad Whitman"
+            if kind == "country" and is_person_name(work[s:e]) and person_context(work, s, e, False) \
+                    and not in_title(work, s):
+                continue  # "Jordan Peters", "Chad Whitman" (a headline capitalises every word: "Georgia Plant Brings")
             found.append(CountryMention(work[s:e], s, e, code, kind))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[CountryMention] = []

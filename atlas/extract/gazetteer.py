@@ -17,6 +17,7 @@ from typing import Iterable, NamedTuple
 
 import ahocorasick
 
+from .evidence import has_evidence, needs_evidence
 from .mentions import PlaceMention
 from .resolve import PlaceContext, choose, place_context, refuse_in_context
 from .text import lower_same_length
@@ -138,7 +139,7 @@ class Gazetteer:
                     key = f.lower()
                     if len(key) != len(f):
                         key = lower_same_length(f)
-                    if len(key) < 3 or key in refused:
+                    if (len(key) < 3 and not (p.country in CENTRAL_ASIA3 and cyrillic(f))) or key in refused:  # "Ош"
                         continue
                     ids = namesakes.get(key)
                     if ids is None:
@@ -166,14 +167,33 @@ class Gazetteer:
         lo = max(0, s - 32)
         if _TITLE_BEFORE.search(work, max(0, s - 24), s) or _GIVEN_BEFORE.search(work, lo, s):
             return True
-        if _ARTICLE_BEFORE.search(work, max(0, s - 8), s):
-            return True
+        if _ARTICLE_BEFORE.search(work, max(0, s - 8), s) and self.places[ids[0]].kind in ("city", "site"):
+            return True  # "den Rest", "das Mittel"; but "das Kaspische Meer", "der Tian Shan", "die Krim"
         if _SURNAME_AFTER.match(work, e):
             return True
         p = self.places[ids[0]]
         if p.population < POP_SURNAME_OK and p.country in SURNAME_COUNTRIES and _SURNAME_SHAPED.search(work[s:e].lower()):
             return not _LOCATIVE_BEFORE.search(work, lo, s)
         return False
+
+    def _with_evidence(self, work: str, picks: list, ctx: PlaceContext) -> list:
+        """Drop common words, small towns chosen only for being the most populous namesake, and
+        small towns whose capital letter only opens a sentence or a headline, unless there is
+        positive evidence (:mod:`atlas.extract.evidence`); the evidence is added to the rule."""
+        weak = [needs_evidence(work, s, e, self.places[i], rule, bool(ctx.about_region), ctx.countries, ctx.states)
+                for s, e, i, rule in picks]
+        if not any(weak):
+            return picks
+        seen = {work[s:e].lower() for s, e, i, rule in picks if has_evidence(work, s, rule)}
+        out = []
+        for (s, e, i, rule), why in zip(picks, weak):
+            if not why:
+                out.append((s, e, i, rule))
+            elif has_evidence(work, s, rule):
+                out.append((s, e, i, f"{rule}+locative"))
+            elif work[s:e].lower() in seen:
+                out.append((s, e, i, f"{rule}+named-again"))
+        return out
 
     @classmethod
     def load(cls, path: Path = DATA) -> "Gazetteer":
@@ -212,14 +232,16 @@ class Gazetteer:
                 continue
             spans.append((s, e, ids))
         ctx = place_context(work, spans, self.places, ctx)
-        out: list[PlaceMention] = []
+        picks = []
         for s, e, ids in spans:
             if refuse_in_context(work, s, e, [self.places[i] for i in ids], ctx):
                 continue
             picked = choose(work, s, e, ids, self.places, ctx)
-            if picked is None:
-                continue
-            i, rule = picked
+            if picked is not None:
+                picks.append((s, e, *picked))
+        picks = self._with_evidence(work, picks, ctx)
+        out: list[PlaceMention] = []
+        for s, e, i, rule in picks:
             p = self.places[i]
             d = _DIRECTION_BEFORE.search(work, max(0, s - 14), s)
             if d and p.kind in ("city", "admin1", "admin2", "region") and (not out or out[-1].end <= d.start()):

@@ -7,11 +7,18 @@ Order (the first that applies wins; the rule name is stored on the mention):
 2. ``state-named``: a US state named elsewhere in the article, if the namesake there is
    not dwarfed (the most populous one is at most 50 times bigger).
 3. ``country-named``: a country named in the article, same test at 20 times.
-4. ``region``: only in articles about Central Asia (a Central Asian country, leader,
-   "Central Asia", or a big unambiguous Central Asian city is named), a Central Asian
-   namesake is favoured five to one. In any other article Central Asian namesakes are
-   not used at all, so no false place is drawn inside the region.
+4. ``region`` / ``region-neighbour``: only in articles about Central Asia (a Central Asian
+   country, leader, "Central Asia", or a big unambiguous Central Asian city is named), a
+   Central Asian namesake is favoured five to one and a neighbour's (China, Russia,
+   Afghanistan, Iran, Pakistan, Mongolia, the Caucasus, Turkey, India) two to one over
+   namesakes elsewhere. In any other article Central Asian namesakes are not used at all,
+   so no false place is drawn inside the region.
 5. ``most-populous`` (or ``only`` when the name has one place).
+
+Then (gazetteer.py with :mod:`atlas.extract.evidence`) a common word ("Summit"), a town under
+100,000 chosen only as the most populous namesake, or a small town whose capital letter only
+opens a sentence or a headline is kept only with positive evidence, added to the rule:
+``+locative`` ("in Summit") or ``+named-again`` (the name with such evidence elsewhere).
 """
 from __future__ import annotations
 
@@ -29,7 +36,8 @@ BIG_PLACE_POP = 500_000
 SMALL_TOWN_POP = 200_000
 VILLAGE_POP = 15_000
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'-]*[ \t]+$")  # person-name places this big (Charlotte, Jackson are not) need no locative word
-STATE_RATIO, COUNTRY_RATIO, REGION_BONUS = 50, 20, 5
+STATE_RATIO, COUNTRY_RATIO, REGION_BONUS, NEIGHBOUR_BONUS = 50, 20, 5, 2
+NEIGHBOURS3 = frozenset({"CHN", "RUS", "AFG", "IRN", "PAK", "MNG", "AZE", "TUR", "GEO", "ARM", "IND"})
 _COMMA = re.compile(r",[ \t]*")
 _ABBREV = re.compile(r",[ \t]*(" + "|".join(re.escape(a) for a in sorted(US_ABBREVIATIONS, key=len, reverse=True))
                      + r")(?![\w])")
@@ -140,11 +148,18 @@ def choose(work: str, s: int, e: int, ids: Sequence[int], places: Sequence, ctx:
         if hit:
             return max(hit, key=pop), "country-named"
     if ctx.about_region:
-        best = max(cands, key=lambda i: pop(i) * (REGION_BONUS if places[i].country in CENTRAL_ASIA3 else 1))
-        if places[best].country in CENTRAL_ASIA3 and pop(best) < top:
-            return best, "region"
+        best = max(cands, key=lambda i: pop(i) * _regional_weight(places[i]))
+        if _regional_weight(places[best]) > 1 and pop(best) < top:
+            return best, "region" if places[best].country in CENTRAL_ASIA3 else "region-neighbour"
         return best, "only" if len(ids) == 1 else "most-populous"
     return max(cands, key=pop), "only" if len(ids) == 1 else "most-populous"
+
+
+def _regional_weight(place) -> int:
+    """In an article about Central Asia its own places count five times their size, its
+    neighbours' twice: Jalalabad is the Kyrgyz city, not the Afghan one; Aksu the Kazakh town
+    only when the Chinese city is not ten times bigger."""
+    return REGION_BONUS if place.country in CENTRAL_ASIA3 else NEIGHBOUR_BONUS if place.country in NEIGHBOURS3 else 1
 
 
 def georgia_in_the_us(countries: list, places: list, us_state, work: str = "") -> tuple[list, list]:
