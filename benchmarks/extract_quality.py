@@ -65,7 +65,7 @@ def _norm(text: str, s: int, e: int) -> tuple[int, int]:
 def predicted(text: str, language: str | None = None) -> dict[tuple[int, int], tuple[str, str]]:
     from atlas.extract import extract
     out = extract(text, language=language)
-    pred = {_norm(text, m.start, m.end): (m.code, "demonym" if getattr(m, "form", "") == "demonym" else "country")
+    pred = {_norm(text, m.start, m.end): (m.code, "demonym" if m.form == "demonym" else "country")
             for m in out.country_mentions if m.kind == "country"}
     pred.update({_norm(text, m.start, m.end): ("", "region") for m in out.country_mentions if m.kind == "collective"})
     pred.update({_norm(text, p.start, p.end): (p.country, _PLACE_KIND.get(p.kind, p.kind)) for p in out.places})
@@ -89,7 +89,7 @@ def score(names: list[str], verbose: bool = False) -> dict:
         hits = gold.keys() & pred.keys()
         tp, fp, fn = tp + len(hits), fp + len(pred.keys() - gold.keys()), fn + len(gold.keys() - pred.keys())
         for k in hits:
-            right_kind += pred[k][1] == gold[k][1] or (gold[k][1] == "demonym" and pred[k][1] == "country")
+            right_kind += pred[k][1] == gold[k][1]
             if gold[k][0]:
                 with_country += 1
                 right_country += pred[k][0] == gold[k][0]

@@ -161,6 +161,53 @@ def _pycountry_names() -> dict[str, tuple[str, str]]:
     return names
 
 
+# Country names the pycountry translations lack (short forms), lower case.
+_EXTRA_NAMES = {
+    "KAZ": "kazakhstan kasachstan казахстан", "KGZ": "kyrgyzstan kirgisistan kirgistan kirgisien кыргызстан киргизия",
+    "TJK": "tajikistan tadschikistan таджикистан", "TKM": "turkmenistan туркменистан туркмения",
+    "UZB": "uzbekistan usbekistan узбекистан", "USA": "america amerika америка united|states vereinigte|staaten "
+    "соединенные|штаты", "GBR": "britain great|britain großbritannien grossbritannien united|kingdom великобритания",
+    "RUS": "russia russland россия", "KOR": "korea south|korea südkorea корея южная|корея республика|корея",
+    "PRK": "north|korea nordkorea северная|корея", "TUR": "turkey türkei türkiye turkiye турция", "CHN": "china китай",
+    "IRN": "iran иран", "MDA": "moldova moldau молдавия молдова", "BLR": "belarus weißrussland беларусь белоруссия",
+    "VNM": "vietnam вьетнам", "SYR": "syria syrien сирия", "LAO": "laos лаос", "TZA": "tanzania tansania танзания",
+    "BOL": "bolivia bolivien боливия", "VEN": "venezuela венесуэла", "CZE": "czechia czech|republic tschechien чехия",
+}
+_ENDINGS = frozenset("s es а у е ом ой ы и ю ей ем ию ии ия я".split())
+
+
+@lru_cache(maxsize=1)
+def _name_forms() -> dict[str, tuple[str, ...]]:
+    out: dict[str, set[str]] = {}
+    tr = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True).gettext
+          for lang in ("de", "ru")}
+    for c in pycountry.countries:
+        base = [c.name, getattr(c, "common_name", c.name)]
+        out.setdefault(c.alpha_3, set()).update(n.lower() for b in base for n in (b, tr["de"](b), tr["ru"](b)))
+    for code, names in _EXTRA_NAMES.items():
+        out.setdefault(code, set()).update(n.replace("|", " ") for n in names.split())
+    return {code: tuple(v) for code, v in out.items()}
+
+
+def is_name_form(text: str, code: str) -> bool:
+    """True when ``text`` is the country's name in some case ("Kasachstans", "Казахстана",
+    "Китая", "Georgia's"), False for an adjective or demonym ("kasachische", "казахстанский", "Chinese").
+
+    >>> [is_name_form(t, c) for t, c in (("Kasachstans", "KAZ"), ("Китая", "CHN"), ("Chinese", "CHN"),
+    ...                                  ("казахстанскому", "KAZ"), ("Georgia's", "GEO"), ("Georgian", "GEO"))]
+    [True, True, False, False, True, False]
+    """
+    low = text.lower().replace("’", "'").removesuffix("'s")
+    for n in _name_forms().get(code, ()):
+        if low == n:
+            return True
+        if low.startswith(n) and low[len(n):] in _ENDINGS:
+            return True
+        if n[-1:] in "aаяйьеи" and low.startswith(n[:-1]) and low[len(n) - 1:] in _ENDINGS:
+            return True
+    return False
+
+
 def _us_georgia(work: str, s: int, e: int) -> int | None:
     """Where the US reading of "Georgia" starts to be said: -1 for "state of" or a US title after
     it, the start of "City, " before it, or None when nothing says it is the state."""
@@ -237,7 +284,8 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
             if kind == "country" and is_person_name(work[s:e]) and person_context(work, s, e, False) \
                     and not in_title(work, s):
                 continue  # "Jordan Peters", "Chad Whitman" (a headline capitalises every word: "Georgia Plant Brings")
-            found.append(CountryMention(work[s:e], s, e, code, kind))
+            form = "demonym" if kind == "country" and matcher.ignore_case and not is_name_form(work[s:e], code) else "name"
+            found.append(CountryMention(work[s:e], s, e, code, kind, form))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[CountryMention] = []
     for m in found:  # drop overlaps, keeping the earlier / longer

@@ -17,9 +17,13 @@ class CountryMention:
     end: int
     code: str  # ISO3, or a bloc key of atlas.models.BLOCS, or "C5" (collective CA)
     kind: str  # "country" | "bloc" | "collective"
+    form: str = "name"  # "name" (Kazakhstan, Казахстана, USA) or "demonym" (Kazakh, kasachische, казахстанский)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "country", "text": self.text, "start": self.start, "end": self.end, "value": self.code}
+        d = {"kind": "country", "text": self.text, "start": self.start, "end": self.end, "value": self.code}
+        if self.form == "demonym":
+            d["form"] = "demonym"
+        return d
 
 
 @dataclass(frozen=True)
