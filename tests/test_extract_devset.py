@@ -68,3 +68,11 @@ def test_quality_floors(corpus):
     assert got["precision"] >= 0.95 and got["f1"] >= 0.93 and got["country_right"] >= 0.95, got
     assert got["map"]["precision"] >= 0.95 and got["map"]["recall"] >= 0.85, got
     assert got["kind_right"] >= 0.95 and got["false_places_in_central_asia"] == 0, got
+
+
+def test_held_out_texts_score_apart_and_keep_their_floor():
+    q = _quality()
+    held = q.corpora()["held-out"]
+    assert len(held) >= 4 and all(_meta(n)["source"]["held_out"] for n in held)
+    got = q.score(held)
+    assert got["precision"] >= 0.95 and got["map"]["precision"] >= 0.9 and got["false_places_in_central_asia"] == 0, got
