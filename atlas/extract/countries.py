@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 import pycountry
@@ -197,7 +198,11 @@ def is_name_form(text: str, code: str) -> bool:
     ...                                  ("казахстанскому", "KAZ"), ("Georgia's", "GEO"), ("Georgian", "GEO"))]
     [True, True, False, False, True, False]
     """
-    low = text.lower().replace("’", "'").removesuffix("'s")
+    return _is_name_form(text.lower().replace("’", "'").removesuffix("'s"), code)
+
+
+@lru_cache(maxsize=8192)
+def _is_name_form(low: str, code: str) -> bool:
     for n in _name_forms().get(code, ()):
         if low == n:
             return True
@@ -284,13 +289,14 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
             if kind == "country" and is_person_name(work[s:e]) and person_context(work, s, e, False) \
                     and not in_title(work, s):
                 continue  # "Jordan Peters", "Chad Whitman" (a headline capitalises every word: "Georgia Plant Brings")
-            form = "demonym" if kind == "country" and matcher.ignore_case and not is_name_form(work[s:e], code) else "name"
-            found.append(CountryMention(work[s:e], s, e, code, kind, form))
+            found.append(CountryMention(work[s:e], s, e, code, kind, "stem" if matcher.ignore_case else "name"))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[CountryMention] = []
     for m in found:  # drop overlaps, keeping the earlier / longer
         if out and m.start < out[-1].end:
             continue
+        if m.form == "stem":  # a case-insensitive stem took it: "Kasachstans" or "kasachische"?
+            m = replace(m, form="name" if m.kind != "country" or is_name_form(m.text, m.code) else "demonym")
         out.append(m)
     if us_city_before:  # "City, Georgia" is the state unless the "city" is a country of the same list
         ends = {m.end for m in out if m.kind == "country"}

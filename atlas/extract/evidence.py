@@ -10,8 +10,8 @@ and :func:`evidenced_names` say whether there is some):
   ``country-after`` rules);
 * the same name with such evidence elsewhere in the article ("named again").
 
-Words: :data:`COMMON_WORDS` (a small hand list, en/de/ru) plus any word the article itself
-also writes in lower case ("the summit ... Summit").
+Words: :data:`COMMON_WORDS` (a small hand list, en/de/ru) plus, for towns under 100,000, any
+word the article itself also writes in lower case ("the golden rule ... Golden").
 """
 from __future__ import annotations
 
@@ -87,10 +87,6 @@ def written_in_lower_case(work: str, word: str) -> bool:
     return False
 
 
-def is_common_word(work: str, name: str) -> bool:
-    return " " not in name and (name.lower() in COMMON_WORDS or written_in_lower_case(work, name))
-
-
 def needs_evidence(work: str, s: int, e: int, place, rule: str, regional: bool, countries: frozenset,
                    states: frozenset) -> str:
     """Why this match needs positive evidence ("" when it needs none): ``common-word``,
@@ -98,10 +94,12 @@ def needs_evidence(work: str, s: int, e: int, place, rule: str, regional: bool, 
     if place.kind != "city" or rule.startswith(("state-after", "country-after", "region")):
         return ""
     name = work[s:e]
-    if is_common_word(work, name):
+    if name.lower() in COMMON_WORDS:
         return "common-word"
     if place.population >= SMALL_TOWN_POP or (regional and place.country in _CENTRAL_ASIA):
         return ""
+    if " " not in name and written_in_lower_case(work, name):  # (a scan of the text: small towns only)
+        return "common-word"
     if rule.startswith("most-populous"):
         return "small-most-populous"
     if " " not in name and (at_sentence_start(work, s) or in_title(work, s)) and place.country not in countries \
