@@ -31,7 +31,7 @@ gipfel mitte zentrum treffen wandel kraft linie bahn hafen
 _LOCATIVE_BEFORE = re.compile(
     r"(?:^|[^\w])(?:in|near|from|to|at|via|outside|around|across|into|toward|towards|city\s+of|town\s+of|"
     r"village\s+of|county\s+of|nach|bei|aus|von|im|nahe|über|zum|zur|bis|Stadt|Ortschaft|"
-    r"в|во|из|под|до|через|около|возле|город\w*|г\.|посел\w*|сел\w*)\s+$", re.I)
+    r"в|во|из|под|до|через|около|возле|город\w*|г\.|посел\w*|сел\w*|райцентр\w*)\s+$", re.I)
 _START_BEFORE = re.compile(r"(?:^|[.!?:;\n]|\n\s*[-–—•*])[\s\"'«»„“”‘’(\[–—-]*$")
 _TITLE_END = (".", "!", "?", ";", ",")
 

@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 import ahocorasick
 
-from .evidence import has_evidence, needs_evidence
+from .evidence import has_evidence, locative_before, needs_evidence
 from .mentions import PlaceMention
 from .resolve import PlaceContext, choose, place_context, refuse_in_context
 from .text import lower_same_length
@@ -69,8 +69,6 @@ POP_SURNAME_OK = 300_000
 # where towns are named like -ov/-ova surnames ("Iowa" ends in -owa but is no such town)
 SURNAME_COUNTRIES = {"RUS", "UKR", "BLR", "KAZ", "KGZ", "TJK", "TKM", "UZB", "POL", "BGR", "SRB", "CZE", "SVK", "MDA",
                      "AZE", "ARM", "GEO", "LTU", "LVA", "EST", "MKD", "HRV", "SVN", "BIH", "MNE"}
-_LOCATIVE_BEFORE = re.compile(r"(?:^|[^\w])(?:в|во|из|под|до|через|город\w*|г\.|посел\w*|сел\w*|райцентр\w*|"
-                              r"in|near|from|to|at|via|city\s+of|town\s+of|nach|bei|aus|von|im|nahe|über|zum|zur|bis|Stadt|Ortschaft)\s+$", re.I)
 # A German article right before a capitalised word marks a noun ("den Rest", "das Mittel"):
 # town names take no article (countries, which may, are not found here).
 _ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein\w*|jede\w*|"
@@ -173,7 +171,7 @@ class Gazetteer:
             return True
         p = self.places[ids[0]]
         if p.population < POP_SURNAME_OK and p.country in SURNAME_COUNTRIES and _SURNAME_SHAPED.search(work[s:e].lower()):
-            return not _LOCATIVE_BEFORE.search(work, lo, s)
+            return not locative_before(work, s)
         return False
 
     def _with_evidence(self, work: str, picks: list, ctx: PlaceContext) -> list:
