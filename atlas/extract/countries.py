@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gettext
 import re
-from dataclasses import replace
 from functools import lru_cache
 
 import pycountry
@@ -113,7 +112,6 @@ def find_leaders(work: str, lowered: str | None = None) -> list[tuple[int, int, 
 # Currency words: "US-Dollar", "доллар США", "chinesische Yuan" are money, not countries.
 _CURRENCY_AFTER = re.compile(r"[\s-]*(?:dollar|долл|yuan|юан|rubel|rubl|ruble|рубл|tenge|тенге|som\b|сом\b|сомов|sum\b|сум\b|"
                              r"manat|манат|lira|лир|rupee|rupie|рупи|yen|иен|йен|euro|евро|pfund|pound|фунт|\$)", re.I)
-_CURRENCY_BEFORE = re.compile(r"(?:доллар|рубл|юан|тенге|сом|фунт|dollar)\w*\s+$", re.I)
 # English "Georgia" is the US state after "state of" or "<City>, " (unless a Georgian city),
 # or before ", U.S." / a US office title.
 _US_GEORGIA_BEFORE = re.compile(r"(?:(?P<state>state\s+of|U\.S\.\s+state)|(?<![A-Za-z])(?P<city>[A-Z][a-z]+),)\s*$")
@@ -190,6 +188,7 @@ def _name_forms() -> dict[str, tuple[str, ...]]:
     return {code: tuple(v) for code, v in out.items()}
 
 
+@lru_cache(maxsize=8192)
 def is_name_form(text: str, code: str) -> bool:
     """True when ``text`` is the country's name in some case ("Kasachstans", "Казахстана",
     "Китая", "Georgia's"), False for an adjective or demonym ("kasachische", "казахстанский", "Chinese").
@@ -198,11 +197,7 @@ def is_name_form(text: str, code: str) -> bool:
     ...                                  ("казахстанскому", "KAZ"), ("Georgia's", "GEO"), ("Georgian", "GEO"))]
     [True, True, False, False, True, False]
     """
-    return _is_name_form(text.lower().replace("’", "'").removesuffix("'s"), code)
-
-
-@lru_cache(maxsize=8192)
-def _is_name_form(low: str, code: str) -> bool:
+    low = text.lower().replace("’", "'").removesuffix("'s")
     for n in _name_forms().get(code, ()):
         if low == n:
             return True
@@ -265,7 +260,7 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
     >>> [m.code for m in find_countries("Lebanon, Pennsylvania; Lebanon; Island in Rhode Island", language="en")]
     ['LBN']
     """
-    found: list[CountryMention] = []
+    found: list[tuple[int, int, str, str, bool]] = []
     us_city_before: dict[int, int] = {}
     for matcher in _matchers():
         for s, e, payload in matcher.find(work, lowered):
@@ -274,9 +269,9 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
                 continue
             if len(payload) > 3 and payload[3] and language and payload[3] != language:
                 continue  # German "Island" (Iceland) in an English article
-            if kind == "country" and _us_state_after().match(work, e):
+            if kind == "country" and work.startswith(",", e) and _us_state_after().match(work, e):
                 continue
-            if kind == "country" and (_CURRENCY_AFTER.match(work, e) or _CURRENCY_BEFORE.search(work, max(0, s - 20), s)):
+            if kind == "country" and (_CURRENCY_AFTER.match(work, e) or _currency_before(work, s)):
                 continue
             if code == "USA" and _REGION_BEFORE.search(work, max(0, s - 20), s):
                 continue
@@ -289,19 +284,28 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
             if kind == "country" and is_person_name(work[s:e]) and person_context(work, s, e, False) \
                     and not in_title(work, s):
                 continue  # "Jordan Peters", "Chad Whitman" (a headline capitalises every word: "Georgia Plant Brings")
-            found.append(CountryMention(work[s:e], s, e, code, kind, "stem" if matcher.ignore_case else "name"))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            found.append((s, e, code, kind, matcher.ignore_case))
+    found.sort(key=lambda m: (m[0], m[0] - m[1]))
     out: list[CountryMention] = []
-    for m in found:  # drop overlaps, keeping the earlier / longer
-        if out and m.start < out[-1].end:
+    for s, e, code, kind, stem in found:  # drop overlaps, keeping the earlier / longer
+        if out and s < out[-1].end:
             continue
-        if m.form == "stem":  # a case-insensitive stem took it: "Kasachstans" or "kasachische"?
-            m = replace(m, form="name" if m.kind != "country" or is_name_form(m.text, m.code) else "demonym")
-        out.append(m)
+        # a case-insensitive stem took it: "Kasachstans" (a name) or "kasachische" (a demonym)?
+        form = "demonym" if stem and kind == "country" and not is_name_form(work[s:e], code) else "name"
+        out.append(CountryMention(work[s:e], s, e, code, kind, form))
     if us_city_before:  # "City, Georgia" is the state unless the "city" is a country of the same list
         ends = {m.end for m in out if m.kind == "country"}
         out = [m for m in out if m.start not in us_city_before or _country_before(work, us_city_before[m.start], ends)]
     return out
+
+
+_CURRENCY_WORDS = ("доллар", "рубл", "юан", "тенге", "сом", "фунт", "dollar")
+
+
+def _currency_before(work: str, s: int) -> bool:
+    """A currency word right before: "доллар США", "рублей РФ" (the word before, lower-cased)."""
+    words = work[max(0, s - 20):s].split()
+    return bool(words) and work[s - 1].isspace() and words[-1].isalnum() and words[-1].lower().startswith(_CURRENCY_WORDS)
 
 
 def _country_before(work: str, city_start: int, country_ends: set[int]) -> bool:

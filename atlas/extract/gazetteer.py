@@ -162,8 +162,12 @@ class Gazetteer:
         >>> [p.text for p in g.find("Андрей Серов приехал в Серов; Serdar Berdimuhamedov; Präsident Serov.")]
         ['Серов']
         """
+        # Both patterns end in the word before the match (a title or a given name, then spaces or
+        # a dot), so the search starts at that word: a few positions instead of 32.
         lo = max(0, s - 32)
-        if _TITLE_BEFORE.search(work, max(0, s - 24), s) or _GIVEN_BEFORE.search(work, lo, s):
+        i = lo + len(work[lo:s].rstrip())
+        lo = max(lo, work.rfind(" ", lo, i) + 1)
+        if _TITLE_BEFORE.search(work, max(lo, s - 24), s) or _GIVEN_BEFORE.search(work, lo, s):
             return True
         if _ARTICLE_BEFORE.search(work, max(0, s - 8), s) and self.places[ids[0]].kind in ("city", "site"):
             return True  # "den Rest", "das Mittel"; but "das Kaspische Meer", "der Tian Shan", "die Krim"
