@@ -309,5 +309,5 @@ def _currency_before(work: str, s: int) -> bool:
 
 
 def _country_before(work: str, city_start: int, country_ends: set[int]) -> bool:
-    m = re.match(r"[\w'-]+", work[city_start:])
+    m = re.match(r"[\w'-]+", work[city_start:city_start + 60])
     return bool(m) and city_start + m.end() in country_ends

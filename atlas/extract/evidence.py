@@ -34,6 +34,7 @@ _LOCATIVE_BEFORE = re.compile(
     r"в|во|из|под|до|через|около|возле|город\w*|г\.|посел\w*|сел\w*|райцентр\w*)\s+$", re.I)
 _START_BEFORE = re.compile(r"(?:^|[.!?:;\n]|\n\s*[-–—•*])[\s\"'«»„“”‘’(\[–—-]*$")
 _TITLE_END = (".", "!", "?", ";", ",")
+TITLE_MAX = 160
 
 
 def locative_before(work: str, s: int) -> bool:
@@ -62,11 +63,17 @@ def in_title(work: str, s: int) -> bool:
     >>> in_title(t, 0), in_title(t, t.index("Central"))
     (True, False)
     """
-    ls = work.rfind("\n", 0, s) + 1
-    le = work.find("\n", s)
-    le = len(work) if le < 0 else le
+    lo, hi = max(0, s - TITLE_MAX - 1), min(len(work), s + TITLE_MAX + 1)  # bounded: linear on any text
+    ls = work.rfind("\n", lo, s) + 1
+    if ls == 0 and lo > 0:
+        return False  # no line break within reach: a line longer than any headline
+    le = work.find("\n", s, hi)
+    if le < 0:
+        if hi < len(work):
+            return False
+        le = len(work)
     line = work[ls:le].rstrip()
-    return 0 < len(line) <= 160 and not line.endswith(_TITLE_END) and (ls > 0 or le < len(work))
+    return 0 < len(line) <= TITLE_MAX and not line.endswith(_TITLE_END) and (ls > 0 or le < len(work))
 
 
 def written_in_lower_case(work: str, word: str) -> bool:
@@ -88,9 +95,10 @@ def written_in_lower_case(work: str, word: str) -> bool:
 
 
 def needs_evidence(work: str, s: int, e: int, place, rule: str, regional: bool, countries: frozenset,
-                   states: frozenset) -> str:
+                   states: frozenset, lower_seen: dict[str, bool]) -> str:
     """Why this match needs positive evidence ("" when it needs none): ``common-word``,
-    ``small-most-populous`` or ``capital-at-start``. ``place`` is the chosen gazetteer entry."""
+    ``small-most-populous`` or ``capital-at-start``. ``place`` is the chosen gazetteer entry;
+    ``lower_seen`` memoises :func:`written_in_lower_case` for the article (one scan per name)."""
     if place.kind != "city" or rule.startswith(("state-after", "country-after", "region")):
         return ""
     name = work[s:e]
@@ -98,8 +106,12 @@ def needs_evidence(work: str, s: int, e: int, place, rule: str, regional: bool, 
         return "common-word"
     if place.population >= SMALL_TOWN_POP or (regional and place.country in _CENTRAL_ASIA):
         return ""
-    if " " not in name and written_in_lower_case(work, name):  # (a scan of the text: small towns only)
-        return "common-word"
+    if " " not in name:
+        seen = lower_seen.get(name)
+        if seen is None:
+            seen = lower_seen[name] = written_in_lower_case(work, name)  # a scan of the text, once per name
+        if seen:
+            return "common-word"
     if rule.startswith("most-populous"):
         return "small-most-populous"
     if " " not in name and (at_sentence_start(work, s) or in_title(work, s)) and place.country not in countries \

@@ -182,8 +182,9 @@ class Gazetteer:
         """Drop common words, small towns chosen only for being the most populous namesake, and
         small towns whose capital letter only opens a sentence or a headline, unless there is
         positive evidence (:mod:`atlas.extract.evidence`); the evidence is added to the rule."""
-        weak = [needs_evidence(work, s, e, self.places[i], rule, bool(ctx.about_region), ctx.countries, ctx.states)
-                for s, e, i, rule in picks]
+        lower_seen: dict[str, bool] = {}
+        weak = [needs_evidence(work, s, e, self.places[i], rule, bool(ctx.about_region), ctx.countries, ctx.states,
+                               lower_seen) for s, e, i, rule in picks]
         if not any(weak):
             return picks
         seen = {work[s:e].lower() for s, e, i, rule in picks if has_evidence(work, s, rule)}
