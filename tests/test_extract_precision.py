@@ -113,3 +113,11 @@ def test_country_mentions_keep_their_form():
     ru = extract("Казахстанские компании и Казахстана", language="ru")
     assert [m.form for m in ru.country_mentions] == ["demonym", "name"]
     assert [m["form"] for m in out.mentions() if m["kind"] == "country" and "form" in m] == ["demonym", "demonym"]
+
+
+def test_russian_adjective_and_noun_names_are_found_in_every_case():
+    out = extract("Танкеры пересекли Каспийское море у берегов Черного моря, в Тихом океане и на Ближнем Востоке.",
+                  language="ru")
+    assert [(p.text, p.name, p.kind) for p in out.places] == [
+        ("Каспийское море", "Caspian Sea", "water"), ("Черного моря", "Black Sea", "water"),
+        ("Тихом океане", "Pacific Ocean", "water"), ("Ближнем Востоке", "Middle East", "region")]
