@@ -52,6 +52,12 @@ def in_organisation(work: str, s: int, e: int) -> bool:
     before = work[max(0, s - 12):s]  # cheap test first: every pattern before ends in of/der/des/für (the)
     if ("of" in before or "de" in before or "für" in before) and _ORG_BEFORE.search(work, max(0, s - 40), s):
         return True
+    # cheap test first: the pattern after needs spaces, then a capital or of/for/the/&
+    j = e
+    while j < len(work) and j < e + 8 and work[j] in " \t-":
+        j += 1
+    if j == e or j >= len(work) or not ("A" <= work[j] <= "Z" or work[j] in "oft&"):
+        return False
     m = _ORG_AFTER.match(work, e, min(len(work), e + 80))
     # "China and the European Union": a conjunction right after the name starts another name
     return bool(m) and not _STATE_BODY.match(work, e, m.end()) and not _AND_AFTER.match(work, e)
