@@ -88,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--force", action="store_true", help="fetch sources even when not due or paused")
     fe.add_argument("--workers", type=int, default=4, help="concurrent page downloads (default 4)")
     fe.add_argument("--host-interval", type=float, default=1.0, help="seconds between requests to one host (default 1)")
-    fe.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a server (default 10)")
+    fe.add_argument("--timeout", type=float, default=10.0,
+                    help="seconds to wait for each answer from a server (default 10)")
+    fe.add_argument("--page-deadline", type=float, default=30.0,
+                    help="seconds for a whole request: headers, body and decoding (default 30)")
     fe.add_argument("--allow-private", action="store_true",
                     help="also fetch from private and local addresses (an intranet feed; off by default)")
 

@@ -4,7 +4,9 @@ Every request names the atlas in its User-Agent, honours robots.txt (and its Cra
 waits its turn per host, sends ``If-None-Match``/``If-Modified-Since`` when it has them, follows at most
 :data:`MAX_REDIRECTS` redirects (a loop is an error), stops reading at the 5 MB article
 limit of :mod:`atlas.files` (also after gunzip), and gives up after ``timeout`` seconds
-per socket operation and ``deadline`` seconds in all. Failures are :class:`FetchFailure`
+per socket operation and ``deadline`` seconds per request in all (headers, body, redirects
+and decoding): a watchdog shuts the socket when the deadline passes, so a server trickling
+one byte at a time cannot hold a run. Failures are :class:`FetchFailure`
 with a ``kind`` (``dns``, ``http``, ``timeout``, ``too-large``, ``redirects``, ``robots``,
 ``connection``, ``not-html``, ``charset``, ``malformed``, ``private``) so a run can record and go on.
 Only public addresses are fetched unless ``allow_private`` (tests, an intranet feed): an
@@ -53,6 +55,40 @@ class Response:
     charset: str | None  # from the Content-Type header
     etag: str | None
     last_modified: str | None
+    deadline_at: float | None = None  # time.monotonic() by which decoding must be done too
+
+
+def check_deadline(resp: Response, step: str) -> None:
+    """A ``timeout`` failure when ``resp``'s request deadline has passed (after decoding, parsing)."""
+    if resp.deadline_at is not None and time.monotonic() > resp.deadline_at:
+        raise FetchFailure("timeout", resp.url, f"{step} went past the page deadline")
+
+
+class _Watchdog:
+    """Shuts a connection's socket when the request deadline passes.
+
+    A socket timeout bounds each recv, not a response: a server sending one byte every
+    few seconds never trips it. Shutting the socket down from another thread wakes the
+    blocked read at once, whatever http.client is in the middle of.
+    """
+
+    def __init__(self, conn: http.client.HTTPConnection, seconds: float):
+        self.conn, self.fired = conn, threading.Event()
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired.set()
+        sock = self.conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+
+    def cancel(self) -> None:
+        self._timer.cancel()
 
 
 class RateLimiter:
@@ -174,7 +210,7 @@ class HttpClient:
         return self._get(url, headers, robots=True)
 
     def _get(self, url: str, headers: dict[str, str], robots: bool) -> Response:
-        started = time.monotonic()
+        deadline_at: float | None = None  # set after the first politeness wait, which is ours, not the server's
         seen: list[str] = []
         current = url
         while True:
@@ -187,7 +223,9 @@ class HttpClient:
                 raise FetchFailure("redirects", url, f"redirect loop ({' -> '.join(seen + [current])})")
             seen.append(current)
             self.limiter.wait(parts.hostname)
-            status, resp_headers, body = self._once(current, headers, started)
+            if deadline_at is None:
+                deadline_at = time.monotonic() + self.deadline
+            status, resp_headers, body = self._once(current, headers, deadline_at)
             if status in (301, 302, 303, 307, 308):
                 location = resp_headers.get("location")
                 if not location:
@@ -198,48 +236,61 @@ class HttpClient:
                 continue
             if status == 304:
                 return Response(current, 304, b"", "", None, headers.get("If-None-Match"),
-                                headers.get("If-Modified-Since"))
+                                headers.get("If-Modified-Since"), deadline_at)
             if status != 200:
                 raise FetchFailure("http", current, f"HTTP {status} {http.client.responses.get(status, '')}".rstrip())
             ctype, charset = content_type(resp_headers.get("content-type"))
             return Response(current, 200, body, ctype, charset, resp_headers.get("etag"),
-                            resp_headers.get("last-modified"))
+                            resp_headers.get("last-modified"), deadline_at)
 
-    def _once(self, url: str, extra: dict[str, str], started: float) -> tuple[int, dict[str, str], bytes]:
+    def _once(self, url: str, extra: dict[str, str], deadline_at: float) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip",
                    "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
                              "application/xml;q=0.9,*/*;q=0.5", **extra}
+        late = FetchFailure("timeout", url, f"no complete answer within the page deadline of {self.deadline:g} s")
+        remaining = deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise late
         conn = None
+        watchdog = None
         try:
-            conn = self._connection(url, parts)
+            conn = self._connection(url, parts, min(self.timeout, remaining))
+            watchdog = _Watchdog(conn, remaining)
+            conn.connect()
             conn.request("GET", path, headers=headers)
             resp = conn.getresponse()
             resp_headers = {k.lower(): v for k, v in resp.getheaders()}
-            if resp.status in (301, 302, 303, 304, 307, 308):
-                return resp.status, resp_headers, b""
-            if resp.status != 200:
+            if resp.status != 200:  # redirects, 304 and errors: the status is all we need
                 return resp.status, resp_headers, b""
             declared = resp_headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise FetchFailure("too-large", url, f"{int(declared):,} bytes is over the limit of "
                                                      f"{self.max_bytes:,} bytes (5 MB)")
-            body = self._read(resp, url, started, resp_headers.get("content-encoding", "").lower())
+            body = self._read(resp, url, resp_headers.get("content-encoding", "").lower())
+            if watchdog.fired.is_set():  # the socket was shut under a read: what came is cut short
+                raise late
             return resp.status, resp_headers, body
         except socket.gaierror as exc:
             raise FetchFailure("dns", url, f"host {parts.hostname!r} not found ({exc.strerror})") from None
         except (socket.timeout, TimeoutError):
+            if watchdog is not None and watchdog.fired.is_set():
+                raise late from None
             raise FetchFailure("timeout", url, f"no answer within {self.timeout:g} s") from None
         except (ConnectionError, http.client.HTTPException, ssl.SSLError, OSError) as exc:
             if isinstance(exc, FetchFailure):
                 raise
+            if watchdog is not None and watchdog.fired.is_set():
+                raise late from None
             raise FetchFailure("connection", url, f"connection failed: {exc}") from None
         finally:
+            if watchdog is not None:
+                watchdog.cancel()
             if conn is not None:
                 conn.close()
 
-    def _connection(self, url: str, parts) -> http.client.HTTPConnection:
+    def _connection(self, url: str, parts, timeout: float) -> http.client.HTTPConnection:
         """A connection pinned to an address checked here, so DNS cannot swap in another later."""
         https = parts.scheme == "https"
         port = parts.port or (443 if https else 80)
@@ -252,17 +303,15 @@ class HttpClient:
                     raise FetchFailure("private", url, f"{parts.hostname} is a private or local address "
                                                        f"({addr}); the fetcher only reads the public internet")
         if https:
-            return _PinnedTLS(parts.hostname, port, ip, timeout=self.timeout, context=ssl.create_default_context())
-        return _Pinned(parts.hostname, port, ip, timeout=self.timeout)
+            return _PinnedTLS(parts.hostname, port, ip, timeout=timeout, context=ssl.create_default_context())
+        return _Pinned(parts.hostname, port, ip, timeout=timeout)
 
-    def _read(self, resp: http.client.HTTPResponse, url: str, started: float, encoding: str) -> bytes:
+    def _read(self, resp: http.client.HTTPResponse, url: str, encoding: str) -> bytes:
         gz = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
         out = bytearray()
         raw = 0
         while True:
-            if time.monotonic() - started > self.deadline:
-                raise FetchFailure("timeout", url, f"download took longer than {self.deadline:g} s")
-            chunk = resp.read(CHUNK)
+            chunk = resp.read1(CHUNK)  # whatever has arrived, so the size limit applies as bytes come
             if not chunk:
                 break
             raw += len(chunk)
@@ -291,5 +340,5 @@ class _PinnedTLS(http.client.HTTPSConnection):
         self._ip = ip
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._ip, self.port), self.timeout)
+        self.sock = sock = socket.create_connection((self._ip, self.port), self.timeout)  # the watchdog can shut it
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)

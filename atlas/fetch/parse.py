@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..models import LANGUAGES, Article
-from .http import FetchFailure, Response, decode_html
+from .http import FetchFailure, Response, check_deadline, decode_html
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 XML_TYPES = ("application/xml", "text/xml") + FEED_TYPES
@@ -69,6 +69,7 @@ def feed_links(resp: Response) -> list[Link]:
     import feedparser
 
     parsed = feedparser.parse(resp.body, response_headers={"content-location": resp.url})
+    check_deadline(resp, "parsing the feed")
     out = []
     for e in parsed.entries:
         link = e.get("link") or ""
@@ -129,7 +130,9 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     from ..files import decode_article, first_line, html_to_text
 
     html = decode_html(resp.body, resp.charset, resp.url)
+    check_deadline(resp, "decoding the page")
     text = html_to_text(decode_article(html.encode("utf-8"), resp.url))
+    check_deadline(resp, "reading the page's text")
     if not text:
         raise FetchFailure("not-html", resp.url, "no article text found in the page")
     meta = trafilatura.extract_metadata(html, default_url=resp.url)
