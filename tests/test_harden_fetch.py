@@ -77,3 +77,35 @@ def test_a_source_leased_by_a_live_run_is_left_to_it_and_a_lapsed_lease_is_taken
     state.renew_leases(mem_store, ["B"], other, at=later)  # progress: B stays with its run
     assert state.take_leases(mem_store, ["B"], "here:2", at=later + timedelta(seconds=1)) == []
     assert state.LEASE_S <= 300  # a stuck run frees its sources within minutes
+
+
+def _local_fetcher(store) -> Fetcher:
+    return Fetcher(store, HttpClient(allow_private=True, per_host_interval=0, timeout=5.0))
+
+
+def test_a_page_in_a_slow_non_text_charset_is_refused_at_once(mem_store):
+    body = article_html(RAILWAY * 12, charset_meta="punycode").encode("ascii", "replace")  # ~60 KB
+    with FixtureServer() as srv:
+        srv.routes["/p"] = Route(body, content_type="text/html")
+        srv.routes["/u7"] = Route(article_html(RAILWAY).encode(), content_type="text/html; charset=utf-7")
+        started = time.monotonic()
+        report = _local_fetcher(mem_store).run(urls=[srv.url("/p"), srv.url("/u7")])
+        elapsed = time.monotonic() - started
+    assert report.sources[srv.url("/p")].errors == [
+        f"{srv.url('/p')}: 'punycode' is not a text charset the fetcher reads"]
+    assert report.sources[srv.url("/u7")].errors == [
+        f"{srv.url('/u7')}: 'utf-7' is not a text charset the fetcher reads"]
+    assert elapsed < 5 and mem_store.count_articles() == 0
+
+
+@pytest.mark.parametrize("declared", ["windows-1251", "koi8-r"])
+def test_a_utf8_page_labelled_single_byte_is_stored_as_utf8_not_mojibake(mem_store, declared):
+    ru = fixture_text("ru_sco_summit_astana")
+    with FixtureServer() as srv:
+        srv.routes["/ru"] = Route(article_html(ru, lang="ru").encode("utf-8"),
+                                  content_type=f"text/html; charset={declared}")
+        report = _local_fetcher(mem_store).run(urls=[srv.url("/ru")])
+    assert report.total("new") == 1, report.sources[srv.url("/ru")].errors
+    [art] = mem_store.all_articles()
+    assert art.text.split("\n", 1)[0] == ru.split("\n", 1)[0]
+    assert "Ð" not in art.text and "Р°" not in art.text  # the UTF-8 bytes of Cyrillic read one by one

@@ -15,6 +15,7 @@ after DNS and the connection pinned to it.
 """
 from __future__ import annotations
 
+import codecs
 import http.client
 import ipaddress
 import re
@@ -135,13 +136,49 @@ def content_type(header: str | None) -> tuple[str, str | None]:
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I)
 
 
+# Text charsets a news page may declare (codec names as :func:`codecs.lookup` gives them).
+# Anything else, e.g. ``punycode`` or ``utf-7`` (slow, and not how web pages are written)
+# or a bytes codec, is refused: decoding stays linear in the page's size.
+TEXT_CHARSETS = frozenset({
+    "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "ascii", "tis-620",
+    *(f"iso8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16)),
+    *(f"cp{n}" for n in (1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 866, 874)),
+    "koi8-r", "koi8-u", "mac-cyrillic", "mac-roman", "gbk", "gb2312", "gb18030", "big5", "shift_jis",
+    "euc_jp", "euc_kr", "cp949", "cp932", "iso2022_jp",
+})
+# Single-byte charsets: a UTF-8 page mislabelled as one of these decodes without error, as mojibake.
+SINGLE_BYTE = frozenset({"tis-620", "koi8-r", "koi8-u", "mac-cyrillic", "mac-roman"}
+                        | {c for c in TEXT_CHARSETS if c.startswith(("iso8859-", "cp12", "cp8"))})
+
+
+def text_codec(charset: str, url: str) -> str:
+    """The codec of a declared charset when it is a text charset on the allow-list.
+
+    >>> text_codec("Windows-1251", "u"), text_codec("latin1", "u")
+    ('cp1251', 'iso8859-1')
+    >>> text_codec("punycode", "u")
+    Traceback (most recent call last):
+    atlas.fetch.http.FetchFailure: u: 'punycode' is not a text charset the fetcher reads
+    """
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        raise FetchFailure("charset", url, f"unknown charset {charset!r}") from None
+    if name not in TEXT_CHARSETS:
+        raise FetchFailure("charset", url, f"{charset!r} is not a text charset the fetcher reads")
+    return name
+
+
 def decode_html(body: bytes, header_charset: str | None, url: str) -> str:
     """HTML bytes as text: charset from the header, else ``<meta charset>``, else UTF-8.
 
-    A charset the bytes do not fit is a ``charset`` failure, never mojibake.
+    A charset the bytes do not fit is a ``charset`` failure, never mojibake; a page
+    declared single-byte (windows-1251, koi8-r, …) whose bytes are UTF-8 is read as UTF-8.
 
     >>> decode_html('<meta charset="windows-1251"><p>Астана'.encode("cp1251"), None, "u")[-6:]
     'Астана'
+    >>> decode_html('<p>Астана'.encode("utf-8"), "koi8-r", "u")
+    '<p>Астана'
     >>> decode_html(b"\\xff\\xfe<p>", "utf-8", "u")
     Traceback (most recent call last):
     atlas.fetch.http.FetchFailure: u: the page is not valid utf-8 text (byte 0); the declared charset is wrong
@@ -150,10 +187,15 @@ def decode_html(body: bytes, header_charset: str | None, url: str) -> str:
     if not charset:
         m = _META_CHARSET.search(body[:4096])
         charset = m.group(1).decode("ascii").lower() if m else "utf-8"
+    codec = text_codec(charset, url)
+    if codec in SINGLE_BYTE and not body.isascii():
+        try:
+            text = body.decode("utf-8")  # multi-byte sequences throughout: UTF-8, whatever the label says
+            return text[1:] if text.startswith("\ufeff") else text
+        except UnicodeDecodeError:
+            pass  # really single-byte
     try:
-        text = body.decode(charset)
-    except LookupError:
-        raise FetchFailure("charset", url, f"unknown charset {charset!r}") from None
+        text = body.decode(codec)
     except UnicodeDecodeError as exc:
         raise FetchFailure("charset", url, f"the page is not valid {charset} text (byte {exc.start}); "
                                            "the declared charset is wrong") from None
