@@ -109,3 +109,16 @@ def test_a_utf8_page_labelled_single_byte_is_stored_as_utf8_not_mojibake(mem_sto
     [art] = mem_store.all_articles()
     assert art.text.split("\n", 1)[0] == ru.split("\n", 1)[0]
     assert "Ð" not in art.text and "Р°" not in art.text  # the UTF-8 bytes of Cyrillic read one by one
+
+
+@pytest.mark.parametrize("content_type", ["application/rss+xml", ""])
+def test_an_empty_but_valid_feed_is_empty_not_malformed(mem_store, content_type):
+    from tests.fetch_server import rss
+
+    with FixtureServer() as srv:
+        srv.routes["/rss"] = Route(rss(srv.base, []), content_type=content_type, etag='"empty-1"')
+        report = _local_fetcher(mem_store).run(urls=[srv.url("/rss")])
+    rep = report.sources[srv.url("/rss")]
+    assert (rep.failed, rep.errors, rep.new) == (0, [], 0)
+    [row] = state.sources(mem_store, [srv.url("/rss")])
+    assert row.last_error is None and row.etag == '"empty-1"'

@@ -65,17 +65,24 @@ def _entry_date(entry: Any) -> date | None:
 
 
 def feed_links(resp: Response) -> list[Link]:
-    """Entry links of an RSS/Atom feed; malformed XML is a ``malformed`` failure."""
-    import feedparser
+    """Entry links of an RSS/Atom feed; malformed XML is a ``malformed`` failure.
 
-    parsed = feedparser.parse(resp.body, response_headers={"content-location": resp.url})
+    A well-formed feed without entries is simply empty. feedparser also flags a media
+    type it does not expect or a charset override; those are not malformed XML.
+    """
+    import feedparser
+    from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
+
+    headers = {"content-location": resp.url, "content-type": resp.content_type or "application/xml"}
+    parsed = feedparser.parse(resp.body, response_headers=headers)
     check_deadline(resp, "parsing the feed")
+    harmless = isinstance(parsed.get("bozo_exception"), (CharacterEncodingOverride, NonXMLContentType))
     out = []
     for e in parsed.entries:
         link = e.get("link") or ""
         if link.startswith(("http://", "https://")):
             out.append(Link(link, _entry_date(e), str(e.get("title", ""))[:300]))
-    if parsed.bozo and not out:  # feedparser reads broken XML leniently; with no usable link it is broken
+    if parsed.bozo and not harmless and not out:  # feedparser reads broken XML leniently; with no usable link it is broken
         raise FetchFailure("malformed", resp.url, f"malformed feed XML: {parsed.get('bozo_exception', '')}")
     return out
 
