@@ -122,3 +122,45 @@ def test_an_empty_but_valid_feed_is_empty_not_malformed(mem_store, content_type)
     assert (rep.failed, rep.errors, rep.new) == (0, [], 0)
     [row] = state.sources(mem_store, [srv.url("/rss")])
     assert row.last_error is None and row.etag == '"empty-1"'
+
+
+def test_a_feed_item_gone_for_good_does_not_keep_the_feed_from_its_etag(mem_store):
+    from atlas.fetch.feeds import Feed
+    from tests.fetch_server import rss
+
+    with FixtureServer() as srv:
+        srv.routes["/rss"] = Route(rss(srv.base, [("/a", "A", ""), ("/gone", "G", ""), ("/old", "O", "")]),
+                                   content_type="application/rss+xml", etag='"v1"')
+        srv.routes["/a"] = Route(article_html(RAILWAY).encode())
+        srv.routes["/old"] = Route(b"", status=410)  # /gone is not routed: 404
+        feed = Feed("F", srv.url("/rss"))
+        report = _local_fetcher(mem_store).run([feed])
+        assert (report.total("new"), report.total("failed")) == (1, 2)
+        [row] = state.sources(mem_store, ["F"])
+        assert row.etag == '"v1"' and row.failures == 0
+        assert "HTTP 410 Gone" in row.last_error  # still shown on the Sources panel
+        _local_fetcher(mem_store).run([feed], force=True)
+    assert srv.not_modified["/rss"] == 1 and srv.hits["/gone"] == 1
+
+
+def test_a_transient_page_failure_is_retried_with_backoff(mem_store):
+    from datetime import datetime, timedelta, timezone
+
+    from atlas.fetch.feeds import Feed
+    from tests.fetch_server import rss
+
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with FixtureServer() as srv:
+        srv.routes["/rss"] = Route(rss(srv.base, [("/a", "A", ""), ("/err", "E", "")]),
+                                   content_type="application/rss+xml", etag='"v1"')
+        srv.routes["/a"] = Route(article_html(RAILWAY).encode())
+        srv.routes["/err"] = Route(b"busy", status=503)
+        feed = Feed("F", srv.url("/rss"), interval_s=3600)
+        _local_fetcher(mem_store).run([feed], at=t0)
+        [first] = state.sources(mem_store, ["F"])
+        _local_fetcher(mem_store).run([feed], at=t0 + timedelta(hours=1))
+        [second] = state.sources(mem_store, ["F"])
+    assert first.etag is None and (first.failures, second.failures) == (1, 2)  # listed again next time
+    assert first.next_fetch_at == (t0 + timedelta(hours=1)).isoformat(timespec="seconds")
+    assert second.next_fetch_at == (t0 + timedelta(hours=3)).isoformat(timespec="seconds")
+    assert srv.hits["/err"] == 2 and srv.hits["/a"] == 1

@@ -42,9 +42,14 @@ CHUNK = 64 * 1024
 class FetchFailure(AtlasError):
     """A URL that could not be fetched; ``kind`` says which way it failed."""
 
-    def __init__(self, kind: str, url: str, message: str):
-        self.kind, self.url = kind, url
+    def __init__(self, kind: str, url: str, message: str, status: int | None = None):
+        self.kind, self.url, self.status = kind, url, status
         super().__init__(f"{url}: {message}")
+
+    @property
+    def permanent(self) -> bool:
+        """Trying again will not help: the page is gone (404, 410), disallowed, or not an article."""
+        return self.status in (404, 410) or self.kind in ("robots", "not-html", "too-large")
 
 
 @dataclass(frozen=True)
@@ -280,7 +285,8 @@ class HttpClient:
                 return Response(current, 304, b"", "", None, headers.get("If-None-Match"),
                                 headers.get("If-Modified-Since"), deadline_at)
             if status != 200:
-                raise FetchFailure("http", current, f"HTTP {status} {http.client.responses.get(status, '')}".rstrip())
+                raise FetchFailure("http", current, f"HTTP {status} {http.client.responses.get(status, '')}".rstrip(),
+                                   status)
             ctype, charset = content_type(resp_headers.get("content-type"))
             return Response(current, 200, body, ctype, charset, resp_headers.get("etag"),
                             resp_headers.get("last-modified"), deadline_at)

@@ -37,8 +37,16 @@ class SourceReport:
     duplicates: int = 0  # same text as a stored article (another URL)
     near_duplicates: int = 0  # wire copies linked to the first copy
     failed: int = 0
+    transient: int = 0  # failures worth trying again (timeouts, 5xx, …), not a page gone for good
     facts: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def page_failed(self, exc: AtlasError) -> None:
+        """A page (or child sitemap) failed; an ArticleError is about the text, so as final as a 404."""
+        self.failed += 1
+        self.errors.append(str(exc))
+        if isinstance(exc, FetchFailure) and not exc.permanent:
+            self.transient += 1
 
     def line(self) -> str:
         return (f"{self.name}: {self.new} new, {self.unchanged} unchanged, {self.duplicates} duplicate, "
@@ -165,7 +173,7 @@ class Fetcher:
             etag, modified = validators[name]
             state.record_source(self.store, name, ok=True, error=error, new=rep.new, unchanged=rep.unchanged,
                                 failed=rep.failed, etag=etag, last_modified=modified,
-                                keep_validators=bool(rep.errors), at=at)
+                                keep_validators=rep.transient > 0, retry=rep.transient > 0, at=at)
 
     def _list(self, row: state.SourceRow, since: date | None, rep: SourceReport):
         """The pages a source lists (or the page itself), minus pages already stored."""
@@ -185,8 +193,7 @@ class Fetcher:
                     more, _ = sitemap_links(self.client.get(child))
                     links += more
                 except FetchFailure as exc:
-                    rep.failed += 1
-                    rep.errors.append(str(exc))
+                    rep.page_failed(exc)
         links = [lk for lk in links if since is None or lk.published is None or lk.published >= since]
         jobs, seen = [], set()
         for lk in links[:MAX_LINKS_PER_SOURCE]:
@@ -226,8 +233,7 @@ class Fetcher:
                 try:
                     self._store_one(job, fut.result(), rep)
                 except AtlasError as exc:  # FetchFailure, ArticleError (e.g. unsupported language)
-                    rep.failed += 1
-                    rep.errors.append(str(exc))
+                    rep.page_failed(exc)
                 self._progress()
 
     def _store_one(self, job: _Job, art: Article, rep: SourceReport) -> None:

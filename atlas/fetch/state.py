@@ -84,16 +84,20 @@ def set_paused(store: Store, name: str, paused: bool) -> bool:
 
 def record_source(store: Store, name: str, *, ok: bool, error: str | None, new: int, unchanged: int,
                   failed: int, etag: str | None = None, last_modified: str | None = None,
-                  keep_validators: bool = True, at: datetime | None = None) -> None:
-    """After a source was fetched: counts, last error, and when to try again (backoff on failure)."""
+                  keep_validators: bool = True, retry: bool = False, at: datetime | None = None) -> None:
+    """After a source was fetched: counts, last error, and when to try again (backoff on failure).
+
+    ``retry``: the source was read but some of its pages failed for now (a timeout, a 5xx);
+    they are tried again with the same backoff as a failing source.
+    """
     at = at or datetime.now(timezone.utc)
     with store.engine.begin() as c:
         row = c.execute(sa.select(sources_t).where(sources_t.c.name == name)).first()
         if row is None:
             return
-        failures = 0 if ok else int(row.failures or 0) + 1
+        failures = 0 if ok and not retry else int(row.failures or 0) + 1
         interval = int(row.interval_s or DEFAULT_INTERVAL_S)
-        wait = interval if ok else min(MAX_BACKOFF_S, interval * 2 ** min(failures - 1, 10))
+        wait = interval if not failures else min(MAX_BACKOFF_S, interval * 2 ** min(failures - 1, 10))
         values: dict[str, Any] = {
             "last_fetch_at": at.isoformat(timespec="seconds"), "last_error": error, "failures": failures,
             "next_fetch_at": (at + timedelta(seconds=wait)).isoformat(timespec="seconds"),
