@@ -27,10 +27,10 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 from ..errors import AtlasError
 from ..files import MAX_ARTICLE_BYTES
+from .robots import MAX_ROBOTS_BYTES, Robots, capped_lines
 
 USER_AGENT = "CentralAsiaInfluenceAtlas/1.0 (+news feed reader; respects robots.txt)"
 ROBOTS_AGENT = "CentralAsiaInfluenceAtlas"
@@ -215,7 +215,7 @@ class HttpClient:
         self.timeout, self.deadline, self.max_bytes, self.user_agent = timeout, deadline, max_bytes, user_agent
         self.allow_private = allow_private
         self.limiter = RateLimiter(per_host_interval)
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, Robots] = {}
         self._robots_lock = threading.Lock()
 
     # -- robots.txt
@@ -233,11 +233,11 @@ class HttpClient:
                 self.limiter.slower[parts.hostname or ""] = min(float(delay), MAX_CRAWL_DELAY)
         return rp.can_fetch(ROBOTS_AGENT, url)
 
-    def _load_robots(self, base: str) -> RobotFileParser:
-        rp = RobotFileParser(base + "/robots.txt")
+    def _load_robots(self, base: str) -> Robots:
+        rp = Robots(base + "/robots.txt")
         try:
-            resp = self._get(base + "/robots.txt", {}, robots=False)
-            rp.parse(resp.body.decode("utf-8", "replace").splitlines())
+            resp = self._get(base + "/robots.txt", {}, robots=False, keep=MAX_ROBOTS_BYTES)
+            rp.parse(capped_lines(resp.body))
         except FetchFailure as exc:
             if exc.kind == "http" and " 401 " not in str(exc) and " 403 " not in str(exc):
                 rp.allow_all = True  # no robots.txt (404 and kin): everything is allowed
@@ -256,7 +256,8 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         return self._get(url, headers, robots=True)
 
-    def _get(self, url: str, headers: dict[str, str], robots: bool) -> Response:
+    def _get(self, url: str, headers: dict[str, str], robots: bool, keep: int | None = None) -> Response:
+        """``keep``: read only the first ``keep`` bytes of the body (robots.txt), never a size failure."""
         deadline_at: float | None = None  # set after the first politeness wait, which is ours, not the server's
         seen: list[str] = []
         current = url
@@ -272,7 +273,7 @@ class HttpClient:
             self.limiter.wait(parts.hostname)
             if deadline_at is None:
                 deadline_at = time.monotonic() + self.deadline
-            status, resp_headers, body = self._once(current, headers, deadline_at)
+            status, resp_headers, body = self._once(current, headers, deadline_at, keep)
             if status in (301, 302, 303, 307, 308):
                 location = resp_headers.get("location")
                 if not location:
@@ -291,7 +292,8 @@ class HttpClient:
             return Response(current, 200, body, ctype, charset, resp_headers.get("etag"),
                             resp_headers.get("last-modified"), deadline_at)
 
-    def _once(self, url: str, extra: dict[str, str], deadline_at: float) -> tuple[int, dict[str, str], bytes]:
+    def _once(self, url: str, extra: dict[str, str], deadline_at: float,
+              keep: int | None = None) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip",
@@ -313,10 +315,10 @@ class HttpClient:
             if resp.status != 200:  # redirects, 304 and errors: the status is all we need
                 return resp.status, resp_headers, b""
             declared = resp_headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > self.max_bytes:
+            if declared.isdigit() and int(declared) > self.max_bytes and keep is None:
                 raise FetchFailure("too-large", url, f"{int(declared):,} bytes is over the limit of "
                                                      f"{self.max_bytes:,} bytes (5 MB)")
-            body = self._read(resp, url, resp_headers.get("content-encoding", "").lower())
+            body = self._read(resp, url, resp_headers.get("content-encoding", "").lower(), keep)
             if watchdog.fired.is_set():  # the socket was shut under a read: what came is cut short
                 raise late
             return resp.status, resp_headers, body
@@ -354,7 +356,7 @@ class HttpClient:
             return _PinnedTLS(parts.hostname, port, ip, timeout=timeout, context=ssl.create_default_context())
         return _Pinned(parts.hostname, port, ip, timeout=timeout)
 
-    def _read(self, resp: http.client.HTTPResponse, url: str, encoding: str) -> bytes:
+    def _read(self, resp: http.client.HTTPResponse, url: str, encoding: str, keep: int | None = None) -> bytes:
         gz = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
         out = bytearray()
         raw = 0
@@ -364,6 +366,8 @@ class HttpClient:
                 break
             raw += len(chunk)
             out += gz.decompress(chunk, self.max_bytes + 1 - len(out)) if gz else chunk
+            if keep is not None and len(out) >= keep:
+                return bytes(out[:keep])
             if len(out) > self.max_bytes or raw > self.max_bytes:
                 raise FetchFailure("too-large", url, f"over the limit of {self.max_bytes:,} bytes (5 MB)")
         if gz:
