@@ -164,3 +164,18 @@ def test_a_transient_page_failure_is_retried_with_backoff(mem_store):
     assert first.next_fetch_at == (t0 + timedelta(hours=1)).isoformat(timespec="seconds")
     assert second.next_fetch_at == (t0 + timedelta(hours=3)).isoformat(timespec="seconds")
     assert srv.hits["/err"] == 2 and srv.hits["/a"] == 1
+
+
+def test_a_page_cannot_pose_as_another_sites_article(mem_store):
+    from atlas.fetch.feeds import Feed
+    from tests.fetch_server import rss
+
+    elsewhere = "https://news.example.com/2024/original-story"  # an example domain, never fetched
+    with FixtureServer() as srv:
+        srv.routes["/rss"] = Route(rss(srv.base, [("/copy", "C", "")]), content_type="application/rss+xml")
+        srv.routes["/copy"] = Route(article_html(RAILWAY, canonical=elsewhere, site="Example Wire").encode())
+        report = _local_fetcher(mem_store).run([Feed("Local copies", srv.url("/rss"))])
+    assert report.total("new") == 1
+    [row] = state.article_listing(mem_store)
+    assert (row["url"], row["publisher"]) == (srv.url("/copy"), "Local copies")
+    assert state.known_urls(mem_store, [elsewhere]) == set()  # the original is still fetched when listed

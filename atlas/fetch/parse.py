@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..models import LANGUAGES, Article
 from .http import FetchFailure, Response, check_deadline, decode_html
@@ -119,6 +120,30 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
+def site_of(url: str) -> str:
+    """The registrable domain of a URL (public suffix list), else its host (an IP address, localhost).
+
+    >>> site_of("https://news.bbc.co.uk/a"), site_of("http://127.0.0.1:8000/x"), site_of("https://a.github.io/")
+    ('bbc.co.uk', '127.0.0.1', 'a.github.io')
+    """
+    from tld import get_fld
+
+    try:
+        return get_fld(url, fail_silently=True) or (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a malformed port or host
+        return ""
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs are on one registrable domain (a page may name its own canonical URL only).
+
+    >>> same_site("https://www.example.com/a", "https://amp.example.com/a"), same_site("http://x.example.org/", "https://example.com/")
+    (True, False)
+    """
+    site = site_of(a)
+    return bool(site) and site == site_of(b)
+
+
 _HTML_LANG = re.compile(r"<html[^>]{0,300}?\blang\s*=\s*[\"']?([A-Za-z]{2})", re.I)
 
 
@@ -130,7 +155,10 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     and :func:`atlas.files.html_to_text`), so a page fetched and the same page uploaded are one
     article; trafilatura reads the metadata. The canonical URL (``<link rel=canonical>``) is
     the article's ``url``; the page's ``<html lang>`` wins over the feed's language, the
-    page's date over the feed entry's.
+    page's date over the feed entry's. A page speaks only for its own site: a canonical URL
+    on another registrable domain is ignored (the fetched URL stays the address), and so is
+    the site name of such a page (the source's name is the publisher), so a copy cannot pose
+    as the original and keep the original from being fetched.
     """
     import trafilatura
 
@@ -146,9 +174,10 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     m = _HTML_LANG.search(html[:4096])
     lang = m.group(1).lower() if m and m.group(1).lower() in LANGUAGES else language
     day = _iso_date(getattr(meta, "date", None) or "") or published
-    canonical = getattr(meta, "url", None) or resp.url
-    if not str(canonical).startswith(("http://", "https://")):
-        canonical = resp.url
+    claimed = str(getattr(meta, "url", None) or resp.url)
+    own = claimed.startswith(("http://", "https://")) and same_site(claimed, resp.url)
+    canonical = claimed if own else resp.url
+    site_name = getattr(meta, "sitename", None) if own else None
     title = (getattr(meta, "title", None) or first_line(text))[:300]
     return Article.from_text(text, title=title, language=lang, published=day, url=canonical,
-                             publisher=(getattr(meta, "sitename", None) or source or "")[:200], path=resp.url)
+                             publisher=(site_name or source or "")[:200], path=resp.url)
