@@ -242,8 +242,11 @@ def load_frame_snapshotted(store: Store) -> pd.DataFrame:
         for old in path.parent.glob(f"{path.name}.frame-v*.arrow"):
             if old != snap:
                 old.unlink(missing_ok=True)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a read-only folder: just serve without a snapshot
+    except OSError:  # a read-only folder or volume: serve the frame from memory, no snapshot
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # on a read-only volume even removing a file that is not there fails (EROFS)
     return df
 
 
