@@ -51,24 +51,34 @@ def children(pid: int) -> list[int]:
     return out
 
 
+async def open_ingest(s) -> tuple[dict[str, str], str, str]:
+    """Log a session in on the Ingest page: (credentials by widget id, text area id, Preview id)."""
+    first = await s.run(timeout_s=120)
+    creds = {first.widget_id("text_input", "Editor name"): "Benchmark",
+             first.widget_id("text_input", "Editor password"): PASSWORD}
+    page = await s.run(strings=creds, timeout_s=120)
+    return creds, page.widget_id("text_area", "Article text (paste)"), page.widget_id("button", "Preview")
+
+
+async def preview_once(s, ids: tuple[dict[str, str], str, str], text: str) -> float:
+    """Paste ``text`` (a rerun, as in the browser) and press Preview; seconds the preview took."""
+    creds, text_id, preview_id = ids
+    fields = {**creds, text_id: text}
+    await s.run(strings=fields, timeout_s=300)
+    run = await s.run(strings=fields, click=preview_id, timeout_s=300)
+    if run.exceptions:
+        raise RuntimeError(run.exceptions[0])
+    return run.seconds
+
+
 async def drive(base: str, pid: int, previews: int, mb: float) -> dict:
     result: dict = {"rss_mb_start": round(rss_mb(pid), 1), "rss_mb_after": [], "preview_s": []}
     async with connect(base, page="Ingest") as s:
-        first = await s.run(timeout_s=120)
-        creds = {first.widget_id("text_input", "Editor name"): "Benchmark",
-                 first.widget_id("text_input", "Editor password"): PASSWORD}
-        page = await s.run(strings=creds, timeout_s=120)
-        text_id = page.widget_id("text_area", "Article text (paste)")
-        preview_id = page.widget_id("button", "Preview")
+        ids = await open_ingest(s)
         for n in range(previews):
-            fields = {**creds, text_id: big_text(mb, n)}
-            await s.run(strings=fields, timeout_s=300)  # the paste itself (a rerun, as in the browser)
-            run = await s.run(strings=fields, click=preview_id, timeout_s=300)
-            if run.exceptions:
-                raise RuntimeError(run.exceptions[0])
-            result["preview_s"].append(round(run.seconds, 1))
+            result["preview_s"].append(round(await preview_once(s, ids, big_text(mb, n)), 1))
             result["rss_mb_after"].append(round(rss_mb(pid), 1))
-        await s.run(strings={**creds, text_id: ""}, timeout_s=120)  # the editor clears the text
+        await s.run(strings={**ids[0], ids[1]: ""}, timeout_s=120)  # the editor clears the text
     result["rss_mb_cleared"] = round(rss_mb(pid), 1)
     result["worker_rss_mb"] = [round(rss_mb(c), 1) for c in children(pid)]
     return result
