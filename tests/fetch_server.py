@@ -157,11 +157,12 @@ class TrickleServer:
     ``mode``: ``length`` (a Content-Length of 100,000, then one byte at a time), ``chunked``
     (one-byte chunks) or ``headers`` (the status line, then one header line at a time,
     never ending the headers). Each piece comes well inside a socket timeout, so only an
-    overall deadline ends the request. ``/robots.txt`` answers 404 at once; the pacing is
+    overall deadline ends the request. ``/robots.txt`` answers 404 at once (unless
+    ``robots_too``: then it trickles like the rest); the pacing is
     the server's own (an Event wait), and it stops when the client hangs up or on exit.
     """
 
-    def __init__(self, mode: str, interval: float = 0.4) -> None:
+    def __init__(self, mode: str, interval: float = 0.4, robots_too: bool = False) -> None:
         self.stop = threading.Event()
         self.asked = threading.Event()  # a page (not robots.txt) was requested
         self.requests: Counter[str] = Counter()
@@ -185,7 +186,7 @@ class TrickleServer:
 
             def do_GET(self):  # noqa: N802
                 server.requests[self.path] += 1
-                if self.path == "/robots.txt":
+                if self.path == "/robots.txt" and not robots_too:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
                     self.end_headers()

@@ -138,7 +138,9 @@ def test_a_feed_item_gone_for_good_does_not_keep_the_feed_from_its_etag(mem_stor
         assert (report.total("new"), report.total("failed")) == (1, 2)
         [row] = state.sources(mem_store, ["F"])
         assert row.etag == '"v1"' and row.failures == 0
-        assert "HTTP 410 Gone" in row.last_error  # still shown on the Sources panel
+        assert row.last_error.startswith("2 page(s) failed; last: ")  # still shown on the Sources panel
+        assert sorted(e.rsplit(": ", 1)[1] for e in report.sources["F"].errors) == ["HTTP 404 Not Found",
+                                                                                    "HTTP 410 Gone"]
         _local_fetcher(mem_store).run([feed], force=True)
     assert srv.not_modified["/rss"] == 1 and srv.hits["/gone"] == 1
 
@@ -179,3 +181,15 @@ def test_a_page_cannot_pose_as_another_sites_article(mem_store):
     [row] = state.article_listing(mem_store)
     assert (row["url"], row["publisher"]) == (srv.url("/copy"), "Local copies")
     assert state.known_urls(mem_store, [elsewhere]) == set()  # the original is still fetched when listed
+
+
+def test_a_robots_txt_that_times_out_is_not_asked_again_for_every_page():
+    client = HttpClient(allow_private=True, per_host_interval=0, timeout=1.0, deadline=1.5)
+    with TrickleServer("headers", interval=0.4, robots_too=True) as slow:
+        kinds = []
+        for path in ("/a", "/b", "/c"):
+            with pytest.raises(FetchFailure) as err:
+                client.get(slow.url(path))
+            kinds.append(err.value.kind)
+    assert kinds == ["timeout"] * 3
+    assert slow.requests["/robots.txt"] == 1 and slow.requests["/a"] == 0

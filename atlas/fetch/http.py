@@ -35,6 +35,7 @@ from .robots import MAX_ROBOTS_BYTES, Robots, capped_lines
 USER_AGENT = "CentralAsiaInfluenceAtlas/1.0 (+news feed reader; respects robots.txt)"
 ROBOTS_AGENT = "CentralAsiaInfluenceAtlas"
 MAX_REDIRECTS = 5
+ROBOTS_RETRY_S = 600.0  # a robots.txt that failed (timeout, connection) is asked again after this
 MAX_CRAWL_DELAY = 60.0  # seconds; a larger robots.txt Crawl-delay is capped, not obeyed forever
 CHUNK = 64 * 1024
 
@@ -216,6 +217,7 @@ class HttpClient:
         self.allow_private = allow_private
         self.limiter = RateLimiter(per_host_interval)
         self._robots: dict[str, Robots] = {}
+        self._robots_failed: dict[str, tuple[FetchFailure, float]] = {}  # base -> (failure, retry after)
         self._robots_lock = threading.Lock()
 
     # -- robots.txt
@@ -224,8 +226,16 @@ class HttpClient:
         base = f"{parts.scheme}://{parts.netloc}"
         with self._robots_lock:
             rp = self._robots.get(base)
+            failed = self._robots_failed.get(base)
+        if rp is None and failed is not None and time.monotonic() < failed[1]:
+            raise failed[0]  # robots.txt just timed out or failed: not another 30 s per page of that host
         if rp is None:
-            rp = self._load_robots(base)
+            try:
+                rp = self._load_robots(base)
+            except FetchFailure as exc:
+                with self._robots_lock:
+                    self._robots_failed[base] = (exc, time.monotonic() + ROBOTS_RETRY_S)
+                raise
             with self._robots_lock:
                 self._robots[base] = rp
             delay = rp.crawl_delay(ROBOTS_AGENT)

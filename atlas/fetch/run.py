@@ -194,6 +194,7 @@ class Fetcher:
                     links += more
                 except FetchFailure as exc:
                     rep.page_failed(exc)
+                self._progress()
         links = [lk for lk in links if since is None or lk.published is None or lk.published >= since]
         jobs, seen = [], set()
         for lk in links[:MAX_LINKS_PER_SOURCE]:
