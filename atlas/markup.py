@@ -57,8 +57,9 @@ def md_plain(text: str) -> str:
     """``text`` for a markdown body so that it renders as exactly these characters.
 
     CommonMark lets every ASCII punctuation character be backslash-escaped; escaping
-    all of them leaves no link, image, emphasis, HTML, math or shortcode, and breaks
-    bare-URL autolinks (``http\\://``). Line breaks become spaces (one-line messages).
+    all of them leaves no link, image, emphasis, HTML, math or shortcode. It does *not*
+    stop Streamlit auto-linking a bare address (``http://…``, ``www.…``): show a value a
+    visitor typed with :func:`md_code`. Line breaks become spaces (one-line messages).
 
     >>> md_plain("[Log in](http://evil.example)")
     '\\\\[Log in\\\\]\\\\(http\\\\:\\\\/\\\\/evil\\\\.example\\\\)'
