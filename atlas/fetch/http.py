@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 from ..errors import AtlasError
 from ..files import MAX_ARTICLE_BYTES
 from .robots import MAX_ROBOTS_BYTES, Robots, capped_lines
+from .sockets import Pinned, PinnedTLS, Watchdog
 
 USER_AGENT = "CentralAsiaInfluenceAtlas/1.0 (+news feed reader; respects robots.txt)"
 ROBOTS_AGENT = "CentralAsiaInfluenceAtlas"
@@ -69,33 +70,6 @@ def check_deadline(resp: Response, step: str) -> None:
     """A ``timeout`` failure when ``resp``'s request deadline has passed (after decoding, parsing)."""
     if resp.deadline_at is not None and time.monotonic() > resp.deadline_at:
         raise FetchFailure("timeout", resp.url, f"{step} went past the page deadline")
-
-
-class _Watchdog:
-    """Shuts a connection's socket when the request deadline passes.
-
-    A socket timeout bounds each recv, not a response: a server sending one byte every
-    few seconds never trips it. Shutting the socket down from another thread wakes the
-    blocked read at once, whatever http.client is in the middle of.
-    """
-
-    def __init__(self, conn: http.client.HTTPConnection, seconds: float):
-        self.conn, self.fired = conn, threading.Event()
-        self._timer = threading.Timer(max(0.0, seconds), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _fire(self) -> None:
-        self.fired.set()
-        sock = self.conn.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
-
-    def cancel(self) -> None:
-        self._timer.cancel()
 
 
 class RateLimiter:
@@ -317,7 +291,7 @@ class HttpClient:
         watchdog = None
         try:
             conn = self._connection(url, parts, min(self.timeout, remaining))
-            watchdog = _Watchdog(conn, remaining)
+            watchdog = Watchdog(conn, remaining)
             conn.connect()
             conn.request("GET", path, headers=headers)
             resp = conn.getresponse()
@@ -363,8 +337,8 @@ class HttpClient:
                     raise FetchFailure("private", url, f"{parts.hostname} is a private or local address "
                                                        f"({addr}); the fetcher only reads the public internet")
         if https:
-            return _PinnedTLS(parts.hostname, port, ip, timeout=timeout, context=ssl.create_default_context())
-        return _Pinned(parts.hostname, port, ip, timeout=timeout)
+            return PinnedTLS(parts.hostname, port, ip, timeout=timeout, context=ssl.create_default_context())
+        return Pinned(parts.hostname, port, ip, timeout=timeout)
 
     def _read(self, resp: http.client.HTTPResponse, url: str, encoding: str, keep: int | None = None) -> bytes:
         gz = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
@@ -385,22 +359,3 @@ class HttpClient:
             if len(out) > self.max_bytes:
                 raise FetchFailure("too-large", url, f"over the limit of {self.max_bytes:,} bytes (5 MB)")
         return bytes(out)
-
-
-class _Pinned(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, ip: str, **kw):
-        super().__init__(host, port, **kw)
-        self._ip = ip
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._ip, self.port), self.timeout)
-
-
-class _PinnedTLS(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, ip: str, **kw):
-        super().__init__(host, port, **kw)
-        self._ip = ip
-
-    def connect(self) -> None:
-        self.sock = sock = socket.create_connection((self._ip, self.port), self.timeout)  # the watchdog can shut it
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
