@@ -120,3 +120,17 @@ def test_the_data_page_offers_xlsx_beside_csv_and_geojson(tmp_path, monkeypatch)
     cells = xlsx_rows(download_contents(store, f, frame, "xlsx")())
     rows = csv_rows(download_contents(store, f, frame, "csv")())
     assert [x["id"] for x in cells] == [r["id"] for r in rows] and rows
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from atlas.export import FORMULA_STARTS, spreadsheet_cell  # noqa: E402
+
+
+@given(st.text(max_size=40))
+def test_no_cell_starts_a_formula(text):
+    cell = spreadsheet_cell(text)
+    assert not cell.startswith(FORMULA_STARTS)
+    kept = "".join(c for c in text if c in "\t\n\r" or ord(c) >= 32)
+    assert cell in (kept, "'" + kept)  # the text itself, at most one apostrophe in front

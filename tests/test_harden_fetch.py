@@ -193,3 +193,23 @@ def test_a_robots_txt_that_times_out_is_not_asked_again_for_every_page():
             kinds.append(err.value.kind)
     assert kinds == ["timeout"] * 3
     assert slow.requests["/robots.txt"] == 1 and slow.requests["/a"] == 0
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CHARSETS = ["utf-8", "windows-1251", "koi8-r", "latin1", "punycode", "utf-7", "idna", "rot13", "zlib",
+             "hex", "raw_unicode_escape", "unicode_escape", "no-such-charset", "utf-16", "shift_jis"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.binary(max_size=400), charset=st.sampled_from(_CHARSETS) | st.none())
+def test_decoding_any_bytes_gives_text_or_a_charset_failure(body, charset):
+    from atlas.fetch.http import decode_html
+
+    try:
+        text = decode_html(body, charset, "u")
+    except FetchFailure as exc:
+        assert exc.kind == "charset"
+    else:
+        assert isinstance(text, str)
