@@ -213,3 +213,17 @@ def test_decoding_any_bytes_gives_text_or_a_charset_failure(body, charset):
         assert exc.kind == "charset"
     else:
         assert isinstance(text, str)
+
+
+@pytest.mark.parametrize("encoding", ["punycode", "utf-7"])
+def test_a_feed_declaring_a_non_text_encoding_fails_alone(mem_store, encoding):
+    from tests.fetch_server import rss
+
+    body = rss("http://x.example", [("/a", "A", "")]).replace(b'encoding="utf-8"', f'encoding="{encoding}"'.encode())
+    with FixtureServer() as srv:
+        srv.routes["/rss"] = Route(body, content_type="application/rss+xml")
+        srv.routes["/a"] = Route(article_html(RAILWAY).encode())
+        report = _local_fetcher(mem_store).run(urls=[srv.url("/rss"), srv.url("/a")])
+    assert report.sources[srv.url("/rss")].errors == [
+        f"{srv.url('/rss')}: '{encoding}' is not a text charset the fetcher reads"]
+    assert report.sources[srv.url("/a")].new == 1

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..models import LANGUAGES, Article
-from .http import FetchFailure, Response, check_deadline, decode_html
+from .http import FetchFailure, Response, check_deadline, decode_html, text_codec
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 XML_TYPES = ("application/xml", "text/xml") + FEED_TYPES
@@ -65,6 +65,19 @@ def _entry_date(entry: Any) -> date | None:
     return None
 
 
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})["']""")
+
+
+def xml_encoding(body: bytes) -> str | None:
+    """The encoding an XML declaration names, if any.
+
+    >>> xml_encoding(b'<?xml version="1.0" encoding="KOI8-R"?><rss/>'), xml_encoding(b"<rss/>")
+    ('KOI8-R', None)
+    """
+    m = _XML_ENCODING.match(body.lstrip(b"\xef\xbb\xbf")[:300])
+    return m.group(1).decode("ascii") if m else None
+
+
 def feed_links(resp: Response) -> list[Link]:
     """Entry links of an RSS/Atom feed; malformed XML is a ``malformed`` failure.
 
@@ -74,8 +87,14 @@ def feed_links(resp: Response) -> list[Link]:
     import feedparser
     from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
+    for declared in (resp.charset, xml_encoding(resp.body)):
+        if declared:
+            text_codec(declared, resp.url)  # feedparser would decode with any codec (punycode: slow, or a crash)
     headers = {"content-location": resp.url, "content-type": resp.content_type or "application/xml"}
-    parsed = feedparser.parse(resp.body, response_headers=headers)
+    try:
+        parsed = feedparser.parse(resp.body, response_headers=headers)
+    except (UnicodeError, LookupError) as exc:
+        raise FetchFailure("charset", resp.url, f"the feed cannot be decoded: {exc}") from None
     check_deadline(resp, "parsing the feed")
     harmless = isinstance(parsed.get("bozo_exception"), (CharacterEncodingOverride, NonXMLContentType))
     out = []
