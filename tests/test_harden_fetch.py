@@ -227,3 +227,14 @@ def test_a_feed_declaring_a_non_text_encoding_fails_alone(mem_store, encoding):
     assert report.sources[srv.url("/rss")].errors == [
         f"{srv.url('/rss')}: '{encoding}' is not a text charset the fetcher reads"]
     assert report.sources[srv.url("/a")].new == 1
+
+
+def test_two_runs_signing_the_same_articles_at_once_do_not_fail(mem_store):
+    from tests.dash_data import fill_store
+
+    fill_store(mem_store)
+    [(aid, _)] = state.unsigned_articles(mem_store)
+    Fetcher(mem_store, HttpClient(allow_private=True, per_host_interval=0)).index()  # another run signed it first
+    state.add_signatures(mem_store, [(aid, "signed-here")])  # what this run had computed meanwhile
+    assert dict(state.signatures(mem_store))[aid] != "signed-here"  # the first signature is kept
+    assert state.unsigned_articles(mem_store) == []

@@ -160,9 +160,20 @@ def unsigned_articles(store: Store) -> list[tuple[str, str]]:
 
 
 def add_signatures(store: Store, rows: list[tuple[str, str]]) -> None:
-    if rows:
+    """Store signatures of articles signed by no one yet. Runs on other sources may sign the
+    same articles at the same moment (each leases only its own sources): theirs are kept."""
+    if not rows:
+        return
+    try:
         with store.engine.begin() as c:
             c.execute(signatures_t.insert(), [{"article_id": a, "minhash": s} for a, s in rows])
+    except sa.exc.IntegrityError:
+        for a, sig in rows:  # one at a time, skipping those another run stored meanwhile
+            try:
+                with store.engine.begin() as c:
+                    c.execute(signatures_t.insert().values(article_id=a, minhash=sig))
+            except sa.exc.IntegrityError:
+                continue
 
 
 def article_listing(store: Store) -> list[dict[str, Any]]:
