@@ -17,6 +17,7 @@ Pure; no Streamlit.
 from __future__ import annotations
 
 import html
+import re
 import string
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -56,8 +57,9 @@ def md_plain(text: str) -> str:
     """``text`` for a markdown body so that it renders as exactly these characters.
 
     CommonMark lets every ASCII punctuation character be backslash-escaped; escaping
-    all of them leaves no link, image, emphasis, HTML, math or shortcode, and breaks
-    bare-URL autolinks (``http\\://``). Line breaks become spaces (one-line messages).
+    all of them leaves no link, image, emphasis, HTML, math or shortcode. It does *not*
+    stop Streamlit auto-linking a bare address (``http://…``, ``www.…``): show a value a
+    visitor typed with :func:`md_code`. Line breaks become spaces (one-line messages).
 
     >>> md_plain("[Log in](http://evil.example)")
     '\\\\[Log in\\\\]\\\\(http\\\\:\\\\/\\\\/evil\\\\.example\\\\)'
@@ -73,6 +75,35 @@ def md_plain(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def md_code(text: str) -> str:
+    """``text`` as an inline code span: shown verbatim, never a link, emphasis or HTML.
+
+    For values a visitor typed (a URL's query parameters): escaping alone leaves the
+    renderer free to auto-link what looks like an address; inside a code span nothing is
+    parsed. The fence is longer than any run of backticks in the text.
+
+    >>> md_code("![x](http://evil.example)"), md_code("a`b")
+    ('` ![x](http://evil.example) `', '`` a`b ``')
+    """
+    text = text.replace("\r", " ").replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
+
+
+def md_warning(message: str) -> str:
+    """A warning about a visitor's value for a markdown body: the message as plain text and
+    the value (``message.value`` when it carries one, as :class:`atlas.query.QueryWarning`
+    does) as code.
+
+    >>> md_warning("plain [x]")
+    'plain \\\\[x\\\\]'
+    """
+    value = getattr(message, "value", None)
+    if value is None:
+        return md_plain(message)
+    return md_plain(message.before) + md_code(value) + md_plain(message.after)
 
 
 def safe_url(url: str | None) -> str | None:

@@ -19,7 +19,7 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from atlas import detail, events, maplayers, maps, markup, timeline
 from atlas.errors import UnknownFact
-from atlas.export import article_index, csv_text, geojson_text
+from atlas.export import article_index, csv_text, geojson_text, xlsx_bytes
 from atlas.files import BOUNDARIES, load_boundaries
 from atlas.query import Filters, filter_mask, select_facts, sort_for_display
 from atlas.reader import NO_MENTIONS, facts_citing, reader_document
@@ -367,9 +367,11 @@ TABLE_COLUMNS = ["id", "title", "type", "date_start", "date_end", "date_precisio
 def download_contents(store, f: Filters, frame: pd.DataFrame, kind: str):
     """The download's contents, made only when the button is clicked. Streamlit runs
     this on another thread, outside the script run: plain atlas calls only, no st.*."""
-    def make() -> str:
+    def make() -> str | bytes:
         # downloads carry records withdrawn from a newer release too, flagged "withdrawn"
         facts, articles = select_facts(store, f.with_(withdrawn=True), frame), article_index(store)
+        if kind == "xlsx":
+            return xlsx_bytes(facts, articles)
         return csv_text(facts, articles) if kind == "csv" else geojson_text(facts, articles)
 
     return make
@@ -379,13 +381,16 @@ def data_view(f: Filters) -> None:
     """The filtered facts as a sortable table, and downloads of exactly those facts."""
     frame = sort_for_display(filtered_frame(f))
     store, everything = get_store(), fact_frame()
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     # on_click="ignore": a download changes nothing on the page, so no rerun (a rerun racing
     # the deferred export could drop the file).
     c1.download_button("Download CSV", download_contents(store, f, everything, "csv"), on_click="ignore",
                        file_name="atlas-facts.csv", mime="text/csv", key="dl_csv")
     c2.download_button("Download GeoJSON", download_contents(store, f, everything, "geojson"), on_click="ignore",
                        file_name="atlas-facts.geojson", mime="application/geo+json", key="dl_geojson")
+    c3.download_button("Download XLSX", download_contents(store, f, everything, "xlsx"), on_click="ignore",
+                       file_name="atlas-facts.xlsx", key="dl_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     table = frame[TABLE_COLUMNS].copy()
     for c in ("countries", "actors"):
         table[c] = table[c].fillna("").str.replace("|", ", ", regex=False)
