@@ -5,7 +5,7 @@ import pytest
 
 from atlas import maplayers, maps
 from atlas.files import BOUNDARIES, load_boundaries
-from atlas.labels import TYPE_COLORS
+from atlas.labels import TYPE_COLORS, power_color
 from atlas.query import Filters, apply_filters, load_frame
 from atlas.store import Store
 from tests.dash_data import fill_store
@@ -25,8 +25,10 @@ def html(m) -> str:
 
 def test_key_explains_colours_fill_and_route_styles(data):
     key = maps.legend_html(data)
-    assert all(t in key and c in key for t, c in TYPE_COLORS.items())
+    assert all(f"{t}</span>" in key for t in TYPE_COLORS)  # one shape per fact type
     assert "filled: curated" in key and "hollow, dashed: extracted" in key
+    assert "China (" in key and power_color("CHN") in key  # the powers shown, in their colours
+    assert maps.POWER_KEY_NOTE in key and "Clusters" in key
     assert all(s in key for s in ("operating", "construction", "proposed", "cancelled", "dashed", "dotted"))
     assert "Number of facts" in key  # the country shading's own key
 

@@ -65,7 +65,7 @@ def boundaries() -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
+def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
     # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
     frame = _filtered(url, version, f)
     # One marker per event: facts reporting the same event are drawn once (atlas.events).
@@ -103,7 +103,7 @@ def filtered_frame(f: Filters) -> pd.DataFrame:
     return _filtered(store.url, store.version(), f)
 
 
-def cached_map_data(f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
+def cached_map_data(f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
     store = get_store()
     return _map_data(store.url, store.version(), f, measure, finance_color)
 
@@ -156,7 +156,7 @@ def clear_fact() -> None:
         del st.query_params[FACT_KEY]
 
 
-def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "sector") -> maplayers.MapData:
+def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power") -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
     vendor_assets()
     with st.spinner("Drawing the map…"):
