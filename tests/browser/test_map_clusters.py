@@ -1,0 +1,147 @@
+"""The map in a real browser: colour by outside power and its key, clusters that keep markers
+apart at every zoom and open in one click, the year slider's Play, and a shared link's view."""
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from atlas.labels import power_color
+
+from .conftest import shot
+from .test_analyst_paths import MARKERS_JS
+from .test_user_paths import MAP_FRAME, idle, open_page, query
+
+pytestmark = pytest.mark.browser
+
+MIN_GAP_PX = 6
+
+
+def map_frame(p):
+    return next(f for f in p.frames if "streamlit_folium" in f.url)
+
+
+def settled(frame) -> None:
+    """Wait until the map stopped moving and the clusters were drawn for the current zoom."""
+    frame.wait_for_function("() => window.map && !window.map._animatingZoom && window.atlasCluster"
+                            " && !window.atlasCluster._inZoomAnimation"
+                            " && document.querySelectorAll('.atlas-mk, .atlas-cluster').length > 0", timeout=60000)
+
+
+def too_close(pts: list[dict]) -> list[tuple]:
+    out = []
+    for i, a in enumerate(pts):
+        for b in pts[i + 1:]:
+            d = math.hypot(a["x"] - b["x"], a["y"] - b["y"])
+            if d < MIN_GAP_PX:
+                out.append((a["id"], b["id"], round(d, 1)))
+    return out
+
+
+def test_power_key_names_the_powers_drawn_in_their_colours(app, page):
+    p = open_page(page, app.url)
+    frame = map_frame(p)
+    settled(frame)
+    drawn = frame.evaluate("""() => { const d = window.ATLAS_POINTS, i = d.fields.indexOf('power');
+        const routes = []; window.atlasRouteLayers.forEach(g => g.eachLayer(l => routes.push(l.feature.properties.power)));
+        return {powers: [...new Set(d.rows.map(r => r[i]).concat(routes))].sort(), colors: d.colors}; }""")
+    key = p.locator(".atlas-key-powers")
+    key.wait_for(timeout=60000)
+    codes = sorted(key.locator(".atlas-key-power").evaluate_all("els => els.map(e => e.dataset.power)"))
+    assert codes == drawn["powers"]  # the key names exactly the powers on the map
+    assert {"CHN", "RUS", "USA"} <= set(codes)
+    for code in ("CHN", "RUS"):
+        assert drawn["colors"][code] == power_color(code)
+        swatch = key.locator(f".atlas-key-power[data-power='{code}'] span").first
+        rgb = swatch.evaluate("e => getComputedStyle(e).backgroundColor")
+        want = power_color(code)
+        assert rgb == "rgb({}, {}, {})".format(*(int(want[i:i + 2], 16) for i in (1, 3, 5))), (code, rgb)
+    assert "China" in key.inner_text() and "first one's colour" in key.inner_text()
+    # A marker's fill is its power's colour.
+    fills = frame.evaluate("""() => [...document.querySelectorAll('.atlas-mk polygon, .atlas-mk circle')]
+        .map(e => e.getAttribute('fill')).filter(Boolean)""")
+    assert fills and set(fills) <= set(drawn["colors"].values()) | {"#607d8b", "none"}
+
+
+def test_clusters_keep_markers_apart_and_open_in_one_click(app, page_factory):
+    p = open_page(page_factory(1400, 1000), app.url)
+    frame = map_frame(p)
+    settled(frame)
+    first = frame.evaluate(MARKERS_JS)
+    clusters = [pt for pt in first["pts"] if pt["cluster"]]
+    assert clusters, "the shipped data has places with several facts: some must be grouped"
+    assert too_close(first["pts"]) == [], first["zoom"]
+    # A cluster tells its count and its split by power; the split adds up to the count.
+    split = frame.evaluate("""() => [...document.querySelectorAll('.atlas-cl')].map(e => ({
+        split: e.dataset.split, count: +e.querySelector('text').textContent, title: e.title}))""")
+    for c in split:
+        assert sum(int(part.rsplit(":", 1)[1]) for part in c["split"].split(",")) == c["count"], c
+    assert any("," in c["split"] for c in split), "some cluster mixes two powers"
+    shot(p, "map_clusters_default")
+    # Zoomed in twice around Almaty–Bishkek and Astana: still nothing closer than 6 px.
+    for lat, lon, zoom in ((43.0, 75.5, first["zoom"] + 2), (51.15, 71.45, 8), (51.15, 71.45, 12)):
+        frame.evaluate("([lat, lon, z]) => window.map.setView([lat, lon], z, {animate: false})", [lat, lon, zoom])
+        settled(frame)
+        got = frame.evaluate(MARKERS_JS)
+        assert got["pts"] and too_close(got["pts"]) == [], (zoom, too_close(got["pts"]))
+    # At the highest zoom a cluster (facts at one place) opens into its facts with one click.
+    small = frame.evaluate("""() => { const m = window.map; const c = Object.values(m._layers)
+        .find(l => l._icon && l.getChildCount && m.hasLayer(l));
+        if (!c) return null; const pt = m.latLngToContainerPoint(c.getLatLng()); return {x: pt.x, y: pt.y, n: c.getChildCount()}; }""")
+    assert small, "Astana's facts share a place: at zoom 12 they are one cluster"
+    box = p.locator(MAP_FRAME).bounding_box()
+    p.mouse.click(box["x"] + small["x"], box["y"] + small["y"])
+    frame.wait_for_function("(n) => window.map._layers && Object.values(window.map._layers)"
+                            ".filter(l => l._icon && l.feature && l._spiderLeg).length === n", arg=small["n"],
+                            timeout=30000)
+    shot(p, "map_cluster_open")
+
+
+def test_play_steps_the_map_through_the_years(app, page):
+    p = open_page(page, app.url)
+    frame = map_frame(p)
+    settled(frame)
+    slider = p.locator(".st-key-map_year")
+    slider.wait_for(timeout=60000)
+    p.locator(".st-key-map_play button").click()
+    seen: list[int] = []
+    for _ in range(3):  # three steps, each shown on the map without redrawing it
+        frame.wait_for_function("(seen) => window.ATLAS_YEAR !== null && !seen.includes(window.ATLAS_YEAR)",
+                                arg=seen, timeout=60000)
+        seen.append(frame.evaluate("() => window.ATLAS_YEAR"))
+        counts = frame.evaluate("""() => { const d = window.ATLAS_POINTS, y = d.fields.indexOf('year');
+            return {clustered: new Set(window.atlasCluster.getLayers().map(l => l.feature.properties.id)).size,
+                    later: window.atlasCluster.getLayers().filter(l => (l._atlasRec.year || 9999) > window.ATLAS_YEAR).length}; }""")
+        assert counts["later"] == 0  # nothing dated after the year shown
+    assert seen == sorted(seen) and len(set(seen)) == 3, seen
+    assert seen[1] - seen[0] >= 1
+    assert "year" in query(p)
+    p.locator(".st-key-map_play button").click()  # pause
+    idle(p)
+    shot(p, "map_play")
+
+
+def test_shared_link_reproduces_centre_and_zoom(app, page):
+    p = page.page
+    p.goto(f"{app.url}/?country=KAZ&lat=43.25&lon=76.9&z=9")
+    p.wait_for_selector(MAP_FRAME, state="attached", timeout=60000)
+    frame = p.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=60000)
+    mf = map_frame(p)
+    mf.wait_for_function("() => window.map && window.map.getZoom() === 9 && !window.map._animatingZoom", timeout=60000)
+    c = mf.evaluate("() => window.map.getCenter()")
+    assert abs(c["lat"] - 43.25) < 0.01 and abs(c["lng"] - 76.9) < 0.01, c
+    q = query(p)
+    assert q["country"] == ["KAZ"] and q["z"] == ["9"]
+    # Moving the map writes the new view into the URL, ready to be shared.
+    mf.evaluate("() => window.map.setView([41.3, 69.25], 7, {animate: false})")
+    p.wait_for_function("() => new URLSearchParams(location.search).get('z') === '7'", timeout=60000)
+    q = query(p)
+    assert abs(float(q["lat"][0]) - 41.3) < 0.01 and abs(float(q["lon"][0]) - 69.25) < 0.01
+    # A bad view in a link: one line saying so, the default view, no traceback.
+    p.goto(f"{app.url}/?lat=north&lon=76.9&z=99")
+    p.wait_for_selector(MAP_FRAME, state="attached", timeout=60000)
+    note = p.locator("[data-testid=stAlert]", has_text="map view")
+    note.wait_for(timeout=60000)
+    assert re.search(r"lat", note.inner_text()) and "Traceback" not in p.content()
