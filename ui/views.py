@@ -24,6 +24,7 @@ from atlas.query import Filters, filter_mask, select_facts, sort_for_display
 from atlas.reader import NO_MENTIONS, facts_citing, reader_document
 from atlas.webassets import ensure_vendor
 from ui.cache import fact_frame, fact_frame_at, get_store
+from ui import mapcontrols
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
 
@@ -103,6 +104,13 @@ def filtered_frame(f: Filters) -> pd.DataFrame:
     return _filtered(store.url, store.version(), f)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _years(url: str, version: str, f: Filters) -> tuple[int, ...]:
+    """The years the filtered facts start in (the map's year slider)."""
+    starts = _filtered(url, version, f)["date_start"].dropna()
+    return tuple(sorted(int(y) for y in starts.dt.year.unique()))
+
+
 def cached_map_data(f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
     store = get_store()
     return _map_data(store.url, store.version(), f, measure, finance_color)
@@ -168,9 +176,14 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power"
         st.session_state[_MAP_FOCUS] = fid
     focus = st.session_state.get(_MAP_FOCUS)
     store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
-    out = cached_folium((store.url, store.version(), f, measure, tiles, focus, finance_color),
-                        lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
-                        key="map", returned_objects=["last_active_drawing"], height=MAP_HEIGHT)
+    map_key = (store.url, store.version(), f, measure, tiles, focus, finance_color)
+    year = mapcontrols.year_controls(_years(store.url, store.version(), f), map_key)
+    center, zoom = mapcontrols.link_view(map_key)
+    mapcontrols.show_notice(map_key)
+    out = cached_folium(map_key, lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
+                        key="map", returned_objects=["last_active_drawing", "center", "zoom"], height=MAP_HEIGHT,
+                        center=center, zoom=zoom, js=f"atlasYear({'null' if year is None else int(year)});")
+    mapcontrols.remember_view(out)
     drawing = (out or {}).get("last_active_drawing")
     seen = json.dumps(drawing, sort_keys=True) if drawing else None
     if seen is None:
