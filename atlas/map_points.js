@@ -159,3 +159,23 @@ function atlasPoints(map, d, placeholders) {
   atlasRefresh(map);
   map.on('overlayadd overlayremove', function() { atlasRefresh(map); });
 }
+
+// A shared link's view (ui/mapcontrols.py): applied once per link, after the map's own first fit.
+function atlasView(lat, lon, z) {
+  var key = lat + ',' + lon + ',' + z, map = window.map;
+  if (!map || window.atlasViewApplied === key) { return; }
+  window.atlasViewApplied = key;
+  // Leaflet ignores setView during a zoom animation, and the map's first fit starts one on the
+  // next frame that would end at its own zoom: hold the link's view until it has stayed put
+  // for a few ticks, or the user touches the map (bounded: 40 ticks).
+  var tries = 0, steady = 0, want = map._limitZoom(z), user = false, el = map.getContainer();
+  function touched() { user = true; }
+  ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function(e) { el.addEventListener(e, touched, {once: true}); });
+  (function apply() {
+    if (user) { return; }
+    var there = map.getZoom() === want && map.getCenter().distanceTo([lat, lon]) < 50;
+    if (!map._animatingZoom && !there) { map.setView([lat, lon], z, {animate: false}); steady = 0; }
+    else if (there && !map._animatingZoom) { steady++; }
+    if (steady < 4 && ++tries < 40) { setTimeout(apply, 50); }
+  })();
+}

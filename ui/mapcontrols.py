@@ -1,9 +1,8 @@
 """The map's year slider, its Play control, and the map's view in the URL (``?lat=&lon=&z=``).
 
 Both change the map in the browser without drawing it again: the year reaches the map's
-JS as ``atlasYear(Y)`` through streamlit-folium's ``feature_group`` argument (JS it runs
-whenever the argument changes), the view of a shared link as its ``center``/``zoom``
-arguments. Moving the map reports the view back; it is written into the URL, so the
+JS as ``atlasYear(Y)``, a shared link's view as ``atlasView(lat, lon, z)``, through
+streamlit-folium's ``feature_group`` argument (JS it runs whenever the argument changes). Moving the map reports the view back; it is written into the URL, so the
 address bar always holds a link to what is on screen. Bad values in a link give one
 line (:class:`atlas.mapview.BadMapParam`), never a traceback.
 """
@@ -14,7 +13,8 @@ from typing import Any, Sequence
 
 import streamlit as st
 
-from atlas.mapview import VIEW_PARAMS, YEAR_PARAM, BadMapParam, parse_view, parse_year, view_from_component
+from atlas.mapview import (VIEW_PARAMS, YEAR_PARAM, BadMapParam, MapView, parse_view, parse_year,
+                           view_from_component)
 from atlas.markup import md_plain
 
 K_YEAR, K_PLAY = "map_year", "map_play"
@@ -102,9 +102,9 @@ def _step(years: Sequence[int]) -> None:
         st.session_state[_TIMER_CHANGED] = True
 
 
-def link_view(map_key: Any) -> tuple[list[float] | None, float | None]:
-    """``center`` and ``zoom`` for the map component: a shared link's view while the map it
-    was made for is shown; nothing otherwise (the map fits its facts itself)."""
+def link_view(map_key: Any) -> MapView | None:
+    """A shared link's view while the map it was made for is shown; None otherwise (the map
+    fits its facts itself). The map applies it once (``atlasView`` in atlas/map_points.js)."""
     raw = tuple(st.query_params.get(k) for k in VIEW_PARAMS)
     if raw != st.session_state.get(_VIEW_WRITTEN):  # a link, not a view this session wrote
         st.session_state[_VIEW_WRITTEN] = raw
@@ -119,9 +119,7 @@ def link_view(map_key: Any) -> tuple[list[float] | None, float | None]:
             st.session_state[_VIEW_WRITTEN] = (None,) * len(VIEW_PARAMS)
         st.session_state[_VIEW_LINK] = (view, map_key) if view else None
     link = st.session_state.get(_VIEW_LINK)
-    if link and link[1] == map_key:
-        return [link[0].lat, link[0].lon], link[0].zoom
-    return None, None
+    return link[0] if link and link[1] == map_key else None
 
 
 def show_notice(map_key: Any) -> None:

@@ -178,11 +178,13 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power"
     store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
     map_key = (store.url, store.version(), f, measure, tiles, focus, finance_color)
     year = mapcontrols.year_controls(_years(store.url, store.version(), f), map_key)
-    center, zoom = mapcontrols.link_view(map_key)
+    view = mapcontrols.link_view(map_key)
     mapcontrols.show_notice(map_key)
+    js = f"atlasYear({'null' if year is None else int(year)});" + (
+        f"atlasView({view.lat!r}, {view.lon!r}, {view.zoom!r});" if view else "")
     out = cached_folium(map_key, lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
                         key="map", returned_objects=["last_active_drawing", "center", "zoom"], height=MAP_HEIGHT,
-                        center=center, zoom=zoom, js=f"atlasYear({'null' if year is None else int(year)});")
+                        js=js)
     mapcontrols.remember_view(out)
     drawing = (out or {}).get("last_active_drawing")
     seen = json.dumps(drawing, sort_keys=True) if drawing else None
