@@ -54,3 +54,21 @@ def test_focus_fact_is_highlighted_and_escaped(data):
     assert 'var ATLAS_FOCUS = "gas-line-d"' in page
     evil = html(maps.map_from_data(data, focus='"</script><script>alert(1)//'))
     assert "</script><script>alert(1)" not in evil
+
+
+def test_one_colour_per_power_on_map_timeline_and_charts():
+    """power_color is the one source: the map's key, the trends/Countries charts and a fallback
+    for powers without a fixed colour agree, and lenders have fixed colours of their own."""
+    import pandas as pd
+
+    from atlas.labels import POWER_COLORS
+    from atlas.trends import OTHER, actor_colors
+
+    lenders = ("WB", "ADB", "AIIB", "EBRD", "EIB", "EDB", "ISDB")
+    assert all(code in POWER_COLORS for code in lenders)
+    assert len({POWER_COLORS[c] for c in POWER_COLORS}) == len(POWER_COLORS)  # no two share a colour
+    counts = pd.DataFrame({"period": [pd.Timestamp("2020-01-01")] * 3, "key": ["CHN", "XYZ", OTHER],
+                           "label": ["China", "XYZ", OTHER], "facts": [2, 1, 1]})
+    colors = actor_colors(counts)
+    assert colors["China"] == power_color("CHN") and colors["XYZ"] == power_color("XYZ")
+    assert power_color("xyz") == power_color("XYZ") != power_color("XYY")
