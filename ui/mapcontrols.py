@@ -31,6 +31,15 @@ YEAR_LABEL = "Facts dated up to"
 YEAR_HELP = "The map shows facts dated up to the end of this year (undated facts only with all years). Play steps through the years."
 
 
+def controls_js(years: Sequence[int], map_key: Any) -> str:
+    """Draw the year slider and Play; the JS that shows their year and a link's view on the map."""
+    year = year_controls(years, map_key)
+    view = link_view(map_key)
+    show_notice(map_key)
+    return f"atlasYear({'null' if year is None else int(year)});" + (
+        f"atlasView({view.lat!r}, {view.lon!r}, {view.zoom!r});" if view else "")
+
+
 def play_interval() -> float | None:
     """``run_every`` for the map's fragment: a step per :data:`PLAY_STEP_S` while playing."""
     return PLAY_STEP_S if st.session_state.get(_PLAYING) else None

@@ -105,10 +105,8 @@ def filtered_frame(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _years(url: str, version: str, f: Filters) -> tuple[int, ...]:
-    """The years the filtered facts start in (the map's year slider)."""
-    starts = _filtered(url, version, f)["date_start"].dropna()
-    return tuple(sorted(int(y) for y in starts.dt.year.unique()))
+def _years(url: str, version: str, f: Filters) -> tuple[int, ...]:  # the map's year slider
+    return tuple(sorted(int(y) for y in _filtered(url, version, f)["date_start"].dropna().dt.year.unique()))
 
 
 def cached_map_data(f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
@@ -177,11 +175,7 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power"
     focus = st.session_state.get(_MAP_FOCUS)
     store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
     map_key = (store.url, store.version(), f, measure, tiles, focus, finance_color)
-    year = mapcontrols.year_controls(_years(store.url, store.version(), f), map_key)
-    view = mapcontrols.link_view(map_key)
-    mapcontrols.show_notice(map_key)
-    js = f"atlasYear({'null' if year is None else int(year)});" + (
-        f"atlasView({view.lat!r}, {view.lon!r}, {view.zoom!r});" if view else "")
+    js = mapcontrols.controls_js(_years(store.url, store.version(), f), map_key)  # year slider, Play, link view
     out = cached_folium(map_key, lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
                         key="map", returned_objects=["last_active_drawing", "center", "zoom"], height=MAP_HEIGHT,
                         js=js)
