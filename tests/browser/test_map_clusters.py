@@ -147,3 +147,24 @@ def test_shared_link_reproduces_centre_and_zoom(app, page):
     note = p.locator("[data-testid=stAlert]", has_text="map view")
     note.wait_for(timeout=60000)
     assert re.search(r"lat", note.inner_text()) and "Traceback" not in p.content()
+
+
+def test_phone_sidebar_closes_after_a_search_result_is_chosen(app, page_factory):
+    p = open_page(page_factory(390, 844), app.url)
+    sidebar = p.locator("[data-testid=stSidebar]")
+    if sidebar.get_attribute("data-collapsed") == "true":
+        p.locator("[data-testid=stExpandSidebarButton]").click()
+    p.wait_for_function("() => document.querySelector('[data-testid=stSidebar]').dataset.collapsed === 'false'",
+                        timeout=30000)
+    box = p.locator(".st-key-q input")
+    box.fill("Line D")
+    box.press("Enter")
+    hit = p.locator("[class*=st-key-search_hit_] button:visible", has_text="gas pipeline, Line D").first
+    hit.wait_for(timeout=60000)
+    idle(p)
+    hit.click()
+    p.wait_for_function("() => new URLSearchParams(location.search).get('fact') === 'cagp-line-d'", timeout=60000)
+    p.wait_for_function("() => document.querySelector('[data-testid=stSidebar]').dataset.collapsed === 'true'",
+                        timeout=60000)
+    p.locator(".atlas-detail").wait_for(timeout=60000)
+    shot(p, "phone_search_closed")
