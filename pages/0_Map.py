@@ -22,7 +22,9 @@ header_metrics(frame)
 # drag only the timeline (which then reruns the page when it changes the filters).
 @st.fragment(run_every=mapcontrols.play_interval())  # Play: one year per step, this fragment only
 def map_and_detail() -> None:
-    left, right = st.columns([3, 2])
+    # The map takes most of the width; the detail panel sits beside it, below it on narrow screens
+    # (ui/page.py PAGE_CSS wraps this row under 1000 px).
+    left, right = st.columns([5, 2])
     with left:
         map_view(filters, measure, tiles, finance_color=finance_color)
         dataset_widgets.attribution_caption()

@@ -168,3 +168,39 @@ def test_phone_sidebar_closes_after_a_search_result_is_chosen(app, page_factory)
                         timeout=60000)
     p.locator(".atlas-detail").wait_for(timeout=60000)
     shot(p, "phone_search_closed")
+
+
+def test_dark_theme_map_base_and_reader_follow_the_page(app, page_factory):
+    from .test_analyst_paths import COLORS_JS, _rgb, contrast
+
+    p = open_page(page_factory(color_scheme="dark"), app.url)
+    frame = map_frame(p)
+    settled(frame)
+    got = frame.evaluate("""() => { const m = window.map; let outside = null;
+        m.eachLayer(l => { if (l.feature && l.feature.properties.iso_a3 === 'CHN') outside = l.options.fillColor; });
+        return {dark: window.ATLAS_DARK, bg: getComputedStyle(m.getContainer()).backgroundColor, outside}; }""")
+    assert got["dark"] is True
+    assert sum(_rgb(got["bg"])) < 3 * 60, got  # no light-grey base under a dark page
+    assert got["outside"] == "#2f333d", got  # neighbouring countries drawn dark too
+    shot(p, "dark_map_base")
+    p.goto(f"{app.url}/Articles?article={app.xss_article}")
+    body = p.frame_locator("iframe[srcdoc]").first.locator("body")
+    body.wait_for(timeout=60000)
+    p.frame_locator("iframe[srcdoc]").first.locator("body.atlas-dark").wait_for(timeout=60000)
+    fg, bg = body.evaluate(COLORS_JS)
+    assert sum(_rgb(bg)) < 3 * 60 and contrast(fg, bg) >= 4.5, (fg, bg)
+    shot(p, "dark_reader_paper")
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+def test_map_takes_the_width_detail_beside_when_wide_below_when_narrow(app, page_factory, width):
+    p = open_page(page_factory(width, 900), app.url)
+    m = p.locator(MAP_FRAME).bounding_box()
+    d = p.locator(".st-key-detail").bounding_box()
+    main = p.locator("[data-testid=stHorizontalBlock]:has(.st-key-detail)").first.bounding_box()  # the page's content width
+    if width >= 1000:
+        assert d["x"] >= m["x"] + m["width"] - 1 and abs(d["y"] - m["y"]) < 120, (m, d)  # beside
+        assert m["width"] >= 0.65 * main["width"], (m, main)
+    else:
+        assert d["y"] >= m["y"] + m["height"] - 1, (m, d)  # below
+        assert m["width"] >= 0.9 * main["width"], (m, main)
