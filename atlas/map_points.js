@@ -139,14 +139,15 @@ function atlasPoints(map, d, placeholders) {
                                           riseOnHover: true});
     m._atlasRec = rec; m._atlasZ = z;
     if (rec.id) {
-      m.feature = {type: 'Feature', properties: {id: rec.id, title: rec.title, type: rec.type, origin: rec.origin,
-                                                 date: rec.date, power: rec.power}};
+      m.feature = {type: 'Feature', geometry: {type: 'Point', coordinates: [rec.lon, rec.lat]},
+                   properties: {id: rec.id, title: rec.title, type: rec.type, origin: rec.origin, date: rec.date,
+                                power: rec.power}};
       var tip = {title: rec.title, date: rec.date, type: rec.type, origin: rec.origin, status: rec.note};
       m.bindTooltip(atlasTip(tip) + (rec.power ? '<br>' + (d.names[rec.power] || rec.power) +
                     (rec.more ? ' and others (colour: the first named)' : '') : ''), {direction: 'top'});
       m.on('click', function() { atlasMarkerFocus(m); });
     } else {
-      m.feature = {type: 'Feature', properties: {n: rec.n}};
+      m.feature = {type: 'Feature', geometry: {type: 'Point', coordinates: [rec.lon, rec.lat]}, properties: {n: rec.n}};
       m.bindTooltip(atlasTip({n: rec.n}), {direction: 'top'});
     }
     if (rec.id && rec.id === ATLAS_FOCUS) {  // chosen by a search or a link: drawn on top, never hidden in a cluster
