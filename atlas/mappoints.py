@@ -9,6 +9,7 @@ fact's first outside power (:func:`atlas.labels.power_color`), shape its fact ty
 """
 from __future__ import annotations
 
+import base64
 import math
 from typing import Any, Iterable
 
@@ -108,9 +109,9 @@ def power_names(powers: Iterable[str]) -> dict[str, str]:
 
 def shape_svg(shape: Any, size: int, fill: str, stroke: str = "#222", *, fill_opacity: float = 0.95,
               stroke_width: float = 1.2, dash: str = "") -> str:
-    """An inline SVG of one marker shape (the key; the map's JS draws the same).
+    """One marker shape as an image (the key; the map's JS draws the same SVG).
 
-    >>> shape_svg("circle", 10, "#d62728").startswith("<svg")
+    >>> shape_svg("circle", 10, "#d62728").startswith('<img class="atlas-key-shape"')
     True
     """
     pad = stroke_width + 1
@@ -123,5 +124,9 @@ def shape_svg(shape: Any, size: int, fill: str, stroke: str = "#222", *, fill_op
     else:
         pts = " ".join(f"{round(pad + x * size, 2)},{round(pad + y * size, 2)}" for x, y in shape)
         body = f'<polygon points="{pts}" {style}/>'
-    return (f'<svg width="{box}" height="{box}" viewBox="0 0 {box} {box}" style="vertical-align:middle">'
-            f"{body}</svg>")
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{box}" height="{box}" viewBox="0 0 {box} {box}">'
+           f"{body}</svg>")
+    # An image, not inline SVG: Streamlit's st.html sanitises inline SVG away.
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img class="atlas-key-shape" alt="" width="{box}" height="{box}" style="vertical-align:middle" '
+            f'src="data:image/svg+xml;base64,{data}">')

@@ -58,6 +58,10 @@ def test_power_key_names_the_powers_drawn_in_their_colours(app, page):
         want = power_color(code)
         assert rgb == "rgb({}, {}, {})".format(*(int(want[i:i + 2], 16) for i in (1, 3, 5))), (code, rgb)
     assert "China" in key.inner_text() and "first one's colour" in key.inner_text()
+    # Every fact type's shape (and the three origin styles) is drawn in the key, not sanitised away.
+    shapes = p.locator(".atlas-map-legend img.atlas-key-shape")
+    assert shapes.count() == 7 + 3
+    assert shapes.evaluate_all("els => els.every(e => e.complete && e.naturalWidth > 0)")
     # A marker's fill is its power's colour.
     fills = frame.evaluate("""() => [...document.querySelectorAll('.atlas-mk polygon, .atlas-mk circle')]
         .map(e => e.getAttribute('fill')).filter(Boolean)""")
