@@ -81,8 +81,8 @@ def year_controls(years: Sequence[int], map_key: Any) -> int | None:
         st.session_state[_PLAYING] = False
         value = st.session_state[K_YEAR]
     else:
-        c1, c2 = st.columns([1, 6], vertical_alignment="bottom")
-        c1.button("⏸ Pause" if st.session_state.get(_PLAYING) else "▶ Play", key=K_PLAY, on_click=_toggle_play,
+        c1, c2 = st.columns([1, 5], vertical_alignment="bottom")
+        c1.button("Pause" if st.session_state.get(_PLAYING) else "Play", key=K_PLAY, on_click=_toggle_play,
                   args=(years,), help="Step the map through the years")
         value = c2.select_slider(YEAR_LABEL, options, key=K_YEAR, help=YEAR_HELP,
                                  format_func=lambda v: "all years" if v == ALL_YEARS else str(v))
