@@ -111,3 +111,13 @@ def test_view_reported_by_the_map_round_trips_through_the_url():
     v = view_from_component({"lat": 43.2512345, "lng": 436.9}, 9.25)  # Leaflet wraps past 180
     assert v == MapView(43.2512, 76.9, 9.25)
     assert parse_view(v.to_query()) == v
+
+
+def test_back_to_the_map_from_the_reader_keeps_the_view_and_year(store_env):
+    at = AppTest.from_file(str(ROOT / "pages" / "2_Articles.py"), default_timeout=60)
+    at.session_state[mapcontrols._VIEW_WRITTEN] = ("43.25", "76.9", "9")
+    at.session_state[mapcontrols._YEAR_WRITTEN] = "2015"
+    at.run()
+    assert not at.exception
+    links = [m.value for m in at.markdown if "Back to the map" in m.value]
+    assert links and all(p in links[0] for p in ("lat=43.25", "lon=76.9", "z=9", "year=2015")), links

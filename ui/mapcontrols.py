@@ -114,8 +114,11 @@ def _step(years: Sequence[int]) -> None:
 def link_view(map_key: Any) -> MapView | None:
     """A shared link's view while the map it was made for is shown; None otherwise (the map
     fits its facts itself). The map applies it once (``atlasView`` in atlas/map_points.js)."""
+    from ui.filters import page_changed
+
     raw = tuple(st.query_params.get(k) for k in VIEW_PARAMS)
-    if raw != st.session_state.get(_VIEW_WRITTEN):  # a link, not a view this session wrote
+    # A link, not a view this session wrote; or back on the map from another page (a new map).
+    if page_changed("mapview") or raw != st.session_state.get(_VIEW_WRITTEN):
         st.session_state[_VIEW_WRITTEN] = raw
         try:
             view = parse_view({k: v for k, v in zip(VIEW_PARAMS, raw) if v is not None})
@@ -138,6 +141,14 @@ def show_notice(map_key: Any) -> None:
         st.warning(md_plain(got[0]))
     elif got:
         del st.session_state[_NOTICE]
+
+
+def last_view_params() -> dict[str, str]:
+    """The map's last view and year as URL parameters, for links back to the map from other pages."""
+    view = st.session_state.get(_VIEW_WRITTEN) or ()
+    out = {k: v for k, v in zip(VIEW_PARAMS, view) if v is not None}
+    year = st.session_state.get(_YEAR_WRITTEN)
+    return {**out, YEAR_PARAM: year} if year else out
 
 
 def remember_view(out: dict | None) -> None:

@@ -305,11 +305,11 @@ def article_choice() -> str | None:
 
 
 def back_to_map() -> None:
-    """A link to the Map with the same filters (and the fact being read)."""
+    """A link to the Map with the same filters, map view and year (and the fact being read)."""
     from ui.filters import current_filters
     from ui.page import PAGES, PAGES_DIR
 
-    params = current_filters().to_query()
+    params = {**current_filters().to_query(), **mapcontrols.last_view_params()}
     fid = st.query_params.get(FACT_KEY)
     if fid:
         params[FACT_KEY] = fid
