@@ -25,7 +25,11 @@ LANES = {"country": "Country", "actor": "Outside power"}
 DETAIL_LIMIT = 3000
 SELECTION = "window"
 NO_LANE = "(none)"
-LEGEND_COLUMNS = 4
+SHAPE_NOTE = ("Colour: outside power (a fact naming several: the first one). Shape: ● diplomacy, ▲ security, "
+              "■ finance, ◆ energy, ⬢ infrastructure, ▼ trade, ✚ sanctions; filled: curated, hollow: extracted "
+              "or dataset; bars: facts with an end date.")
+POWER_COLUMNS = 2  # outside powers: long names ("Collective Security Treaty Organization") shown whole
+POWER_LABEL_PX = 300
 NO_POWER = "no outside power"
 MIN_BAR_SHARE = 0.01  # bars shorter than this share of the whole span are drawn as points
 
@@ -63,13 +67,15 @@ def _color(frame: pd.DataFrame, shown: Any) -> alt.Color:
     domain = [k for k in colors if k in set(shown)] or list(colors) or [NO_POWER]
     return alt.Color("power:N", title="Outside power (first named)",
                      scale=alt.Scale(domain=domain, range=[colors.get(k, NO_POWER_COLOR) for k in domain]),
-                     legend=alt.Legend(orient="bottom", columns=LEGEND_COLUMNS, labelLimit=200))
+                     legend=alt.Legend(orient="bottom", columns=POWER_COLUMNS, labelLimit=POWER_LABEL_PX))
 
 
 def _shape(shown: Any) -> alt.Shape:
     types = [t for t in FACT_TYPES if t in set(shown)] or list(FACT_TYPES)
     return alt.Shape("type:N", title="Fact type", scale=alt.Scale(domain=types, range=[TYPE_SHAPES[t] for t in types]),
-                     legend=alt.Legend(orient="bottom", columns=LEGEND_COLUMNS))
+                     # No second legend: beside the powers' it ran out of the chart's width; the
+                     # page shows SHAPE_NOTE under the chart instead.
+                     legend=None)
 
 
 # Vega's point shapes closest to the map's (atlas.mappoints.SHAPES).
@@ -78,14 +84,14 @@ TYPE_SHAPES = {"diplomacy": "circle", "security": "triangle-up", "finance": "squ
                "sanctions": "cross"}
 
 
-def legend_height(n_powers: int, n_types: int, columns: int = LEGEND_COLUMNS) -> int:
-    """Pixels below the lanes for the date axis and both legends, every row of them.
+def legend_height(n_powers: int) -> int:
+    """Pixels below the lanes for the date axis and the powers' legend, every row of it (Streamlit
+    fits the whole chart, legend included, into the height; measured: ~30 px a legend row).
 
-    >>> legend_height(3, 2), legend_height(12, 7)
-    (124, 172)
+    >>> legend_height(3), legend_height(12)
+    (156, 284)
     """
-    rows = -(-max(n_powers, 1) // columns) + -(-max(n_types, 1) // columns)
-    return 44 + 2 * 24 + 16 * rows
+    return 64 + 28 + 32 * -(-max(n_powers, 1) // POWER_COLUMNS)
 
 
 def short_as_points(rows: pd.DataFrame, share: float = MIN_BAR_SHARE) -> pd.DataFrame:
@@ -115,8 +121,7 @@ def timeline_chart(frame: pd.DataFrame, lanes: str = "country", *, select: bool 
     y = alt.Y("lane:N", title=lane_title, sort=order)
     # Streamlit fits the whole chart, legend included, into the height: room for the lanes,
     # the date axis and the legend rows under them.
-    h = height or max(120, 38 * max(1, len(order))) + legend_height(rows["power"].nunique() if len(rows) else 1,
-                                                                     rows["type"].nunique() if len(rows) else 1)
+    h = height or max(120, 38 * max(1, len(order))) + legend_height(rows["power"].nunique() if len(rows) else 1)
     brush = alt.selection_interval(encodings=["x"], name=SELECTION)
     if len(rows) > detail_limit:
         span_days = (rows["start"].max() - rows["start"].min()).days

@@ -272,7 +272,7 @@ def timeline_view(frame: pd.DataFrame, f: Filters, lanes: str = "country", *, ke
             st.session_state[_TL_SEEN] = seen
             if (f.since, f.until) != window:
                 request_filters(f.with_(since=window[0], until=window[1]))
-        st.caption("Drag across the timeline to narrow the time window; the map follows.")
+        st.caption(timeline.SHAPE_NOTE + " Drag across the timeline to narrow the time window; the map follows.")
     if st.button("Clear time window", key="clear_window", disabled=not (f.since or f.until)):
         request_filters(f.with_(since=None, until=None))
 

@@ -208,3 +208,26 @@ def test_map_takes_the_width_detail_beside_when_wide_below_when_narrow(app, page
     else:
         assert d["y"] >= m["y"] + m["height"] - 1, (m, d)  # below
         assert m["width"] >= 0.9 * main["width"], (m, main)
+
+
+def test_timeline_legends_are_not_cut_off(app, page):
+    """Every power's and type's name in the timeline's legends whole (no "…") and inside the chart."""
+    p = open_page(page, app.url)
+    chart = p.locator(".st-key-timeline .vega-embed").first
+    chart.wait_for(timeout=60000)
+    p.wait_for_function("() => document.querySelectorAll('.st-key-timeline g.role-legend-symbol path').length > 0",
+                        timeout=60000)
+    got = chart.evaluate("""(el) => { const box = el.getBoundingClientRect();
+        const labels = [...el.querySelectorAll('g.role-legend-label text')].map(t => {
+            const b = t.getBoundingClientRect(); return [t.textContent, b.right, b.bottom]; });
+        const lanes = [...el.querySelectorAll('g.role-axis-label text')].filter(t => /stan$/.test(t.textContent))
+            .map(t => t.getBoundingClientRect().top).sort((a, b) => a - b);
+        return {right: box.right, bottom: box.bottom, labels, lanes}; }""")
+    names = [t for t, _, _ in got["labels"]]
+    assert "Collective Security Treaty Organization" in names
+    assert p.get_by_text("◆ energy", exact=False).count() >= 1  # the shapes' key under the chart
+    assert [t for t in names if t.endswith("…")] == []
+    assert [t for t, r, b in got["labels"] if r > got["right"] + 1 or b > got["bottom"] + 1] == []
+    # The legend's rows do not squeeze the lanes: all five countries, each with room.
+    gaps = [b - a for a, b in zip(got["lanes"], got["lanes"][1:])]
+    assert len(got["lanes"]) == 5 and min(gaps) >= 20, got["lanes"]
