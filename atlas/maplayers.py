@@ -4,12 +4,14 @@ Layers (LayerControl names are pinned by tests):
 
 * ``Countries`` – the offline country polygons, the five states shaded by a measure
   (number of facts, or the leading outside power);
-* ``Events`` – point-like facts, coloured by type; curated filled, extracted hollow;
+* ``Events`` – point-like facts (a MultiPoint fact: one marker per site), coloured by their
+  first outside power, shaped by fact type; curated filled, extracted hollow;
 * ``Routes`` – LineString facts (pipelines, railways), dash pattern by status;
 * ``Sanctions & trade pressure`` – facts of type sanctions and trade (non-line).
 
-Scale: each layer's features carry only ``id, title, type, origin, date`` (+ ``status``
-for routes). Above :data:`POINT_LIMIT` individual points (after filtering) the points
+Scale: each layer's features carry only ``id, title, type, origin, date, power, year``
+(+ ``more`` when several powers, ``status`` for routes); the map ships the point layers as
+compact records (:mod:`atlas.mappoints`). Above :data:`POINT_LIMIT` individual points (after filtering) the points
 are aggregated server-side into at most :data:`MAX_CELLS` grid cells; above
 :data:`ROUTE_LIMIT` lines, routes too. Coordinates are rounded to 4 decimals.
 
