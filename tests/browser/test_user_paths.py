@@ -81,8 +81,12 @@ def fact_point(page, fact_id: str) -> dict:
                   if (c && window.__atlasShowing !== fid) { window.__atlasShowing = fid;
                       window.atlasCluster.zoomToShowLayer(c, () => { window.__atlasShowing = null; }); }
                   return false; }
-        if (l._atlasRec) { const c = m.latLngToContainerPoint(l.getLatLng()), s = m.getSize();
-                           return c.x > 10 && c.y > 10 && c.x < s.x - 10 && c.y < s.y - 10; }
+        if (l._atlasRec) {  // a marker: wait until the cluster's spider animation is over and it is on top
+            if (window.atlasCluster._inZoomAnimation || document.querySelector('.leaflet-cluster-anim')) return false;
+            const c = m.latLngToContainerPoint(l.getLatLng()), s = m.getSize();
+            const inside = c.x > 10 && c.y > 10 && c.x < s.x - 10 && c.y < s.y - 10;
+            const top = inside && document.elementFromPoint(c.x, c.y);
+            return !!top && !!l._icon && l._icon.contains(top); }
         const ll = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
         const c = m.latLngToContainerPoint(ll), s = m.getSize();
         const there = m.getZoom() === 9 && Math.abs(c.x - s.x / 2) <= 2 && Math.abs(c.y - s.y / 2) <= 2;
