@@ -213,9 +213,29 @@ def mark_style(kinds: Sequence[str]) -> str:
     return ";".join(styles)
 
 
+# A tag mangled by machine translation or a careless copy: a space inside it ("< p>", "</ p>",
+# "<br />" is kept as it is valid), no attributes. HTML parsers read it as text, so it reached
+# the stored article (the seed article has one) and the reader showed it. Bounded repeats.
+_STRAY_TAG = re.compile(r"<\s{1,8}/?\s{0,8}[A-Za-z][A-Za-z0-9]{0,10}\s{0,8}/?\s{0,8}>"
+                        r"|</\s{1,8}[A-Za-z][A-Za-z0-9]{0,10}\s{0,8}>|</?[A-Za-z][A-Za-z0-9]{0,10}\s{1,8}>")
+
+
+def blank_stray_markup(text: str) -> str:
+    """``text`` with mangled leftover tags replaced by spaces: same length, every offset kept.
+    Well-formed markup in an article (``<b>``, ``<script>``) stays, shown escaped as text.
+
+    >>> blank_stray_markup("< p>Dies berichtet Xinhua.</p >")
+    '    Dies berichtet Xinhua.     '
+    >>> blank_stray_markup("5 < 6 and x<y, <b>bold</b>")
+    '5 < 6 and x<y, <b>bold</b>'
+    """
+    return _STRAY_TAG.sub(lambda m: " " * len(m.group(0)), text) if "<" in text else text
+
+
 def highlight_html(text: str, spans: Sequence[Span], *, start: int = 0, end: int | None = None,
                    anchor: str = "") -> str:
-    """``text[start:end]``, escaped, with every span's segments wrapped in ``<mark>``.
+    """``text[start:end]``, escaped, stray markup blanked (:func:`blank_stray_markup`), with every
+    span's segments wrapped in ``<mark>``.
 
     Spans are positions in ``text``; the parts outside ``[start, end)`` are cut off.
     ``anchor`` puts ``<span id=ANCHOR></span>`` before the first focus segment.
@@ -223,6 +243,7 @@ def highlight_html(text: str, spans: Sequence[Span], *, start: int = 0, end: int
     >>> highlight_html("Xi in <Astana>", [Span(7, 13, "place")])
     'Xi in &lt;<mark class="k-place" style="background:#d9f5dd;border-bottom:2px solid #27ae60">Astana</mark>&gt;'
     """
+    text = blank_stray_markup(text)
     end = len(text) if end is None else min(end, len(text))
     local = [Span(max(s.start, start) - start, min(s.end, end) - start, s.kind, s.label)
              for s in spans if s.start < end and s.end > start and s.start < s.end]

@@ -25,6 +25,7 @@ from atlas.query import Filters, filter_mask, select_facts, sort_for_display
 from atlas.reader import NO_MENTIONS, facts_citing, reader_document
 from atlas.webassets import ensure_vendor
 from ui.cache import fact_frame, fact_frame_at, get_store
+from ui import mapcontrols
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
 from ui.page import app_root_url
@@ -67,7 +68,7 @@ def boundaries() -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
+def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
     # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
     frame = _filtered(url, version, f)
     # One marker per event: facts reporting the same event are drawn once (atlas.events).
@@ -105,7 +106,12 @@ def filtered_frame(f: Filters) -> pd.DataFrame:
     return _filtered(store.url, store.version(), f)
 
 
-def cached_map_data(f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _years(url: str, version: str, f: Filters) -> tuple[int, ...]:  # the map's year slider
+    return tuple(sorted(int(y) for y in _filtered(url, version, f)["date_start"].dropna().dt.year.unique()))
+
+
+def cached_map_data(f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
     store = get_store()
     return _map_data(store.url, store.version(), f, measure, finance_color)
 
@@ -158,7 +164,7 @@ def clear_fact() -> None:
         del st.query_params[FACT_KEY]
 
 
-def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "sector") -> maplayers.MapData:
+def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power") -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
     vendor_assets()
     with st.spinner("Drawing the map…"):
@@ -170,9 +176,12 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "sector
         st.session_state[_MAP_FOCUS] = fid
     focus = st.session_state.get(_MAP_FOCUS)
     store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
-    out = cached_folium((store.url, store.version(), f, measure, tiles, focus, finance_color),
-                        lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
-                        key="map", returned_objects=["last_active_drawing"], height=MAP_HEIGHT)
+    map_key = (store.url, store.version(), f, measure, tiles, focus, finance_color)
+    js = mapcontrols.controls_js(_years(store.url, store.version(), f), map_key)  # year slider, Play, link view
+    out = cached_folium(map_key, lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
+                        key="map", returned_objects=["last_active_drawing", "center", "zoom"], height=MAP_HEIGHT,
+                        js=js)
+    mapcontrols.remember_view(out)
     drawing = (out or {}).get("last_active_drawing")
     seen = json.dumps(drawing, sort_keys=True) if drawing else None
     if seen is None:
@@ -268,7 +277,7 @@ def timeline_view(frame: pd.DataFrame, f: Filters, lanes: str = "country", *, ke
             st.session_state[_TL_SEEN] = seen
             if (f.since, f.until) != window:
                 request_filters(f.with_(since=window[0], until=window[1]))
-        st.caption("Drag across the timeline to narrow the time window; the map follows.")
+        st.caption(timeline.SHAPE_NOTE + " Drag across the timeline to narrow the time window; the map follows.")
     if st.button("Clear time window", key="clear_window", disabled=not (f.since or f.until)):
         request_filters(f.with_(since=None, until=None))
 
@@ -301,11 +310,11 @@ def article_choice() -> str | None:
 
 
 def back_to_map() -> None:
-    """A link to the Map with the same filters (and the fact being read)."""
+    """A link to the Map with the same filters, map view and year (and the fact being read)."""
     from ui.filters import current_filters
     from ui.page import PAGES, PAGES_DIR
 
-    params = current_filters().to_query()
+    params = {**current_filters().to_query(), **mapcontrols.last_view_params()}
     fid = st.query_params.get(FACT_KEY)
     if fid:
         params[FACT_KEY] = fid
