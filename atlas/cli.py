@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--published", type=_date_arg)
     e.add_argument("--language", choices=LANGUAGES)
 
-    x = sub.add_parser("export", help="filtered facts as GeoJSON or CSV")
-    x.add_argument("--format", choices=["geojson", "csv"], default="geojson")
+    x = sub.add_parser("export", help="filtered facts as GeoJSON, CSV or XLSX",
+                       description="example: python -m atlas export --format xlsx --country KAZ -o kaz.xlsx")
+    x.add_argument("--format", choices=["geojson", "csv", "xlsx"], default="geojson")
     x.add_argument("--country", action="append", default=[], help="ISO3 of a Central Asian state (repeatable)")
     x.add_argument("--actor", action="append", default=[])
     x.add_argument("--type", action="append", default=[])
@@ -91,7 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--force", action="store_true", help="fetch sources even when not due or paused")
     fe.add_argument("--workers", type=int, default=4, help="concurrent page downloads (default 4)")
     fe.add_argument("--host-interval", type=float, default=1.0, help="seconds between requests to one host (default 1)")
-    fe.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a server (default 10)")
+    fe.add_argument("--timeout", type=float, default=10.0,
+                    help="seconds to wait for each answer from a server (default 10)")
+    fe.add_argument("--page-deadline", type=float, default=30.0,
+                    help="seconds for a whole request: headers, body and decoding (default 30)")
     fe.add_argument("--allow-private", action="store_true",
                     help="also fetch from private and local addresses (an intranet feed; off by default)")
 
@@ -247,7 +251,7 @@ def cmd_extract(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .views.export import article_index, csv_text, geojson_text
+    from .views.export import article_index, csv_text, geojson_text, xlsx_bytes
     from .views.query import Filters, select_facts
 
     kw = {}
@@ -264,12 +268,18 @@ def cmd_export(args) -> int:
     store = _store(args)
     facts = select_facts(store, filters)
     articles = article_index(store)
-    text = geojson_text(facts, articles) if args.format == "geojson" else csv_text(facts, articles)
+    if args.format == "xlsx":
+        data = xlsx_bytes(facts, articles)
+    else:
+        text = geojson_text(facts, articles) if args.format == "geojson" else csv_text(facts, articles)
+        data = (text if text.endswith("\n") or args.output else text + "\n").encode("utf-8")
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        args.output.write_bytes(data)
         print(f"wrote {len(facts)} fact(s) to {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     return 0
 
 

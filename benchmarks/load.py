@@ -14,7 +14,9 @@ instead). The health endpoint is polled alongside. Prints one JSON line:
 rss_mb_max`` (+ ``route``, ``health_p95_s``, ``health_max_s``, ``errors``,
 ``cpu_s_per_server``: each replica's CPU seconds during the run, which shows how the
 proxy spread the load, and ``client_cpu_s``: this process's, which shares the
-machine). Bounded: at most 200 clients and 600 seconds,
+machine). ``--previewing N``: N editors meanwhile preview ``--preview-mb`` MB pasted
+articles on the Ingest page back to back (``benchmarks/preview_memory.py``), so the
+filter clients' times show what a large preview costs everyone else. Bounded: at most 200 clients and 600 seconds,
 127.0.0.1 only. ``--db sqlite`` (default) is a new temporary SQLite file, ``--db pg``
 a throwaway local PostgreSQL cluster; either is seeded from seeds/ and data/curated/.
 """
@@ -117,8 +119,23 @@ async def watch(pids: list[int], ports: list[int], until: float, rss: list[float
         await asyncio.sleep(0.5)
 
 
+async def previewer(i: int, base: str, mb: float, until: float, out: list[float], errors: list[str]) -> None:
+    """An editor on the Ingest page previewing ``mb`` MB texts back to back until ``until``."""
+    from preview_memory import big_text, open_ingest, preview_once
+
+    try:
+        async with connect(base, page="Ingest") as s:
+            ids = await open_ingest(s)
+            n = 0
+            while time.monotonic() < until:
+                out.append(await preview_once(s, ids, big_text(mb, 1000 * i + n)))
+                n += 1
+    except Exception as exc:  # counted, not fatal to the run
+        errors.append(f"previewer {i}: {type(exc).__name__}: {exc}")
+
+
 async def drive(urls: list[str], ports: list[int], pids: list[int], clients: int, seconds: float,
-                think_s: float, proxy_url: str | None = None) -> dict:
+                think_s: float, proxy_url: str | None = None, previewing: int = 0, preview_mb: float = 5.0) -> dict:
     times: list[float] = []
     errors: list[str] = []
     rss: list[float] = []
@@ -128,6 +145,8 @@ async def drive(urls: list[str], ports: list[int], pids: list[int], clients: int
     cpu0, own0 = [cpu_seconds(p) for p in pids], time.process_time()
     bases = [proxy_url] if proxy_url else urls
     tasks = [client(i, bases[i % len(bases)], think_s, until, times, errors) for i in range(clients)]
+    previews: list[float] = []
+    tasks += [previewer(i, bases[i % len(bases)], preview_mb, until, previews, errors) for i in range(previewing)]
     await asyncio.gather(watch(pids, ports, until, rss, health), *tasks)
     elapsed = time.monotonic() - t0
     return {
@@ -141,6 +160,8 @@ async def drive(urls: list[str], ports: list[int], pids: list[int], clients: int
         "health_p95_s": round(percentile(health, 0.95), 3) if health else None,
         "health_max_s": round(max(health), 3) if health else None,
         "errors": len(errors), "first_error": errors[0] if errors else None,
+        **({"previewing": previewing, "preview_mb": preview_mb, "previews": len(previews),
+            "preview_s_max": round(max(previews), 1) if previews else None} if previewing else {}),
     }
 
 
@@ -155,7 +176,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--route", choices=["proxy", "direct"], default=None,
                    help="proxy: through nginx, sticky by its cookie (default with 2+ servers); "
                         "direct: round-robin to the replicas' own ports (default with 1)")
+    p.add_argument("--previewing", type=int, default=0,
+                   help="editors previewing large pasted articles on the Ingest page meanwhile (default 0)")
+    p.add_argument("--preview-mb", type=float, default=5.0, help="size of each previewed text in MB (default 5)")
     args = p.parse_args(argv)
+    if args.previewing:
+        from preview_memory import PASSWORD
+
+        os.environ["ATLAS_EDITOR_PASSWORD"] = PASSWORD  # the servers started below inherit it
     route = args.route or ("proxy" if args.servers > 1 else "direct")
     if not (1 <= args.clients <= MAX_CLIENTS and 0 < args.seconds <= MAX_SECONDS):
         p.error(f"--clients 1..{MAX_CLIENTS}, --seconds up to {MAX_SECONDS}")
@@ -173,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with Replicas(args.servers, db, proxy=route == "proxy") as r:
                 result = asyncio.run(drive(r.urls, r.ports, [pr.pid for pr in r.procs], args.clients,
-                                           args.seconds, args.think, r.proxy_url))
+                                           args.seconds, args.think, r.proxy_url, args.previewing,
+                                           args.preview_mb))
         finally:
             if cluster:
                 cluster.stop()

@@ -100,7 +100,7 @@ def _collect(delta, run: Run) -> None:
         run.texts.append(el.markdown.body)
     elif kind == "alert":
         run.texts.append(el.alert.body)
-    elif kind in ("text_input", "button"):
+    elif kind in ("text_input", "text_area", "button"):
         widget = getattr(el, kind)
         run.widgets.append((kind, widget.label, widget.id))
     elif kind == "exception":

@@ -3,6 +3,7 @@ import streamlit as st
 
 from atlas.views.maplayers import MEASURES
 from ui import datasets as dataset_widgets
+from ui import mapcontrols
 from ui.filters import url_choice, url_flag
 from ui.page import APP_TITLE, page_setup
 from ui.views import detail_panel, filtered_frame, header_metrics, map_view, timeline_view
@@ -19,9 +20,11 @@ header_metrics(frame)
 
 # Fragments: a marker click or "Close" reruns only the map and its detail panel, a timeline
 # drag only the timeline (which then reruns the page when it changes the filters).
-@st.fragment
+@st.fragment(run_every=mapcontrols.play_interval())  # Play: one year per step, this fragment only
 def map_and_detail() -> None:
-    left, right = st.columns([3, 2])
+    # The map takes most of the width; the detail panel sits beside it, below it on narrow screens
+    # (ui/page.py PAGE_CSS wraps this row under 1000 px).
+    left, right = st.columns([5, 2])
     with left:
         map_view(filters, measure, tiles, finance_color=finance_color)
         dataset_widgets.attribution_caption()

@@ -1,4 +1,4 @@
-"""The filtered facts as a table, with CSV and GeoJSON downloads of exactly what is shown."""
+"""The filtered facts as a table, with CSV, GeoJSON and XLSX downloads of exactly what is shown."""
 from ui.page import page_setup
 from ui.views import data_view, filtered_frame, header_metrics
 

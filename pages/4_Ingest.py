@@ -13,6 +13,7 @@ from atlas.core.markup import md_plain
 from ui.cache import get_store
 from ui.editor import editor_gate
 from ui.dataset_download import download_section
+from ui.extraction import give_back_memory, preview_in_worker
 from ui.page import page_setup
 from ui.sources import sources_section, split_section
 
@@ -29,11 +30,13 @@ form = intake.IngestForm(text=text or "", file_name=upload.name if upload else N
                          file_bytes=upload.getvalue() if upload else None)
 
 # The language selectbox follows detection whenever the text changes; the user may override it.
-detected = intake.detected_language(form)
+# Detected once per text (the session keeps the language, not the article).
 source_key = (len(form.text), hash(form.text), form.file_name, hash(form.file_bytes))
 if st.session_state.get("_ingest_lang_source") != source_key:
+    st.session_state["_ingest_detected"] = intake.detected_language(form)
     st.session_state["_ingest_lang_source"] = source_key
-    st.session_state["ingest_language"] = detected or intake.AUTO_LANGUAGE
+    st.session_state["ingest_language"] = st.session_state["_ingest_detected"] or intake.AUTO_LANGUAGE
+detected = st.session_state.get("_ingest_detected")
 
 c1, c2 = st.columns(2)
 title = c1.text_input("Title (default: first line)", key="ingest_title")
@@ -52,12 +55,12 @@ form = intake.IngestForm(text=form.text, file_name=form.file_name, file_bytes=fo
 
 b1, b2 = st.columns(2)
 if b1.button("Preview", key="ingest_preview"):
-    pv = intake.preview_form(form, get_store())
+    pv = preview_in_worker(form, get_store())  # made in the extraction worker; nothing of it is kept
     if pv.error:
         st.error(md_plain(pv.error))
     else:
         if pv.duplicate:
-            st.info(intake.MSG_DUPLICATE.format(article_id=pv.article.id))
+            st.info(intake.MSG_DUPLICATE.format(article_id=pv.article_id))
         st.subheader("Candidate facts")
         if pv.rows:
             st.dataframe(pd.DataFrame(list(pv.rows)), hide_index=True, width="stretch")
@@ -65,11 +68,14 @@ if b1.button("Preview", key="ingest_preview"):
             st.info(intake.MSG_PREVIEW_NO_FACTS)
         st.subheader("Article with mentions highlighted")
         st.markdown(pv.html, unsafe_allow_html=True)  # escaped by atlas.core.markup.highlight_html
+    del pv
+    give_back_memory()
 
 if b2.button("Save as pending", key="ingest_save", type="primary"):
     with st.spinner("Extracting and saving…"):
         out = intake.save_form(get_store(), form)
     {"saved": st.success, "duplicate": st.info}.get(out.status, st.error)(md_plain(out.message))
+    give_back_memory()
 
 # Feeds the atlas follows, and splitting wrongly merged events (ui/sources.py).
 sources_section(get_store(), editor)

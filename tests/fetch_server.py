@@ -149,3 +149,80 @@ def sitemap(base: str, paths: list[str]) -> bytes:
     urls = "".join(f"<url><loc>{base}{p}</loc></url>" for p in paths)
     return (f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"{urls}</urlset>").encode()
+
+
+class TrickleServer:
+    """A server on 127.0.0.1 that answers every page slowly, one piece every ``interval`` s.
+
+    ``mode``: ``length`` (a Content-Length of 100,000, then one byte at a time), ``chunked``
+    (one-byte chunks) or ``headers`` (the status line, then one header line at a time,
+    never ending the headers). Each piece comes well inside a socket timeout, so only an
+    overall deadline ends the request. ``/robots.txt`` answers 404 at once (unless
+    ``robots_too``: then it trickles like the rest); the pacing is
+    the server's own (an Event wait), and it stops when the client hangs up or on exit.
+    """
+
+    def __init__(self, mode: str, interval: float = 0.4, robots_too: bool = False) -> None:
+        self.stop = threading.Event()
+        self.asked = threading.Event()  # a page (not robots.txt) was requested
+        self.requests: Counter[str] = Counter()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):  # quiet
+                pass
+
+            def _piece(self, data: bytes) -> bool:
+                if server.stop.wait(interval):
+                    return False
+                try:
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                    return True
+                except OSError:  # the client gave up
+                    return False
+
+            def do_GET(self):  # noqa: N802
+                server.requests[self.path] += 1
+                if self.path == "/robots.txt" and not robots_too:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                server.asked.set()
+                self.close_connection = True
+                if mode == "headers":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    n = 0
+                    while self._piece(f"X-Slow-{n}: {n}\r\n".encode()):
+                        n += 1
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                if mode == "length":
+                    self.send_header("Content-Length", "100000")
+                else:
+                    self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                piece = b"x" if mode == "length" else b"1\r\nx\r\n"
+                while self._piece(piece):
+                    pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "TrickleServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def url(self, path: str) -> str:
+        return self.base + path

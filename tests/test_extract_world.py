@@ -1,6 +1,6 @@
 """Extraction on world news (issue 11): coverage outside Central Asia and the
 disambiguation rules, one test per category of the issue. Sentences written for these
-tests (not published text); the dev set of real articles is tests/fixtures/devset/."""
+tests (not published text); the annotated dev set (texts written for the project) is tests/fixtures/devset/."""
 from __future__ import annotations
 
 from atlas.sources.extract import extract

@@ -64,6 +64,7 @@ def test_failed_page_keeps_the_feed_validators_so_the_next_run_retries_it(server
     server.routes["/rss"] = Route(rss(server.base, [("/a/railway", "R", ""), ("/a/later", "L", "")]),
                                   content_type="application/rss+xml", etag='"v1"')
     server.routes["/a/railway"] = page(RAILWAY)
+    server.routes["/a/later"] = Route(b"try again", status=503)  # for now (a 404 would count as handled)
     feed = Feed("F", server.url("/rss"))
     first = fetcher(store).run([feed])
     assert (first.total("new"), first.total("failed")) == (1, 1)

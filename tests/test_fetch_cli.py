@@ -73,13 +73,13 @@ def test_bad_feeds_file_is_reported_not_a_traceback(db_path, tmp_path, capsys):
     assert f"{feeds}:2: url: must be an http:// or https:// address" in capsys.readouterr().err
 
 
-def test_a_second_fetch_waits_for_the_lease(server, mem_store):
+def test_a_second_fetch_leaves_a_leased_source_alone(server, mem_store):
     holder = "elsewhere.example:1"
-    assert state.take_lease(mem_store, holder)
+    assert state.take_leases(mem_store, [server.url("/a")], holder) == [server.url("/a")]
     fetcher = Fetcher(mem_store, local_client())
     assert fetch_once(fetcher, [], [server.url("/a")]) is None
     assert server.hits["/a"] == 0
-    state.release_lease(mem_store, holder)
+    state.release_leases(mem_store, [server.url("/a")], holder)
     assert fetch_once(fetcher, [], [server.url("/a")]) is not None
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from atlas.views import maplayers, maps
+from atlas.views import maplayers
+from atlas.views import maps
 from atlas.sources.files import BOUNDARIES, load_boundaries
-from atlas.core.labels import TYPE_COLORS
+from atlas.core.labels import TYPE_COLORS, power_color
 from atlas.views.query import Filters, apply_filters, load_frame
 from atlas.db.store import Store
 from tests.dash_data import fill_store
@@ -25,8 +26,10 @@ def html(m) -> str:
 
 def test_key_explains_colours_fill_and_route_styles(data):
     key = maps.legend_html(data)
-    assert all(t in key and c in key for t, c in TYPE_COLORS.items())
+    assert all(f"{t}</span>" in key for t in TYPE_COLORS)  # one shape per fact type
     assert "filled: curated" in key and "hollow, dashed: extracted" in key
+    assert "China (" in key and power_color("CHN") in key  # the powers shown, in their colours
+    assert maps.POWER_KEY_NOTE in key and "Clusters" in key
     assert all(s in key for s in ("operating", "construction", "proposed", "cancelled", "dashed", "dotted"))
     assert "Number of facts" in key  # the country shading's own key
 
@@ -52,3 +55,21 @@ def test_focus_fact_is_highlighted_and_escaped(data):
     assert 'var ATLAS_FOCUS = "gas-line-d"' in page
     evil = html(maps.map_from_data(data, focus='"</script><script>alert(1)//'))
     assert "</script><script>alert(1)" not in evil
+
+
+def test_one_colour_per_power_on_map_timeline_and_charts():
+    """power_color is the one source: the map's key, the trends/Countries charts and a fallback
+    for powers without a fixed colour agree, and lenders have fixed colours of their own."""
+    import pandas as pd
+
+    from atlas.core.labels import POWER_COLORS
+    from atlas.views.trends import OTHER, actor_colors
+
+    lenders = ("WB", "ADB", "AIIB", "EBRD", "EIB", "EDB", "ISDB")
+    assert all(code in POWER_COLORS for code in lenders)
+    assert len({POWER_COLORS[c] for c in POWER_COLORS}) == len(POWER_COLORS)  # no two share a colour
+    counts = pd.DataFrame({"period": [pd.Timestamp("2020-01-01")] * 3, "key": ["CHN", "XYZ", OTHER],
+                           "label": ["China", "XYZ", OTHER], "facts": [2, 1, 1]})
+    colors = actor_colors(counts)
+    assert colors["China"] == power_color("CHN") and colors["XYZ"] == power_color("XYZ")
+    assert power_color("xyz") == power_color("XYZ") != power_color("XYY")

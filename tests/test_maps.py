@@ -49,9 +49,10 @@ def test_layers_present_by_name(frame, boundaries):
 def test_features_carry_only_small_properties(frame, boundaries):
     data = maplayers.map_data(frame, boundaries)
     for f in data.events["features"] + data.pressure["features"]:
-        assert set(f["properties"]) == {"id", "title", "type", "origin", "date"}
+        assert set(f["properties"]) - {"more"} == {"id", "title", "type", "origin", "date", "power", "year"}
         assert all(len(str(c).split(".")[-1]) <= 4 for c in f["geometry"]["coordinates"])
-    assert set(data.routes["features"][0]["properties"]) == {"id", "title", "type", "origin", "date", "status"}
+    assert set(data.routes["features"][0]["properties"]) - {"more"} == {"id", "title", "type", "origin", "date",
+                                                                         "status", "power", "year"}
 
 
 def test_tooltips_escaped_and_nothing_live(frame, boundaries):
@@ -127,8 +128,8 @@ def test_grid_cells_bounded():
 def test_map_payload_small_at_scale(boundaries):
     fr = big_frame(20000)
     m = maps.build_map(fr, boundaries)
-    size = sum(len(layer.data_js) for layer in maps.layers_by_name(m).values())
-    assert size < 2_000_000
+    html = m.get_root().render()
+    assert len(html) < 2_000_000
 
 
 def test_measures_and_legend(frame, boundaries):
@@ -149,21 +150,61 @@ def test_empty_frame(frame, boundaries):
     assert json.loads(maps.layers_by_name(m)[maplayers.LAYER_COUNTRIES].data_js)["features"]
 
 
-def test_colocated_facts_get_distinct_clickable_positions():
-    """Facts at one place (several curated facts at Xi'an) are spread on a ring, each its own marker."""
-    from atlas.views.maplayers import map_data
+def _row(fid, ftype, actors, lon=108.94, lat=34.26, **kw):
+    row = {"id": fid, "title": f"T {fid}", "type": ftype, "origin": "curated",
+           "date_start": pd.Timestamp("2023-05-19"), "date_end": pd.NaT, "date_precision": "day",
+           "countries": "KAZ", "actors": actors, "lon": lon, "lat": lat, "geom_type": "Point",
+           "geometry": None, "geo_precision": "city", "status": None, "status_as_of": None,
+           "review": None, "confidence": None, "article_id": None}
+    row.update(kw)
+    return row
 
-    rows = []
-    for i, t in enumerate(["diplomacy", "security", "finance", "sanctions"]):
-        rows.append({"id": f"x{i}", "title": f"T{i}", "type": t, "origin": "curated",
-                     "date_start": pd.Timestamp("2023-05-19"), "date_end": pd.NaT, "date_precision": "day",
-                     "countries": "KAZ", "actors": "CHN", "lon": 108.94, "lat": 34.26, "geom_type": "Point",
-                     "geometry": None, "geo_precision": "city", "status": None, "status_as_of": None,
-                     "review": None, "confidence": None, "article_id": None})
-    data = map_data(pd.DataFrame(rows), {"features": []})
+
+def test_colocated_facts_stay_at_their_place_for_the_clusters():
+    """Facts at one place (several curated facts at Xi'an) keep their true position: the map's
+    clusters group them and open them (tests/browser/test_map_clusters.py), no ring in degrees."""
+    rows = [_row(f"x{i}", t, "CHN") for i, t in enumerate(["diplomacy", "security", "finance", "sanctions"])]
+    data = maplayers.map_data(pd.DataFrame(rows), {"features": []})
     feats = data.events["features"] + data.pressure["features"]
-    coords = {tuple(f["geometry"]["coordinates"]) for f in feats}
-    assert len(feats) == 4 and len(coords) == 4
-    assert all(f["properties"]["near"] == 4 for f in feats)
-    for x, y in coords:  # still close to Xi'an
-        assert abs(x - 108.94) < 1.0 and abs(y - 34.26) < 1.0
+    assert len(feats) == 4
+    assert {tuple(f["geometry"]["coordinates"]) for f in feats} == {(108.94, 34.26)}
+    assert {f["properties"]["power"] for f in feats} == {"CHN"}
+
+
+def test_point_records_carry_power_shape_year_and_first_actor():
+    from atlas.views.mappoints import RECORD_FIELDS, point_records, powers_shown
+
+    rows = [_row("a", "energy", "RUS|CHN"), _row("b", "sanctions", "USA", lon=71.4, lat=51.1),
+            _row("c", "diplomacy", None, lon=69.2, lat=41.3, date_start=pd.NaT)]
+    data = maplayers.map_data(pd.DataFrame(rows), {"features": []})
+    recs = {r[3]: dict(zip(RECORD_FIELDS, r)) for r in point_records(
+        {"events": data.events, "pressure": data.pressure, "finance": data.finance})}
+    assert recs["a"]["power"] == "RUS" and recs["a"]["more"] == 1 and recs["a"]["shape"] == "energy"
+    assert recs["a"]["year"] == 2023 and recs["a"]["layer"] == 0
+    assert recs["b"]["layer"] == 1 and recs["b"]["more"] == 0  # sanctions: the pressure layer
+    assert recs["c"]["power"] == "" and recs["c"]["year"] is None
+    assert powers_shown(point_records({"events": data.events, "pressure": data.pressure})) == [
+        ("RUS", 1), ("USA", 1), ("", 1)]
+
+
+def test_multipoint_fact_draws_one_marker_per_site_all_opening_the_fact():
+    from atlas.views.mappoints import point_records
+
+    sites = {"type": "MultiPoint", "coordinates": [[69.28, 41.31], [71.78, 40.38], [64.42, 39.77]]}
+    row = _row("P123456", "infrastructure", "WB|ADB", lon=69.28, lat=41.31, geom_type="MultiPoint",
+               geometry=json.dumps(sites))
+    data = maplayers.map_data(pd.DataFrame([row]), {"features": []})
+    assert data.events["features"][0]["geometry"] == sites
+    recs = point_records({"events": data.events})
+    assert [(r[1], r[2], r[3]) for r in recs] == [(69.28, 41.31, "P123456"), (71.78, 40.38, "P123456"),
+                                                   (64.42, 39.77, "P123456")]
+    m = maps.map_from_data(data)
+    assert shown_fact_ids(m) == {"P123456"}
+
+
+def test_dataset_markers_are_capped_and_coloured_by_power():
+    from atlas.sources.datasets import layer
+    from atlas.core.labels import power_color
+
+    assert layer.radius(1e12) == layer.MAX_RADIUS <= 11  # a big loan never buries the facts beside it
+    assert layer.color("CHN", "power") == power_color("CHN")

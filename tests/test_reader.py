@@ -4,6 +4,9 @@ from __future__ import annotations
 import html
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from atlas.core.models import Article, Evidence, Fact
 from atlas.core.markup import Span, mention_spans, segments
 from atlas.views.reader import article_html, reader_document
@@ -91,3 +94,35 @@ def test_facts_citing_an_article_in_reading_order_without_rejected():
                             fact("x-gone", 0, 28, origin="extracted", review="rejected")])
     store.replace_curated([fact("cur-early", 0, 28, origin="curated")])
     assert list(facts_citing(store, art.id)) == ["cur-early", "x-late"]
+
+
+def test_stray_tag_in_the_seed_article_is_not_shown_and_evidence_still_exact():
+    """The seed article has a mangled "< p>" (a tag with a space, kept as text by HTML parsers);
+    the reader showed it literally. It is blanked for display; the quote highlighted is unchanged."""
+    from pathlib import Path
+
+    from atlas.core.markup import blank_stray_markup
+
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "000_c091979762de952d.txt"
+    text = seed.read_text(encoding="utf-8")
+    assert "< p>" in text
+    art = Article.from_text(text, title="seed")
+    start = text.index("Dies berichtet")
+    quote = text[start:text.index("\n", start)]
+    fact = Fact(id="xinhua", type="diplomacy", title="t", origin="curated", date_start=None, date_precision="day",
+                evidence=(Evidence(article=art.id, start=start, end=start + len(quote), quote=quote),))
+    doc = reader_document(art, None, [fact], focus="xinhua")
+    assert "&lt; p&gt;" not in doc and "< p>" not in doc
+    marked = re.search(r'<span id="ev"></span><mark[^>]*>([^<]*)</mark>', doc)
+    assert marked and html.unescape(marked.group(1)) == quote
+    assert len(blank_stray_markup(text)) == len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/ pbrx\n&é")), max_size=60))
+def test_blank_stray_markup_keeps_length_and_plain_text(text):
+    from atlas.core.markup import blank_stray_markup
+
+    out = blank_stray_markup(text)
+    assert len(out) == len(text)
+    assert all(a == b or b == " " for a, b in zip(text, out))  # only blanks, never new characters

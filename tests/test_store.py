@@ -181,3 +181,19 @@ def test_two_processes_deciding_at_once_only_one_wins(db_url):
     assert len(s.audit_log(f.id)) == 1
     assert s.fact(f.id).review == s.audit_log(f.id)[0]["after"]["review"]
     s.dispose()
+
+
+def test_same_text_with_a_url_fills_the_unknown_url_but_never_replaces_one(any_store):
+    """A seed stored without a URL keeps the URL that becomes known later (a meta sidecar added,
+    the page fetched from its address); a URL already stored is never overwritten."""
+    import dataclasses
+
+    assert any_store.add_article(ART)
+    assert any_store.article(ART.id).url == ""
+    known = dataclasses.replace(ART, url="http://127.0.0.1:9/seed", publisher="Local test", published=date(2023, 5, 20))
+    assert not any_store.add_article(known)  # still one article
+    got = any_store.article(ART.id)
+    assert (got.url, got.publisher, got.published) == ("http://127.0.0.1:9/seed", "Local test", date(2023, 5, 20))
+    assert not any_store.add_article(dataclasses.replace(ART, url="http://127.0.0.1:9/other"))
+    assert any_store.article(ART.id).url == "http://127.0.0.1:9/seed"
+    assert any_store.count_articles() == 1

@@ -5,6 +5,7 @@ import json
 from datetime import date
 
 from atlas.views import timeline
+from atlas.core.labels import power_color
 from atlas.views.query import load_frame
 from atlas.db.store import Store
 from tests.dash_data import fill_store, random_facts
@@ -57,13 +58,22 @@ def test_short_events_are_points_and_legend_lists_shown_types_only():
     from atlas.core.models import Fact
 
     facts = [Fact(id="summit", type="diplomacy", title="Two-day summit", date_start=date(2023, 5, 18),
-                  date_end=date(2023, 5, 19), date_precision="day", origin="curated", countries=("KAZ",)),
+                  date_end=date(2023, 5, 19), date_precision="day", origin="curated", countries=("KAZ",),
+                  actors=("CHN", "RUS")),
              Fact(id="base", type="security", title="Base since 1992", date_start=date(1992, 1, 1),
-                  date_end=date(2025, 1, 1), date_precision="year", origin="curated", countries=("TJK",))]
+                  date_end=date(2025, 1, 1), date_precision="year", origin="curated", countries=("TJK",),
+                  actors=("RUS",))]
     spec = timeline.timeline_chart(_frame(facts)).to_dict()
     rows = {r["id"]: r for r in next(iter(spec["datasets"].values()))}
     # Altair writes a missing date as "", which Vega-Lite's date parsing reads as null.
     assert not rows["summit"]["bar_end"] and rows["summit"]["end"]  # a point; its end stays in the tooltip
     assert rows["base"]["bar_end"]
-    domains = [layer["encoding"]["color"]["scale"]["domain"] for layer in spec["layer"]]
-    assert all(d == ["diplomacy", "security"] for d in domains)
+    # Colour = first outside power, in the map's colours; shape = fact type; only those shown.
+    scales = [layer["encoding"]["color"]["scale"] for layer in spec["layer"]]
+    assert all(sc["domain"] == ["China", "Russian Federation"] for sc in scales)
+    assert all(sc["range"] == [power_color("CHN"), power_color("RUS")] for sc in scales)
+    assert rows["summit"]["power"] == "China"  # a fact naming several powers: the first one
+    shapes = [layer["encoding"]["shape"] for layer in spec["layer"] if "shape" in layer["encoding"]]
+    assert [sh["scale"]["domain"] for sh in shapes] == [["diplomacy", "security"]]
+    assert shapes[0]["legend"] is None  # explained by timeline.SHAPE_NOTE under the chart
+    assert spec["height"] >= 2 * 38 + timeline.legend_height(2)  # room for every legend row

@@ -63,7 +63,7 @@ def widgets(container: Any, frame: pd.DataFrame) -> dict[str, Any]:
 def color_choice() -> str:
     from ui.filters import url_choice
 
-    return url_choice(st.sidebar.radio, "Colour AidData markers by", list(COLOR_BY), key=K_COLOR, default="sector",
+    return url_choice(st.sidebar.radio, "Colour AidData markers by", list(COLOR_BY), key=K_COLOR, default="power",
                       format_func=COLOR_BY.get, horizontal=True)
 
 

@@ -49,8 +49,11 @@ def _walk(fig):
 
 
 def cached_folium(cache_key: tuple, build: Callable[[], folium.Map], *, key: str, height: int,
-                  returned_objects: Iterable[str]) -> dict[str, Any]:
-    """Like ``st_folium(build(), key=…, height=…, use_container_width=True, returned_objects=…)``."""
+                  returned_objects: Iterable[str], js: str | None = None) -> dict[str, Any]:
+    """Like ``st_folium(build(), key=…, height=…, use_container_width=True, returned_objects=…)``.
+
+    ``js`` is run in the map's window whenever it changes (streamlit-folium's ``feature_group``
+    slot), e.g. the year slider's ``atlasYear(2015);`` (atlas/map_points.js): no redraw."""
     r = _rendered(cache_key, key, build)
     returned = list(returned_objects)
     defaults = {"last_active_drawing": None, "bounds": r["bounds"], "zoom": r["zoom"], "last_clicked": None,
@@ -63,6 +66,6 @@ def cached_folium(cache_key: tuple, build: Callable[[], folium.Map], *, key: str
     return sf._component_func(
         script=r["script"], header=r["header"], html=r["html"], id=r["id"], key=hash_key, height=height,
         width=None, returned_objects=returned, default={k: v for k, v in defaults.items() if k in returned},
-        zoom=None, center=None, feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+        zoom=None, center=None, feature_group=js, return_on_hover=False, layer_control=None, pixelated=False,
         css_links=r["css_links"], js_links=r["js_links"], on_change=_on_change, wrap_longitude=False,
     )

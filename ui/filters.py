@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.core.actors import choice_label
-from atlas.core.markup import md_plain
+from atlas.core.markup import md_plain, md_warning
 from atlas.core.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
 from atlas.views.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds, trust_level
 from ui import datasets as dataset_widgets
@@ -133,7 +133,7 @@ def sidebar_filters(frame: pd.DataFrame) -> Filters:
         actors = list(dict.fromkeys([*actors, *st.session_state.get(K_ACTORS, [])]))
     st.session_state[_BOUNDS] = bounds
     for w in warnings:
-        st.warning(md_plain(w))  # the values come from the URL: plain text, never markdown
+        st.warning(md_warning(w))  # the values come from the URL: shown as code, never markdown or a link
 
     sb = st.sidebar
     sb.header("Filters")

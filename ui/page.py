@@ -29,6 +29,12 @@ PAGES = (("0_Map.py", "Map"), ("1_Timeline.py", "Timeline"), ("2_Articles.py", "
 
 # On a phone: a smaller title and metrics, less padding, so the map starts on the first screen.
 PAGE_CSS = """<style>
+/* The map page's map and detail panel: side by side when wide, the panel below the map when narrow. */
+@media (max-width: 1000px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-detail) { flex-wrap: wrap !important; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-detail) > [data-testid="stColumn"] {
+    flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; }
+}
 @media (max-width: 700px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
   h1 { font-size: 1.45rem !important; padding-bottom: 0.2rem !important; }

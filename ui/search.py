@@ -39,12 +39,23 @@ def hit_line(h) -> str:
     return " · ".join(parts) + VIA[h.via]
 
 
+_CLOSE_SIDEBAR = "_atlas_close_sidebar"
+# On a phone the sidebar covers the page: once a result is chosen, close it to show the fact.
+CLOSE_SIDEBAR_JS = """<script>var d = window.parent.document;
+if (window.parent.innerWidth < 700) {
+  var b = d.querySelector('[data-testid="stSidebarCollapseButton"] button') ||
+          d.querySelector('[data-testid="stSidebarCollapseButton"]');
+  if (b && d.querySelector('[data-testid="stSidebar"][data-collapsed="false"]')) { b.click(); }
+}</script>"""
+
+
 def _open(fact_id: str) -> None:
     from ui.filters import current_filters
     from ui.page import PAGES, PAGES_DIR
     from ui.views import FACT_KEY
 
     st.session_state[FACT_KEY] = fact_id
+    st.session_state[_CLOSE_SIDEBAR] = True
     params = {**current_filters().to_query(), FACT_KEY: fact_id}
     if st.session_state.get(KEY):
         params[KEY] = st.session_state[KEY]
@@ -55,6 +66,10 @@ def search_box() -> str:
     """Draw the search input and its results in the sidebar; return the query text."""
     from ui.filters import page_changed
 
+    if st.session_state.pop(_CLOSE_SIDEBAR, False):
+        import streamlit.components.v1 as components
+
+        components.html(CLOSE_SIDEBAR_JS, height=0)
     if page_changed("search") or KEY not in st.session_state:  # a page switch resets the widget
         st.session_state[KEY] = st.query_params.get(KEY) or st.session_state.get(_SAVED, "")
     text = st.sidebar.text_input("Search", key=KEY, max_chars=200, placeholder="e.g. Line D, Xi'an, Turkey",

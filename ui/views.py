@@ -17,16 +17,20 @@ import streamlit as st
 from altair.utils.schemapi import debug_mode
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-from atlas.views import detail, events, maplayers, maps
+from atlas.views import detail
+from atlas.views import events
+from atlas.views import maplayers
+from atlas.views import maps
 from atlas.core import markup
 from atlas.views import timeline
 from atlas.core.errors import UnknownFact
-from atlas.views.export import article_index, csv_text, geojson_text
+from atlas.views.export import article_index, csv_text, geojson_text, xlsx_bytes
 from atlas.sources.files import BOUNDARIES, load_boundaries
 from atlas.views.query import Filters, filter_mask, select_facts, sort_for_display
 from atlas.views.reader import NO_MENTIONS, facts_citing, reader_document
 from atlas.core.webassets import ensure_vendor
 from ui.cache import fact_frame, fact_frame_at, get_store
+from ui import mapcontrols
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
 from ui.page import app_root_url
@@ -69,7 +73,7 @@ def boundaries() -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
+def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
     # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
     frame = _filtered(url, version, f)
     # One marker per event: facts reporting the same event are drawn once (atlas.views.events).
@@ -107,7 +111,12 @@ def filtered_frame(f: Filters) -> pd.DataFrame:
     return _filtered(store.url, store.version(), f)
 
 
-def cached_map_data(f: Filters, measure: str, finance_color: str = "sector") -> maplayers.MapData:
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _years(url: str, version: str, f: Filters) -> tuple[int, ...]:  # the map's year slider
+    return tuple(sorted(int(y) for y in _filtered(url, version, f)["date_start"].dropna().dt.year.unique()))
+
+
+def cached_map_data(f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
     store = get_store()
     return _map_data(store.url, store.version(), f, measure, finance_color)
 
@@ -160,7 +169,7 @@ def clear_fact() -> None:
         del st.query_params[FACT_KEY]
 
 
-def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "sector") -> maplayers.MapData:
+def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power") -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
     vendor_assets()
     with st.spinner("Drawing the map…"):
@@ -172,9 +181,12 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "sector
         st.session_state[_MAP_FOCUS] = fid
     focus = st.session_state.get(_MAP_FOCUS)
     store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
-    out = cached_folium((store.url, store.version(), f, measure, tiles, focus, finance_color),
-                        lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
-                        key="map", returned_objects=["last_active_drawing"], height=MAP_HEIGHT)
+    map_key = (store.url, store.version(), f, measure, tiles, focus, finance_color)
+    js = mapcontrols.controls_js(_years(store.url, store.version(), f), map_key)  # year slider, Play, link view
+    out = cached_folium(map_key, lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
+                        key="map", returned_objects=["last_active_drawing", "center", "zoom"], height=MAP_HEIGHT,
+                        js=js)
+    mapcontrols.remember_view(out)
     drawing = (out or {}).get("last_active_drawing")
     seen = json.dumps(drawing, sort_keys=True) if drawing else None
     if seen is None:
@@ -270,7 +282,7 @@ def timeline_view(frame: pd.DataFrame, f: Filters, lanes: str = "country", *, ke
             st.session_state[_TL_SEEN] = seen
             if (f.since, f.until) != window:
                 request_filters(f.with_(since=window[0], until=window[1]))
-        st.caption("Drag across the timeline to narrow the time window; the map follows.")
+        st.caption(timeline.SHAPE_NOTE + " Drag across the timeline to narrow the time window; the map follows.")
     if st.button("Clear time window", key="clear_window", disabled=not (f.since or f.until)):
         request_filters(f.with_(since=None, until=None))
 
@@ -303,11 +315,11 @@ def article_choice() -> str | None:
 
 
 def back_to_map() -> None:
-    """A link to the Map with the same filters (and the fact being read)."""
+    """A link to the Map with the same filters, map view and year (and the fact being read)."""
     from ui.filters import current_filters
     from ui.page import PAGES, PAGES_DIR
 
-    params = current_filters().to_query()
+    params = {**current_filters().to_query(), **mapcontrols.last_view_params()}
     fid = st.query_params.get(FACT_KEY)
     if fid:
         params[FACT_KEY] = fid
@@ -369,9 +381,11 @@ TABLE_COLUMNS = ["id", "title", "type", "date_start", "date_end", "date_precisio
 def download_contents(store, f: Filters, frame: pd.DataFrame, kind: str):
     """The download's contents, made only when the button is clicked. Streamlit runs
     this on another thread, outside the script run: plain atlas calls only, no st.*."""
-    def make() -> str:
+    def make() -> str | bytes:
         # downloads carry records withdrawn from a newer release too, flagged "withdrawn"
         facts, articles = select_facts(store, f.with_(withdrawn=True), frame), article_index(store)
+        if kind == "xlsx":
+            return xlsx_bytes(facts, articles)
         return csv_text(facts, articles) if kind == "csv" else geojson_text(facts, articles)
 
     return make
@@ -381,13 +395,16 @@ def data_view(f: Filters) -> None:
     """The filtered facts as a sortable table, and downloads of exactly those facts."""
     frame = sort_for_display(filtered_frame(f))
     store, everything = get_store(), fact_frame()
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     # on_click="ignore": a download changes nothing on the page, so no rerun (a rerun racing
     # the deferred export could drop the file).
     c1.download_button("Download CSV", download_contents(store, f, everything, "csv"), on_click="ignore",
                        file_name="atlas-facts.csv", mime="text/csv", key="dl_csv")
     c2.download_button("Download GeoJSON", download_contents(store, f, everything, "geojson"), on_click="ignore",
                        file_name="atlas-facts.geojson", mime="application/geo+json", key="dl_geojson")
+    c3.download_button("Download XLSX", download_contents(store, f, everything, "xlsx"), on_click="ignore",
+                       file_name="atlas-facts.xlsx", key="dl_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     table = frame[TABLE_COLUMNS].copy()
     for c in ("countries", "actors"):
         table[c] = table[c].fillna("").str.replace("|", ", ", regex=False)

@@ -5,6 +5,8 @@ folium. Pure; no Streamlit.
 """
 from __future__ import annotations
 
+import colorsys
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -16,9 +18,58 @@ TYPE_COLORS = {
     "diplomacy": "#1f77b4", "security": "#d62728", "finance": "#9467bd", "energy": "#ff7f0e",
     "infrastructure": "#2ca02c", "trade": "#8c564b", "sanctions": "#e377c2",
 }
-ACTOR_COLORS = {"CHN": "#c0392b", "RUS": "#2e86c1", "USA": "#1a237e", "EU": "#f1c40f", "TUR": "#16a085",
-                "GBR": "#7d3c98", "JPN": "#e67e22", "KOR": "#5d6d7e", "IRN": "#27ae60", "IND": "#d35400"}
-OTHER_ACTOR_COLORS = ("#8e44ad", "#2c3e50", "#a04000", "#117864", "#b03a2e", "#1f618d")
+# One colour per outside power or bloc, the same on the map, the timeline and every chart.
+# Fixed for the main powers, blocs and lenders (told apart by hue and lightness); any other
+# code gets a colour from its name (power_color), so it never changes between pages or runs.
+POWER_COLORS = {
+    # states
+    "CHN": "#d62728", "RUS": "#1f5fa8", "USA": "#6a3d9a", "TUR": "#17a589", "JPN": "#ff7f0e",
+    "KOR": "#7f8c8d", "IND": "#b8860b", "IRN": "#2e7d32", "GBR": "#c2185b", "DEU": "#4e342e",
+    "FRA": "#5c6bc0", "ARE": "#8d6e63", "SAU": "#558b2f", "QAT": "#880e4f", "KWT": "#00838f",
+    "PAK": "#9ccc65", "AFG": "#a1887f", "ITA": "#26a69a", "UKR": "#fbc02d",
+    # blocs
+    "EU": "#f2c500", "CSTO": "#0d3b66", "EAEU": "#64b5f6", "SCO": "#ef6c00", "OTS": "#4db6ac",
+    "NATO": "#283593", "UN": "#4fc3f7", "CIS": "#90a4ae",
+    # lenders
+    "WB": "#00695c", "ADB": "#0288d1", "AIIB": "#ad1457", "EBRD": "#6d4c41", "EIB": "#c0ca33",
+    "EDB": "#7e57c2", "ISDB": "#388e3c", "OPECF": "#795548", "IMF": "#455a64",
+}
+NO_POWER_COLOR = "#9e9e9e"  # facts without an outside power; "Other" in charts
+
+
+def power_color(code: str | None) -> str:
+    """The colour of an outside power or bloc (ISO3 or a :data:`atlas.core.models.BLOCS` code).
+
+    Fixed for the codes in :data:`POWER_COLORS`; any other code gets a mid-light colour
+    from a hash of its name (the same everywhere, every run); no code gives grey.
+
+    >>> power_color("CHN"), power_color("WB"), power_color(None)
+    ('#d62728', '#00695c', '#9e9e9e')
+    >>> power_color("XYZ") == power_color("XYZ") and power_color("XYZ").startswith("#")
+    True
+    """
+    if not code:
+        return NO_POWER_COLOR
+    code = str(code).strip().upper()
+    if code in POWER_COLORS:
+        return POWER_COLORS[code]
+    digest = hashlib.sha1(code.encode("utf-8")).digest()
+    hue, light, sat = digest[0] / 255, 0.38 + digest[1] / 255 * 0.17, 0.55 + digest[2] / 255 * 0.3
+    r, g, b = colorsys.hls_to_rgb(hue, light, sat)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def first_power(actors: Any) -> str:
+    """The first actor of a fact's ``actors`` ("CHN|RUS" or a list): the power whose colour it takes.
+
+    >>> first_power("CHN|RUS"), first_power(["EU"]), first_power(None)
+    ('CHN', 'EU', '')
+    """
+    if isinstance(actors, str):
+        return actors.split("|", 1)[0].strip()
+    if isinstance(actors, (list, tuple)) and actors:
+        return str(actors[0])
+    return ""
 
 
 def actor_label(code: str) -> str:
@@ -34,13 +85,6 @@ def actor_label(code: str) -> str:
     except (LookupError, KeyError):
         c = None
     return (getattr(c, "common_name", None) or c.name) if c else code
-
-
-def actor_color(code: str, order: list[str]) -> str:
-    """A fixed colour for the main powers; others by their place in ``order``."""
-    if code in ACTOR_COLORS:
-        return ACTOR_COLORS[code]
-    return OTHER_ACTOR_COLORS[order.index(code) % len(OTHER_ACTOR_COLORS)] if code in order else "#777777"
 
 
 def short_date(ts: Any, precision: Any) -> str:

@@ -17,6 +17,7 @@ Pure; no Streamlit.
 from __future__ import annotations
 
 import html
+import re
 import string
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -56,8 +57,9 @@ def md_plain(text: str) -> str:
     """``text`` for a markdown body so that it renders as exactly these characters.
 
     CommonMark lets every ASCII punctuation character be backslash-escaped; escaping
-    all of them leaves no link, image, emphasis, HTML, math or shortcode, and breaks
-    bare-URL autolinks (``http\\://``). Line breaks become spaces (one-line messages).
+    all of them leaves no link, image, emphasis, HTML, math or shortcode. It does *not*
+    stop Streamlit auto-linking a bare address (``http://…``, ``www.…``): show a value a
+    visitor typed with :func:`md_code`. Line breaks become spaces (one-line messages).
 
     >>> md_plain("[Log in](http://evil.example)")
     '\\\\[Log in\\\\]\\\\(http\\\\:\\\\/\\\\/evil\\\\.example\\\\)'
@@ -73,6 +75,35 @@ def md_plain(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def md_code(text: str) -> str:
+    """``text`` as an inline code span: shown verbatim, never a link, emphasis or HTML.
+
+    For values a visitor typed (a URL's query parameters): escaping alone leaves the
+    renderer free to auto-link what looks like an address; inside a code span nothing is
+    parsed. The fence is longer than any run of backticks in the text.
+
+    >>> md_code("![x](http://evil.example)"), md_code("a`b")
+    ('` ![x](http://evil.example) `', '`` a`b ``')
+    """
+    text = text.replace("\r", " ").replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
+
+
+def md_warning(message: str) -> str:
+    """A warning about a visitor's value for a markdown body: the message as plain text and
+    the value (``message.value`` when it carries one, as :class:`atlas.views.query.QueryWarning`
+    does) as code.
+
+    >>> md_warning("plain [x]")
+    'plain \\\\[x\\\\]'
+    """
+    value = getattr(message, "value", None)
+    if value is None:
+        return md_plain(message)
+    return md_plain(message.before) + md_code(value) + md_plain(message.after)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -182,9 +213,29 @@ def mark_style(kinds: Sequence[str]) -> str:
     return ";".join(styles)
 
 
+# A tag mangled by machine translation or a careless copy: a space inside it ("< p>", "</ p>",
+# "<br />" is kept as it is valid), no attributes. HTML parsers read it as text, so it reached
+# the stored article (the seed article has one) and the reader showed it. Bounded repeats.
+_STRAY_TAG = re.compile(r"<\s{1,8}/?\s{0,8}[A-Za-z][A-Za-z0-9]{0,10}\s{0,8}/?\s{0,8}>"
+                        r"|</\s{1,8}[A-Za-z][A-Za-z0-9]{0,10}\s{0,8}>|</?[A-Za-z][A-Za-z0-9]{0,10}\s{1,8}>")
+
+
+def blank_stray_markup(text: str) -> str:
+    """``text`` with mangled leftover tags replaced by spaces: same length, every offset kept.
+    Well-formed markup in an article (``<b>``, ``<script>``) stays, shown escaped as text.
+
+    >>> blank_stray_markup("< p>Dies berichtet Xinhua.</p >")
+    '    Dies berichtet Xinhua.     '
+    >>> blank_stray_markup("5 < 6 and x<y, <b>bold</b>")
+    '5 < 6 and x<y, <b>bold</b>'
+    """
+    return _STRAY_TAG.sub(lambda m: " " * len(m.group(0)), text) if "<" in text else text
+
+
 def highlight_html(text: str, spans: Sequence[Span], *, start: int = 0, end: int | None = None,
                    anchor: str = "") -> str:
-    """``text[start:end]``, escaped, with every span's segments wrapped in ``<mark>``.
+    """``text[start:end]``, escaped, stray markup blanked (:func:`blank_stray_markup`), with every
+    span's segments wrapped in ``<mark>``.
 
     Spans are positions in ``text``; the parts outside ``[start, end)`` are cut off.
     ``anchor`` puts ``<span id=ANCHOR></span>`` before the first focus segment.
@@ -192,6 +243,7 @@ def highlight_html(text: str, spans: Sequence[Span], *, start: int = 0, end: int
     >>> highlight_html("Xi in <Astana>", [Span(7, 13, "place")])
     'Xi in &lt;<mark class="k-place" style="background:#d9f5dd;border-bottom:2px solid #27ae60">Astana</mark>&gt;'
     """
+    text = blank_stray_markup(text)
     end = len(text) if end is None else min(end, len(text))
     local = [Span(max(s.start, start) - start, min(s.end, end) - start, s.kind, s.label)
              for s in spans if s.start < end and s.end > start and s.start < s.end]

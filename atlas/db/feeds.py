@@ -4,6 +4,7 @@ Tables live in :mod:`atlas.db.schema` (one ``metadata``); the reads and writes a
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -18,7 +19,7 @@ from .schema import articles_t, facts_t, meta_t, pages_t, signatures_t, sources_
 from .store import Store
 
 MAX_BACKOFF_S = 24 * 3600
-LEASE_S = 2 * 3600
+LEASE_S = 180  # renewed as pages complete; a stuck or crashed run frees its sources in 3 minutes
 
 
 @dataclass(frozen=True)
@@ -87,16 +88,20 @@ def set_paused(store: Store, name: str, paused: bool) -> bool:
 
 def record_source(store: Store, name: str, *, ok: bool, error: str | None, new: int, unchanged: int,
                   failed: int, etag: str | None = None, last_modified: str | None = None,
-                  keep_validators: bool = True, at: datetime | None = None) -> None:
-    """After a source was fetched: counts, last error, and when to try again (backoff on failure)."""
+                  keep_validators: bool = True, retry: bool = False, at: datetime | None = None) -> None:
+    """After a source was fetched: counts, last error, and when to try again (backoff on failure).
+
+    ``retry``: the source was read but some of its pages failed for now (a timeout, a 5xx);
+    they are tried again with the same backoff as a failing source.
+    """
     at = at or datetime.now(timezone.utc)
     with store.engine.begin() as c:
         row = c.execute(sa.select(sources_t).where(sources_t.c.name == name)).first()
         if row is None:
             return
-        failures = 0 if ok else int(row.failures or 0) + 1
+        failures = 0 if ok and not retry else int(row.failures or 0) + 1
         interval = int(row.interval_s or sources_t.c.interval_s.default.arg)
-        wait = interval if ok else min(MAX_BACKOFF_S, interval * 2 ** min(failures - 1, 10))
+        wait = interval if not failures else min(MAX_BACKOFF_S, interval * 2 ** min(failures - 1, 10))
         values: dict[str, Any] = {
             "last_fetch_at": at.isoformat(timespec="seconds"), "last_error": error, "failures": failures,
             "next_fetch_at": (at + timedelta(seconds=wait)).isoformat(timespec="seconds"),
@@ -159,9 +164,20 @@ def unsigned_articles(store: Store) -> list[tuple[str, str]]:
 
 
 def add_signatures(store: Store, rows: list[tuple[str, str]]) -> None:
-    if rows:
+    """Store signatures of articles signed by no one yet. Runs on other sources may sign the
+    same articles at the same moment (each leases only its own sources): theirs are kept."""
+    if not rows:
+        return
+    try:
         with store.engine.begin() as c:
             c.execute(signatures_t.insert(), [{"article_id": a, "minhash": s} for a, s in rows])
+    except sa.exc.IntegrityError:
+        for a, sig in rows:  # one at a time, skipping those another run stored meanwhile
+            try:
+                with store.engine.begin() as c:
+                    c.execute(signatures_t.insert().values(article_id=a, minhash=sig))
+            except sa.exc.IntegrityError:
+                continue
 
 
 def article_listing(store: Store) -> list[dict[str, Any]]:
@@ -181,23 +197,56 @@ def article_listing(store: Store) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in c.execute(q)]
 
 
-def take_lease(store: Store, holder: str, at: datetime | None = None) -> bool:
-    """One fetch run at a time per database (cron may start the next before one ends)."""
+def _lease_key(source: str) -> str:
+    """The meta key of a source's lease (keys are short; source names may be long)."""
+    return "fetch_lease:" + hashlib.sha1(source.encode("utf-8")).hexdigest()[:24]
+
+
+def take_leases(store: Store, sources: Iterable[str], holder: str, at: datetime | None = None,
+                seconds: float = LEASE_S) -> list[str]:
+    """Lease ``sources`` for this run: the ones taken (another live run holds the rest).
+
+    One run at a time per *source*, so cron starting the next run before one ends does
+    not fetch the same pages twice, while a run stuck on one slow source does not stop
+    another from fetching the rest. A lease lasts ``seconds`` and the run renews it as
+    work progresses (:func:`renew_leases`); a run that crashed or hangs frees it when it
+    lapses, a run killed on this machine at once.
+    """
     at = at or datetime.now(timezone.utc)
-    value = json.dumps({"holder": holder, "until": (at + timedelta(seconds=LEASE_S)).isoformat()})
-    try:
-        with store.engine.begin() as c:
-            old = c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "fetch_lease")).scalar()
-            if old is None:
-                c.execute(meta_t.insert().values(key="fetch_lease", value=value))
-                return True
-            lease = json.loads(old)
-            if datetime.fromisoformat(lease["until"]) > at and _alive(lease["holder"]):
-                return False
-            return c.execute(meta_t.update().where(meta_t.c.key == "fetch_lease", meta_t.c.value == old)
-                             .values(value=value)).rowcount == 1
-    except sa.exc.IntegrityError:
-        return False
+    value = json.dumps({"holder": holder, "until": (at + timedelta(seconds=seconds)).isoformat()})
+    taken = []
+    for name in sources:
+        key = _lease_key(name)
+        try:
+            with store.engine.begin() as c:
+                old = c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+                if old is None:
+                    c.execute(meta_t.insert().values(key=key, value=value))
+                    taken.append(name)
+                    continue
+                lease = json.loads(old)
+                if lease["holder"] != holder and datetime.fromisoformat(lease["until"]) > at \
+                        and _alive(lease["holder"]):
+                    continue
+                if c.execute(meta_t.update().where(meta_t.c.key == key, meta_t.c.value == old)
+                             .values(value=value)).rowcount == 1:
+                    taken.append(name)
+        except sa.exc.IntegrityError:
+            continue  # another run inserted it at the same moment
+    return taken
+
+
+def renew_leases(store: Store, sources: Iterable[str], holder: str, at: datetime | None = None,
+                 seconds: float = LEASE_S) -> None:
+    """Push this run's leases ``seconds`` further (called as pages complete)."""
+    at = at or datetime.now(timezone.utc)
+    value = json.dumps({"holder": holder, "until": (at + timedelta(seconds=seconds)).isoformat()})
+    with store.engine.begin() as c:
+        for name in sources:
+            key = _lease_key(name)
+            old = c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+            if old is not None and json.loads(old)["holder"] == holder:
+                c.execute(meta_t.update().where(meta_t.c.key == key).values(value=value))
 
 
 def lease_holder() -> str:
@@ -218,8 +267,10 @@ def _alive(holder: str) -> bool:
     return True
 
 
-def release_lease(store: Store, holder: str) -> None:
+def release_leases(store: Store, sources: Iterable[str], holder: str) -> None:
     with store.engine.begin() as c:
-        old = c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "fetch_lease")).scalar()
-        if old is not None and json.loads(old)["holder"] == holder:
-            c.execute(meta_t.delete().where(meta_t.c.key == "fetch_lease"))
+        for name in sources:
+            key = _lease_key(name)
+            old = c.execute(sa.select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+            if old is not None and json.loads(old)["holder"] == holder:
+                c.execute(meta_t.delete().where(meta_t.c.key == key))

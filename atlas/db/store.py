@@ -169,7 +169,17 @@ class Store:
                      also: Callable[[sa.Connection], None] | None = None) -> bool:
         with self.write() as w:
             c = w.conn
-            if c.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first():
+            got = c.execute(sa.select(articles_t.c.url, articles_t.c.publisher, articles_t.c.published)
+                            .where(articles_t.c.id == article.id)).first()
+            if got:
+                # The same text again (a seed later given a meta sidecar, a page fetched from its URL):
+                # keep what is stored, but fill a URL, publisher or date that was unknown.
+                fill = {k: v for k, v, old in (("url", article.url, got.url),
+                                                ("publisher", article.publisher, got.publisher),
+                                                ("published", iso(article.published), got.published))
+                        if v and not old}
+                if fill:
+                    c.execute(articles_t.update().where(articles_t.c.id == article.id).values(**fill))
                 return False
             c.execute(articles_t.insert().values(
                 id=article.id, title=article.title, language=article.language,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Callable, Sequence
 
 from ..core.errors import ArticleError, AtlasError
@@ -53,7 +52,6 @@ class IngestForm:
     language: str | None = None  # None or "auto": detect
 
 
-@lru_cache(maxsize=4)
 def _source_text(text: str, file_name: str | None, file_bytes: bytes | None) -> str:
     has_text = bool(text and text.strip())
     if file_bytes is not None and file_name is not None:
@@ -157,6 +155,7 @@ class Preview:
     rows: tuple[dict, ...] = ()  # candidate facts as table rows
     error: str = ""  # set when the input is refused
     duplicate: bool = False
+    article_id: str = ""
 
 
 def preview_html(text: str, extraction: dict | None, max_chars: int = PREVIEW_CHARS) -> str:
@@ -176,7 +175,14 @@ def preview_form(form: IngestForm, store: Store | None = None,
     art = prepared.article
     return Preview(art, tuple(prepared.facts), preview_html(art.text, prepared.extraction),
                    tuple(candidate_rows(prepared.facts)),
-                   duplicate=bool(store is not None and store.has_article(art.id)))
+                   duplicate=bool(store is not None and store.has_article(art.id)), article_id=art.id)
+
+
+def preview_light(form: IngestForm) -> Preview:
+    """:func:`preview_form` without the article and facts: what the page shows, nothing more
+    (made in the extraction worker and sent back; the duplicate check is the caller's)."""
+    pv = preview_form(form)
+    return Preview(None, (), pv.html, pv.rows, pv.error, article_id=pv.article_id)
 
 
 def _place_names(f: Fact) -> str:

@@ -40,18 +40,29 @@ class ExtractionTimeout(ArticleError):
     """Extraction of one article ran past the time limit (the worker was killed)."""
 
 
-def _serve(requests: Connection, replies: Connection) -> None:
-    """The worker's loop: (text, published, language) in, (ok, result or error) out."""
+def _handle(kind: str, payload: Any) -> Any:
+    """One job: ``extract`` (text, published, language) → the extraction's JSON; ``preview``
+    an :class:`~atlas.sources.intake.IngestForm` → the page's :class:`~atlas.sources.intake.Preview` only."""
+    if kind == "preview":
+        from .intake import preview_light
+
+        return preview_light(payload)
     from .extract import extract
 
+    text, published, language = payload
+    return extract(text, published=date.fromisoformat(published) if published else None,
+                   language=language).to_dict()
+
+
+def _serve(requests: Connection, replies: Connection) -> None:
+    """The worker's loop: (kind, payload) in, (ok, result or error) out."""
     while True:
         try:
-            text, published, language = requests.recv()
+            kind, payload = requests.recv()
         except (EOFError, OSError):
             return
         try:
-            ex = extract(text, published=date.fromisoformat(published) if published else None, language=language)
-            reply = (True, ex.to_dict())
+            reply = (True, _handle(kind, payload))
         except AtlasError as exc:
             reply = (False, (type(exc).__name__, str(exc)))
         except Exception as exc:  # noqa: BLE001 - any bug in one article must not kill the worker
@@ -98,14 +109,24 @@ class ExtractorProcess:
         return self._proc.pid if self._proc is not None else None
 
     def __call__(self, article: Article, progress: Progress | None = None) -> dict:
+        """The extractor's JSON for ``article`` (:func:`atlas.sources.ingest.run_extractor`'s runner)."""
+        return self._ask("extract", (article.text, article.published.isoformat() if article.published else None,
+                                     article.language), progress)
+
+    def preview(self, form: Any, progress: Progress | None = None) -> Any:
+        """The Ingest page's preview of ``form``, made wholly in the worker: reading the upload,
+        extracting, shaping facts and highlighting happen there, and only the page's table rows
+        and capped HTML come back, so the server never holds a large article's intermediates."""
+        return self._ask("preview", form, progress)
+
+    def _ask(self, kind: str, payload: Any, progress: Progress | None) -> Any:
         with self._lock:
             if self._proc is None or self._proc.poll() is not None:
                 self._kill()
                 self._start()
             start = time.monotonic()
             try:
-                self._send.send((article.text, article.published.isoformat() if article.published else None,
-                                 article.language))
+                self._send.send((kind, payload))
                 while not self._recv.poll(POLL_S):  # the waiting session holds no interpreter lock
                     elapsed = time.monotonic() - start
                     if elapsed >= self.timeout_s:

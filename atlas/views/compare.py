@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from ..core.labels import actor_color, actor_label
+from ..core.labels import actor_label, power_color
 from .measures import CURRENCY_BASIS, PARTS, PART_LABELS, by_power, contributions, figure, tally
 from ..core.models import CENTRAL_ASIA
 
@@ -41,11 +41,6 @@ def facts_text(n: int) -> str:
     ('1 fact', '3 facts')
     """
     return f"{n} fact" + ("" if n == 1 else "s")
-
-
-def power_color(code: str, order: list[str]) -> str:
-    """The one place the Compare page takes a power's colour (labels.power_color once merged)."""
-    return actor_color(code, order)
 
 
 @dataclass
@@ -155,7 +150,7 @@ def facts_by_type(comp: Comparison, country: str) -> pd.DataFrame:
 
 def _scale(powers: tuple[str, ...]) -> alt.Scale:
     order = list(powers)
-    return alt.Scale(domain=[actor_label(p) for p in order], range=[power_color(p, order) for p in order])
+    return alt.Scale(domain=[actor_label(p) for p in order], range=[power_color(p) for p in order])
 
 
 def side_by_side_chart(data: pd.DataFrame, *, x: str, y: str, y_title: str, powers: tuple[str, ...],

@@ -4,12 +4,14 @@ Layers (LayerControl names are pinned by tests):
 
 * ``Countries`` – the offline country polygons, the five states shaded by a measure
   (number of facts, or the leading outside power);
-* ``Events`` – point-like facts, coloured by type; curated filled, extracted hollow;
+* ``Events`` – point-like facts (a MultiPoint fact: one marker per site), coloured by their
+  first outside power, shaped by fact type; curated filled, extracted hollow;
 * ``Routes`` – LineString facts (pipelines, railways), dash pattern by status;
 * ``Sanctions & trade pressure`` – facts of type sanctions and trade (non-line).
 
-Scale: each layer's features carry only ``id, title, type, origin, date`` (+ ``status``
-for routes). Above :data:`POINT_LIMIT` individual points (after filtering) the points
+Scale: each layer's features carry only ``id, title, type, origin, date, power, year``
+(+ ``more`` when several powers, ``status`` for routes); the map ships the point layers as
+compact records (:mod:`atlas.views.mappoints`). Above :data:`POINT_LIMIT` individual points (after filtering) the points
 are aggregated server-side into at most :data:`MAX_CELLS` grid cells; above
 :data:`ROUTE_LIMIT` lines, routes too. Coordinates are rounded to 4 decimals.
 
@@ -28,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.geometry import positions
-from ..core.labels import actor_color, actor_label, short_date
+from ..core.labels import actor_label, first_power, power_color, short_date
 from ..core.markup import esc
 from ..core.models import CENTRAL_ASIA
 from .query import facts_per_country, leading_actor
@@ -102,57 +104,34 @@ def _fc(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-SPREAD_STEP_DEG = 0.22  # spacing of markers on a ring, ~ one marker width at zoom 5
+def _year(ts: Any) -> int | None:
+    return None if ts is None or pd.isna(ts) else int(ts.year)
 
 
-def spread_colocated(ids: list[str], lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Move facts that share a position onto a small ring around it, so each can be clicked.
-
-    Returns new lon, lat and how many facts share each position (1 = not moved). Order
-    on the ring follows the fact id, so positions are stable across reruns.
-
-    >>> lo, la, n = spread_colocated(["a", "b", "c"], np.array([70.0, 70.0, 60.0]), np.array([40.0, 40.0, 41.0]))
-    >>> n.tolist(), float(lo[2]), float(la[2]), bool(lo[0] != lo[1] or la[0] != la[1])
-    ([2, 2, 1], 60.0, 41.0, True)
-    """
-    lon, lat = np.asarray(lon, dtype=float).copy(), np.asarray(lat, dtype=float).copy()
-    shared = np.ones(len(lon), dtype=np.int64)
-    groups: dict[tuple[float, float], list[int]] = {}
-    for i, key in enumerate(zip(np.round(lon, 3), np.round(lat, 3))):
-        groups.setdefault(key, []).append(i)
-    for members in groups.values():
-        n = len(members)
-        if n == 1:
-            continue
-        members.sort(key=lambda i: ids[i])
-        radius = max(SPREAD_STEP_DEG, SPREAD_STEP_DEG * n / (2 * math.pi))
-        cx, cy = lon[members[0]], lat[members[0]]
-        squash = max(math.cos(math.radians(cy)), 0.2)  # keep the ring round on the map
-        for k, i in enumerate(members):
-            angle = 2 * math.pi * k / n
-            lon[i] = cx + radius * math.sin(angle) / squash
-            lat[i] = cy + radius * math.cos(angle)
-            shared[i] = n
-    return lon, lat, shared
+def _point_geometry(geom_type: Any, geom: Any, lon: float, lat: float) -> dict:
+    """A Point at (lon, lat), or the fact's own MultiPoint (World Bank sites): one marker per point."""
+    if geom_type == "MultiPoint" and geom is not None:
+        g = json.loads(geom) if isinstance(geom, str) else geom
+        pts = [c for c in (g.get("coordinates") or []) if isinstance(c, (list, tuple)) and len(c) >= 2]
+        if pts:
+            return {"type": "MultiPoint", "coordinates": [_round_coords(c) for c in pts]}
+    return {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]}
 
 
 def _point_features(df: pd.DataFrame) -> list[dict]:
+    """Point facts at their true place; the map clusters markers that come too close (atlas.views.maps)."""
     out = []
-    ids = df["id"].tolist()
-    lons, lats, shared = spread_colocated(ids, df["lon"].to_numpy(), df["lat"].to_numpy())
-    cols = zip(ids, df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
-               lons, lats, shared, df["lon"], df["lat"])
-    for fid, title, ftype, origin, ds, prec, lon, lat, n, lon0, lat0 in cols:
-        props = {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
-                 "date": short_date(ds, prec)}
-        if n > 1:
-            props["near"] = int(n)  # drawn beside its true position, which it shares with n-1 others
-            # the shared true position: the map re-spreads these in pixels at every zoom (atlas.views.maps)
-            props["at"] = [round(float(lon0), 3), round(float(lat0), 3)]
+    geom_types = df["geom_type"] if "geom_type" in df.columns else pd.Series([None] * len(df), index=df.index)
+    geoms = df["geometry"] if "geometry" in df.columns else pd.Series([None] * len(df), index=df.index)
+    cols = zip(df["id"], df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
+               df["lon"], df["lat"], df["actors"], geom_types, geoms)
+    for fid, title, ftype, origin, ds, prec, lon, lat, actors, gtype, geom in cols:
         out.append({
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]},
-            "properties": props,
+            "geometry": _point_geometry(gtype, geom, lon, lat),
+            "properties": {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
+                           "date": short_date(ds, prec), "power": esc(first_power(actors)), "year": _year(ds),
+                           **({"more": 1} if isinstance(actors, str) and "|" in actors else {})},
         })
     return out
 
@@ -166,14 +145,15 @@ def _round_coords(coords: Any) -> Any:
 def _line_features(df: pd.DataFrame) -> list[dict]:
     out = []
     cols = zip(df["id"], df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
-               df["geometry"], df["status"])
-    for fid, title, ftype, origin, ds, prec, geom, status in cols:
+               df["geometry"], df["status"], df["actors"])
+    for fid, title, ftype, origin, ds, prec, geom, status, actors in cols:
         g = json.loads(geom) if isinstance(geom, str) else geom
         out.append({
             "type": "Feature",
             "geometry": {"type": g["type"], "coordinates": _round_coords(g["coordinates"])},
             "properties": {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
-                           "date": short_date(ds, prec), "status": esc(status if isinstance(status, str) else "")},
+                           "date": short_date(ds, prec), "status": esc(status if isinstance(status, str) else ""),
+                           "power": esc(first_power(actors)), "year": _year(ds)},
         })
     return out
 
@@ -239,7 +219,7 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
     if measure == "leading":
         lead = leading_actor(frame)
         order = sorted({a for a, _ in lead.values()})
-        legend_items = [(actor_color(a, order), f"{actor_label(a)} ({a})") for a in order]
+        legend_items = [(power_color(a), f"{actor_label(a)} ({a})") for a in order]
         title = MEASURES["leading"]
     elif measure == "finance":
         from ..sources.datasets.layer import finance_shading
@@ -263,7 +243,7 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
         if iso in CENTRAL_ASIA:
             if measure == "leading":
                 got = lead.get(iso)
-                color = actor_color(got[0], order) if got else NO_DATA_COLOR
+                color = power_color(got[0]) if got else NO_DATA_COLOR
                 label = (f"Leading outside power: {actor_label(got[0])} ({got[1]} facts)" if got
                          else "No outside power in the filtered facts")
             elif measure == "finance":
@@ -286,7 +266,7 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
 
 
 def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
-             point_limit: int = POINT_LIMIT, route_limit: int = ROUTE_LIMIT, finance_color: str = "sector") -> MapData:
+             point_limit: int = POINT_LIMIT, route_limit: int = ROUTE_LIMIT, finance_color: str = "power") -> MapData:
     """The four layers' GeoJSON for the (already filtered) ``frame``."""
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
@@ -308,9 +288,7 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
         ev_feats, pr_feats = _cell_features(events), _cell_features(pressure)
         aggregated += [LAYER_EVENTS, LAYER_PRESSURE]
     else:
-        # Spread over both layers at once: a sanctions fact and a summit in Astana share a spot.
-        feats = _point_features(pd.concat([events, pressure]))
-        ev_feats, pr_feats = feats[:len(events)], feats[len(events):]
+        ev_feats, pr_feats = _point_features(events), _point_features(pressure)
     if len(lines) > route_limit:
         rt_feats = _cell_features(lines)
         aggregated.append(LAYER_ROUTES)

@@ -1,7 +1,10 @@
 """Folium rendering of the map's layer data (:mod:`atlas.views.maplayers`): one ``folium.Map``.
 
-Each layer is ONE ``L.geoJson`` whose style comes from a small JS function, not a
-per-feature style, so the page stays small at 100,000 facts. The key (:func:`legend_html`)
+Countries and routes are each ONE ``L.geoJson`` whose style comes from a small JS function;
+every point (events, pressure, dataset records) is one compact record in ONE JSON array
+(:mod:`atlas.views.mappoints`) drawn by ``map_points.js`` into one Leaflet.markercluster group, so
+nearby markers merge into a cluster that shows its count and its split by outside power.
+Colour = the fact's first outside power (:func:`atlas.core.labels.power_color`), shape = fact type. The key (:func:`legend_html`)
 is plain HTML the page shows beside the map, so it never covers a marker (and no branca
 colormap: that pulls d3 from a CDN). Properties reach tooltips as HTML:
 :mod:`atlas.views.maplayers` escapes them. Nothing here imports streamlit.
@@ -9,33 +12,48 @@ colormap: that pulls d3 from a CDN). Properties reach tooltips as HTML:
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import folium
 import pandas as pd
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import get_bounds
 from jinja2.utils import htmlsafe_json_dumps
 
-from ..core.labels import TYPE_COLORS
-from .maplayers import LAYER_FINANCE
-from .maplayers import (CELL_TOOLTIP, LAYER_COUNTRIES, LAYER_EVENTS, LAYER_PRESSURE, LAYER_ROUTES, POINT_LIMIT,
-                        ROUTE_DASH, ROUTE_GREY, ROUTE_LIMIT, MapData, map_data, view_bounds)
 from ..core.geometry import positions
+from ..core.labels import TYPE_COLORS, actor_label, power_color
+from .maplayers import (CELL_TOOLTIP, LAYER_COUNTRIES, LAYER_EVENTS, LAYER_FINANCE, LAYER_PRESSURE, LAYER_ROUTES,
+                        POINT_LIMIT, ROUTE_DASH, ROUTE_GREY, ROUTE_LIMIT, MapData, map_data, view_bounds)
+from .mappoints import (POINT_LAYERS, RECORD_FIELDS, SHAPES, point_records, power_colors, power_names,
+                        powers_shown, shape_svg)
 from ..core.markup import esc
-from ..core.webassets import offline_map
+from ..core.webassets import MARKERCLUSTER_CSS, MARKERCLUSTER_JS, offline_map
+
+_POINTS_JS = (Path(__file__).with_name("map_points.js")).read_text(encoding="utf-8")
+CLUSTER_RADIUS_PX = 30  # markers closer than this (at the current zoom) share a cluster
+SPIDERFY_AT_MOST = 8  # a cluster of this many facts or fewer opens into its facts in one click
 
 _JS_COMMON = """
-var ATLAS_COLORS = %(colors)s;
 var ATLAS_DASH = %(dash)s;
 var ATLAS_GREY = %(grey)s;
 var ATLAS_FOCUS = %(focus)s;  // the fact selected before the map was drawn (search, link)
 var ATLAS_SEL = %(sel)s;  // the countries filtered to
+var ATLAS_POINTS = %(points)s;  // every point marker: atlas/views/mappoints.py
 var atlasFocused = null;
+window.atlasRouteLayers = [];
+// Streamlit's dark theme: the base map follows the page (same-origin frame; else the OS setting).
+var ATLAS_DARK = (function() {
+  try { var app = window.parent.document.querySelector('.stApp') || window.parent.document.body;
+        var m = getComputedStyle(app).backgroundColor.match(/[\\d.]+/g);
+        if (m && m.length >= 3) { return 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2] < 100; } } catch (e) {}
+  return !!(window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);
+})();
 // A click highlights its fact at once, in the browser: redrawing the map server-side
-// would reset the user's zoom. Markers keep their base style to go back to.
+// would reset the user's zoom. Lines keep their base style to go back to.
 function atlasFocus(layer) {
-  if (atlasFocused && atlasFocused !== layer) { atlasFocused.setStyle(atlasFocused._atlasBase); }
+  if (atlasFocused && atlasFocused !== layer) { atlasUnfocus(atlasFocused); }
   if (!layer._atlasBase) { var o = layer.options;
     layer._atlasBase = {radius: o.radius, weight: o.weight, color: o.color, opacity: o.opacity}; }
   var hi = layer.setRadius ? {radius: 10, weight: 4, color: '#000', opacity: 1} : {weight: 8, opacity: 1};
@@ -45,47 +63,62 @@ function atlasFocus(layer) {
 function atlasCellRadius(n) { return Math.min(30, 6 + 3 * Math.log2(n)); }
 function atlasTip(p) {
   if (p.n) { return %(cell_tip)s.replace('{n}', p.n); }
-  var extra = (p.status ? ' · ' + p.status : '') + (p.amount ? ' · ' + p.amount : '');
-  var near = p.near ? '<br><i>drawn beside its place, shared with ' + (p.near - 1) + ' other fact(s)</i>' : '';
-  return '<b>' + p.title + '</b><br>' + p.date + ' · ' + p.type + extra + ' · ' + p.origin + near;
+  var extra = p.status ? ' · ' + p.status : '';
+  return '<b>' + p.title + '</b><br>' + p.date + ' · ' + p.type + extra + ' · ' + p.origin;
 }
 """
 
 STYLE_JS = {
     "countries": """function(f) { var p = f.properties;
-        var sel = ATLAS_SEL.indexOf(p.iso_a3) >= 0;
-        return {color: sel ? '#000' : (p.ca ? '#555' : '#bbb'), weight: sel ? 3.5 : p.w, fillColor: p.fill,
-                fillOpacity: p.ca ? 0.75 : 0.6, opacity: 1}; }""",
+        var sel = ATLAS_SEL.indexOf(p.iso_a3) >= 0, line = ATLAS_DARK ? (p.ca ? '#cfd3da' : '#6b7080') : (p.ca ? '#555' : '#bbb');
+        return {color: sel ? (ATLAS_DARK ? '#fff' : '#000') : line, weight: sel ? 3.5 : p.w,
+                fillColor: p.ca || !ATLAS_DARK ? p.fill : '#2f333d', fillOpacity: p.ca ? 0.75 : (ATLAS_DARK ? 0.9 : 0.6),
+                opacity: 1}; }""",
     "routes": """function(f) { var p = f.properties;
         var grey = ATLAS_GREY.indexOf(p.status) >= 0;
-        return {color: grey ? '#9e9e9e' : (ATLAS_COLORS[p.type] || '#444'), weight: p.origin === 'curated' ? 4 : 3,
+        return {color: grey ? '#9e9e9e' : (ATLAS_POINTS.colors[p.power] || '#444'), weight: p.origin === 'curated' ? 4 : 3,
                 opacity: 0.9, dashArray: ATLAS_DASH[p.status] || null}; }""",
 }
 
-POINT_JS = """function(f, latlng) { var p = f.properties;
-    if (p.n) { return L.circleMarker(latlng, {radius: atlasCellRadius(p.n), color: '%(cell)s', weight: 1,
-                                              fillColor: '%(cell)s', fillOpacity: 0.45}); }
-    var c = ATLAS_COLORS[p.type] || '#444';
-    if (p.origin === 'curated') {
-        return L.circleMarker(latlng, {radius: 6, color: '#222', weight: 1, fillColor: c, fillOpacity: 0.9});
-    }
-    return L.circleMarker(latlng, {radius: 6, color: c, weight: 2, dashArray: '3 3', fillOpacity: 0.1,
-                                   fillColor: c});
-}"""
-
-# Dataset records: radius from the amount (log scale, server-side), colour by sector or status.
-FINANCE_POINT_JS = """function(f, latlng) { var p = f.properties;
-    return L.circleMarker(latlng, {radius: p.r, color: p.c, weight: p.hollow ? 2 : 1,
-                                   fillColor: p.c, fillOpacity: p.hollow ? 0.05 : 0.55});
-}"""
+# Route grid cells (above ROUTE_LIMIT lines): grey circles sized by their count.
+CELL_POINT_JS = """function(f, latlng) { var p = f.properties;
+    return L.circleMarker(latlng, {radius: atlasCellRadius(p.n), color: '#555555', weight: 1,
+                                   fillColor: '#555555', fillOpacity: 0.45}); }"""
 
 
-class AtlasGeoJson(folium.map.Layer):
-    """One L.geoJson layer, style from a JS function, tooltip from (escaped) properties."""
+def _json_js(value) -> str:
+    return htmlsafe_json_dumps(value, dumps=json.dumps, separators=(",", ":"), ensure_ascii=False)
+
+
+class AtlasCommon(MacroElement):
+    """The map's shared JS, once: focus, tooltips, dark base map, and the point records."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this.common_js }}
+        {{ this.js }}
+        if (ATLAS_DARK) { {{ this._parent.get_name() }}.getContainer().style.background = '#1e2128'; }
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: MapData, focus: str | None, selected: tuple[str, ...]):
+        super().__init__()
+        self._name = "AtlasCommon"
+        records = point_records({"events": data.events, "pressure": data.pressure, "finance": data.finance})
+        powers = [p for p, _ in powers_shown(records, data.routes.get("features", []))]
+        self.points = {"fields": list(RECORD_FIELDS), "rows": records, "colors": power_colors(powers),
+                       "names": power_names(powers), "shapes": SHAPES, "radius": CLUSTER_RADIUS_PX,
+                       "spiderfy": SPIDERFY_AT_MOST}
+        self.js = (_JS_COMMON % {
+            "dash": json.dumps(ROUTE_DASH), "grey": json.dumps(ROUTE_GREY), "cell_tip": json.dumps(CELL_TOOLTIP),
+            "focus": _json_js(focus or ""), "sel": _json_js(list(selected)), "points": _json_js(self.points),
+        }) + _POINTS_JS
+
+
+class AtlasGeoJson(folium.map.Layer):
+    """One L.geoJson layer (countries, routes), style from a JS function, tooltip from (escaped) properties."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
             {%- if this.style_js %} style: {{ this.style_js }},{% endif %}
             {%- if this.point_js %} pointToLayer: {{ this.point_js }},{% endif %}
@@ -102,83 +135,105 @@ class AtlasGeoJson(folium.map.Layer):
                 {%- endif %}
             }
         });
+        {%- if this.year_filtered %}
+        window.atlasRouteLayers.push({{ this.get_name() }});
+        {%- endif %}
         {% endmacro %}
     """)
 
     def __init__(self, data: dict, name: str, *, style_js: str = "", point_js: str = "",
-                 country_tip: bool = False, show: bool = True, focus: str | None = None,
-                 selected: tuple[str, ...] = ()):
+                 country_tip: bool = False, show: bool = True, year_filtered: bool = False):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "GeoJson"
         self.data = data
-        self.data_js = htmlsafe_json_dumps(data, dumps=json.dumps, separators=(",", ":"), ensure_ascii=False)
+        self.data_js = _json_js(data)
         self.style_js = style_js
         self.point_js = point_js
         self.country_tip = country_tip
-        self.common_js = _JS_COMMON % {
-            "colors": json.dumps(TYPE_COLORS), "dash": json.dumps(ROUTE_DASH), "grey": json.dumps(ROUTE_GREY),
-            "cell_tip": json.dumps(CELL_TOOLTIP),
-            "focus": htmlsafe_json_dumps(focus or ""), "sel": htmlsafe_json_dumps(list(selected)),
-        }
+        self.year_filtered = year_filtered
 
     def _get_self_bounds(self):
         return get_bounds(self.data, lonlat=True)
 
 
-class SpreadColocated(MacroElement):
-    """Markers sharing a place (``properties.at``) on a ring whose size is in *pixels*, redone
-    at every zoom: 14 px between neighbours at any zoom, so each stays clickable at the first
-    view (a ring in degrees is a few pixels wide there, and absurdly wide when zoomed in)."""
+class AtlasPoints(folium.map.Layer):
+    """A point layer's entry in the layer list: an empty group whose markers live in the one
+    cluster group (:class:`AtlasClusters`). ``data`` is the layer's GeoJSON (for Python callers);
+    the browser gets the compact records of :class:`AtlasCommon` instead."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function() {
-          var map = {{ this._parent.get_name() }}, groups = {};
-          map.eachLayer(function(l) { var p = l.feature && l.feature.properties;
-            if (p && p.at && l.setLatLng) { var k = p.at.join(','); (groups[k] = groups[k] || []).push(l); } });
-          function place() {
-            Object.keys(groups).forEach(function(key) {
-              var g = groups[key].sort(function(a, b) {
-                return a.feature.properties.id < b.feature.properties.id ? -1 : 1; });
-              var at = g[0].feature.properties.at, n = g.length;
-              var c = map.latLngToLayerPoint([at[1], at[0]]), r = Math.max(12, n * {{ this.step }} / (2 * Math.PI));
-              g.forEach(function(l, k) { var a = 2 * Math.PI * k / n;
-                l.setLatLng(map.layerPointToLatLng(L.point(c.x + r * Math.sin(a), c.y - r * Math.cos(a)))); });
-            });
-          }
-          map.on('zoomend', place); map.whenReady(place);
-        })();
+        var {{ this.get_name() }} = L.layerGroup();
         {% endmacro %}
     """)
 
-    def __init__(self, step_px: int = 14):
+    def __init__(self, data: dict, name: str, *, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "AtlasPoints"
+        self.data = data
+
+    def _get_self_bounds(self):
+        return get_bounds(self.data, lonlat=True) if self.data.get("features") else [[None, None], [None, None]]
+
+
+class AtlasClusters(JSCSSMixin):
+    """Every point marker in one Leaflet.markercluster group (served offline: atlas.core.webassets)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        atlasPoints({{ this._parent.get_name() }}, ATLAS_POINTS, [{{ this.placeholders }}]);
+        {% endmacro %}
+    """)
+    default_js = list(MARKERCLUSTER_JS)
+    default_css = list(MARKERCLUSTER_CSS)
+
+    def __init__(self, placeholders: list[AtlasPoints]):
         super().__init__()
-        self._name = "SpreadColocated"
-        self.step = int(step_px)
+        self._name = "AtlasClusters"
+        self.placeholders = ", ".join(p.get_name() for p in placeholders)
 
 
 def _swatch(css: str) -> str:
     return f'<span style="display:inline-block;vertical-align:middle;margin:0 4px 0 10px;{css}"></span>'
 
 
+POWER_KEY_NOTE = "a fact naming several powers takes the first one's colour"
+CLUSTER_KEY = ("numbered circles: nearby facts grouped (no two markers closer than the grouping distance); "
+               "the ring shows the split by outside power; click to open")
+
+
 def legend_html(data: MapData) -> str:
-    """The map's key, shown beside the map (never over it): country shading, marker colour
-    by fact type, filled vs hollow (curated vs extracted), line style by route status.
+    """The map's key, shown beside the map (never over it): country shading, the outside powers
+    shown (marker and route colour), the marker shape of each fact type, filled / hollow /
+    translucent (curated / extracted / dataset), clusters, and line style by route status.
     Colours are fixed; text takes the page's colour, so it reads in light and dark themes."""
-    types = "".join(f"<span style='white-space:nowrap'>{_swatch(f'width:11px;height:11px;border-radius:50%;background:{c};border:1px solid #222')}"
-                    f"{esc(t)}</span> " for t, c in TYPE_COLORS.items())
-    origin = (f"<span style='white-space:nowrap'>{_swatch('width:11px;height:11px;border-radius:50%;background:#888;border:1px solid #222')}"
-              "filled: curated or dataset</span> "
-              f"<span style='white-space:nowrap'>{_swatch('width:9px;height:9px;border-radius:50%;border:2px dashed #888')}"
-              "hollow, dashed: extracted from an article</span>")
+    records = point_records({"events": data.events, "pressure": data.pressure, "finance": data.finance})
+    shown = powers_shown(records, data.routes.get("features", []))
+    powers = "".join(
+        f"<span class='atlas-key-power' data-power='{esc(code)}' style='white-space:nowrap'>"
+        f"{_swatch(f'width:11px;height:11px;border-radius:2px;background:{power_color(code)}')}"
+        f"{esc(actor_label(code)) if code else 'no outside power'} ({n})</span> " for code, n in shown)
+    if not shown:
+        powers = " <i>none in the filtered facts</i>"
+    types = "".join(f"<span style='white-space:nowrap;margin-left:8px'>{shape_svg(SHAPES[t], 11, '#888')} "
+                    f"{esc(t)}</span> " for t in TYPE_COLORS)
+    origin = (f"<span style='white-space:nowrap'>{shape_svg('circle', 11, '#888')} filled: curated</span> "
+              f"<span style='white-space:nowrap;margin-left:8px'>"
+              f"{shape_svg('circle', 10, '#888', '#888', fill_opacity=0.15, stroke_width=2, dash='2 2')} "
+              "hollow, dashed: extracted from an article</span> "
+              f"<span style='white-space:nowrap;margin-left:8px'>"
+              f"{shape_svg('circle', 14, '#888', '#888', fill_opacity=0.55, stroke_width=1.5)} "
+              "translucent, sized by amount: published dataset (drawn underneath)</span>")
     routes = "".join(
         f"<span style='white-space:nowrap'>{_swatch(f'width:26px;height:0;border-top:3px {style} {color}')}{esc(label)}</span> "
-        for label, style, color in (("operating / completed", "solid", "#ff7f0e"), ("construction", "dashed", "#ff7f0e"),
-                                    ("proposed", "dotted", "#ff7f0e"), ("suspended / cancelled", "solid", "#9e9e9e")))
+        for label, style, color in (("operating / completed", "solid", "#888"), ("construction", "dashed", "#888"),
+                                    ("proposed", "dotted", "#888"), ("suspended / cancelled", "solid", "#9e9e9e")))
     return (f"<div class='atlas-map-legend' style='font:13px/1.6 sans-serif'>"
             f"<div>{data.legend_html}</div>"
-            f"<div><b>Markers</b> by fact type:{types}</div><div>{origin}</div>"
-            f"<div><b>Routes</b> (colour by fact type):{routes}</div></div>")
+            f"<div class='atlas-key-powers'><b>Colour</b> = outside power ({POWER_KEY_NOTE}):{powers}</div>"
+            f"<div><b>Shape</b> = fact type:{types}</div><div>{origin}</div>"
+            f"<div><b>Clusters</b>: {CLUSTER_KEY}</div>"
+            f"<div><b>Routes</b> (colour by power):{routes}</div></div>")
 
 
 def map_from_data(data: MapData, *, tiles: bool = False, height: int | str = "100%", focus: str | None = None,
@@ -193,20 +248,19 @@ def map_from_data(data: MapData, *, tiles: bool = False, height: int | str = "10
                    control_scale=True, height=height)
     # folium gives min/max_zoom to tile layers only; quarter steps let fitBounds fill the frame.
     m.options.update(minZoom=2, maxZoom=12, zoomSnap=0.25, zoomDelta=0.5)
+    AtlasCommon(data, focus, countries).add_to(m)
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True).add_to(m)
-    kw = {"focus": focus, "selected": countries}
-    AtlasGeoJson(data.countries, LAYER_COUNTRIES, style_js=STYLE_JS["countries"], country_tip=True, **kw).add_to(m)
-    AtlasGeoJson(data.routes, LAYER_ROUTES, style_js=STYLE_JS["routes"],
-                 point_js=POINT_JS % {"cell": "#555555"}, **kw).add_to(m)
-    # Below the events: its big markers must not cover a curated or extracted fact at the same place.
-    AtlasGeoJson(data.finance, LAYER_FINANCE, point_js=FINANCE_POINT_JS, **kw).add_to(m)
-    AtlasGeoJson(data.events, LAYER_EVENTS, point_js=POINT_JS % {"cell": "#1f77b4"}, **kw).add_to(m)
-    AtlasGeoJson(data.pressure, LAYER_PRESSURE, point_js=POINT_JS % {"cell": "#e377c2"}, **kw).add_to(m)
+    AtlasGeoJson(data.countries, LAYER_COUNTRIES, style_js=STYLE_JS["countries"], country_tip=True).add_to(m)
+    AtlasGeoJson(data.routes, LAYER_ROUTES, style_js=STYLE_JS["routes"], point_js=CELL_POINT_JS,
+                 year_filtered=True).add_to(m)
+    by_name = {"events": (data.events, LAYER_EVENTS), "pressure": (data.pressure, LAYER_PRESSURE),
+               "finance": (data.finance, LAYER_FINANCE)}
+    placeholders = [AtlasPoints(*by_name[k]).add_to(m) for k in POINT_LAYERS]
+    AtlasClusters(placeholders).add_to(m)
     # Collapsed: an open layer list covers a phone's map and, at the default view, markers.
     folium.LayerControl(collapsed=True).add_to(m)
     m.fit_bounds(country_bounds(data, countries) or view_bounds(data))
-    SpreadColocated().add_to(m)  # after the first view is set: it places markers in pixels
     return offline_map(m)
 
 
@@ -227,5 +281,6 @@ def build_map(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts", 
                                   route_limit=route_limit), tiles=tiles)
 
 
-def layers_by_name(m: folium.Map) -> dict[str, AtlasGeoJson]:
-    return {c.layer_name: c for c in m._children.values() if isinstance(c, AtlasGeoJson)}
+def layers_by_name(m: folium.Map) -> dict[str, AtlasGeoJson | AtlasPoints]:
+    """Each layer of the layer list by name; ``.data`` is its GeoJSON."""
+    return {c.layer_name: c for c in m._children.values() if isinstance(c, (AtlasGeoJson, AtlasPoints))}

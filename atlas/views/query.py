@@ -47,6 +47,24 @@ def trust_level(reviews: tuple[str, ...]) -> str:
     return "all"  # pending without accepted: the nearest level that shows all of them
 
 
+class QueryWarning(str):
+    """A warning about one query-parameter value: the text, plus the value apart (``before``
+    + repr(value) + ``after``), so a page can show the value as code, never as markup.
+
+    >>> w = QueryWarning("minconf: ", "high", " is not a number"); w, w.value
+    ("minconf: 'high' is not a number", 'high')
+    """
+
+    value: str
+    before: str
+    after: str
+
+    def __new__(cls, before: str, value: str, after: str) -> "QueryWarning":
+        self = super().__new__(cls, f"{before}{value!r}{after}")
+        self.before, self.value, self.after = before, value, after
+        return self
+
+
 @dataclass(frozen=True)
 class Filters:
     """The shared view filters. Empty tuples mean "all"."""
@@ -106,7 +124,7 @@ class Filters:
         >>> Filters.from_query({"country": ["KAZ", "XXX"], "type": "energy"})
         (Filters(countries=('KAZ',), actors=(), types=('energy',), since=None, until=None, origins=(), reviews=('accepted',), min_confidence=0.0, sectors=(), statuses=(), min_amount=None, max_amount=None, withdrawn=False), ["country: 'XXX' is not one of KAZ, KGZ, TJK, TKM, UZB"])
         """
-        warnings: list[str] = []
+        warnings: list[QueryWarning] = []
 
         def many(key: str, allowed: Any) -> tuple[str, ...] | None:
             raw = params.get(key)
@@ -126,7 +144,7 @@ class Filters:
                 if allowed(vv):
                     ok.append(vv) if vv not in ok else None
                 else:
-                    warnings.append(f"{key}: {v!r} is not one of {', '.join(_allowed_names(key))}")
+                    warnings.append(QueryWarning(f"{key}: ", v, f" is not one of {', '.join(_allowed_names(key))}"))
             return tuple(ok)
 
         def one_date(key: str) -> date | None:
@@ -137,7 +155,7 @@ class Filters:
             try:
                 return parse_date(raw)
             except ValueError:
-                warnings.append(f"{key}: {raw!r} is not a date (YYYY-MM-DD)")
+                warnings.append(QueryWarning(f"{key}: ", raw, " is not a date (YYYY-MM-DD)"))
                 return None
 
         kw: dict[str, Any] = {}
@@ -163,7 +181,7 @@ class Filters:
             try:
                 kw["min_confidence"] = min(1.0, max(0.0, float(raw)))
             except ValueError:
-                warnings.append(f"minconf: {raw!r} is not a number between 0 and 1")
+                warnings.append(QueryWarning("minconf: ", raw, " is not a number between 0 and 1"))
         for name, key in (("min_amount", "minamount"), ("max_amount", "maxamount")):
             raw = params.get(key)
             if raw is not None:
@@ -174,7 +192,7 @@ class Filters:
                         raise ValueError
                 except ValueError:
                     kw.pop(name, None)
-                    warnings.append(f"{key}: {raw!r} is not an amount in USD (a number, 0 or more)")
+                    warnings.append(QueryWarning(f"{key}: ", raw, " is not an amount in USD (a number, 0 or more)"))
         raw = params.get("withdrawn")
         if raw is not None:
             kw["withdrawn"] = (raw if isinstance(raw, str) else list(raw)[0]) in ("1", "true", "yes")
@@ -224,8 +242,11 @@ def load_frame_snapshotted(store: Store) -> pd.DataFrame:
         for old in path.parent.glob(f"{path.name}.frame-v*.arrow"):
             if old != snap:
                 old.unlink(missing_ok=True)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a read-only folder: just serve without a snapshot
+    except OSError:  # a read-only folder or volume: serve the frame from memory, no snapshot
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # on a read-only volume even removing a file that is not there fails (EROFS)
     return df
 
 

@@ -41,12 +41,25 @@ def reader_document(article: Article, extraction: Mapping | None = None, facts: 
     body = article_html(article, extraction, facts, focus)
     scroll = (f"<script>var e=document.getElementById('{FOCUS_ANCHOR}');"
               "if(e){e.scrollIntoView({block:'center'});}</script>" if focus else "")
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'>" + READER_THEME + "</head>"
             # Its own paper colours: the iframe is transparent, and a dark app theme must not
-            # leave dark text on a dark page.
+            # leave dark text on a dark page; dark paper when the app is dark (READER_THEME).
             "<body style='font:15px/1.6 Georgia,serif;margin:0;padding:8px 12px;color:#222;background:#fff;"
-            "color-scheme:light;border-radius:6px'>"
+            "color-scheme:light;border-radius:6px'>" + READER_DARK_JS
             + legend_html() + f"<div class='article'>{body}</div>{scroll}</body></html>")
+
+
+# The app's dark theme, read from the page around the frame (same origin; else the OS setting):
+# dark paper, light text, highlights keep their light colours with dark text on them.
+READER_THEME = ("<style>body.atlas-dark{background:#1e2128 !important;color:#e6e6e6 !important;"
+                "color-scheme:dark !important}body.atlas-dark mark{color:#111}"
+                "body.atlas-dark a{color:#8ab4f8}</style>")
+READER_DARK_JS = """<script>(function() { var dark = false;
+  try { var app = window.parent.document.querySelector('.stApp') || window.parent.document.body;
+        var m = getComputedStyle(app).backgroundColor.match(/[\d.]+/g);
+        dark = !!m && m.length >= 3 && 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2] < 100; }
+  catch (e) { dark = !!(window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches); }
+  if (dark) { document.body.classList.add('atlas-dark'); } })();</script>"""
 
 
 def facts_citing(store, article_id: str) -> dict[str, Fact]:

@@ -1,10 +1,12 @@
 """Timeline charts (Altair, rendered offline by Streamlit's bundled Vega): pure builders.
 
-Lanes are countries (or outside powers); x is time; colour is fact type. Facts with a
+Lanes are countries (or outside powers); x is time; colour is the fact's first outside
+power (:func:`atlas.core.labels.power_color`, as on the map), shape its fact type. Facts with a
 ``date_end`` are bars from start to end, the others are points: curated filled,
-extracted hollow. A bar shorter than :data:`MIN_BAR_SHARE` of the chart's time span
+extracted and dataset hollow. A bar shorter than :data:`MIN_BAR_SHARE` of the chart's time span
 (a two-day summit across 33 years) would be invisible, so it is drawn as a point.
-The colour legend lists only the types shown. Above :data:`DETAIL_LIMIT` rows the chart shows counts per lane,
+The legends list only the powers and types shown, and the chart's height leaves room for
+all their rows (:func:`legend_height`), so none is cut off. Above :data:`DETAIL_LIMIT` rows the chart shows counts per lane,
 time bin and type instead of single facts, so the spec stays small at 100,000 facts.
 An x-interval selection named ``window`` lets the page narrow the time filter.
 """
@@ -16,24 +18,30 @@ from typing import Any, Mapping
 import altair as alt
 import pandas as pd
 
-from ..core.labels import TYPE_COLORS, actor_label
+from ..core.labels import NO_POWER_COLOR, actor_label, first_power, power_color
 from ..core.models import CENTRAL_ASIA, FACT_TYPES
 
 LANES = {"country": "Country", "actor": "Outside power"}
 DETAIL_LIMIT = 3000
 SELECTION = "window"
 NO_LANE = "(none)"
-LEGEND_HEIGHT = 110  # the axis and two legend rows below the lanes
+SHAPE_NOTE = ("Colour: outside power (a fact naming several: the first one). Shape: ● diplomacy, ▲ security, "
+              "■ finance, ◆ energy, ⬢ infrastructure, ▼ trade, ✚ sanctions; filled: curated, hollow: extracted "
+              "or dataset; bars: facts with an end date.")
+POWER_COLUMNS = 2  # outside powers: long names ("Collective Security Treaty Organization") shown whole
+POWER_LABEL_PX = 300
+NO_POWER = "no outside power"
 MIN_BAR_SHARE = 0.01  # bars shorter than this share of the whole span are drawn as points
 
 
 def lane_rows(frame: pd.DataFrame, lanes: str = "country") -> pd.DataFrame:
     """One row per fact and lane (a fact about KAZ and UZB is in both lanes); dated facts only."""
     col = "countries" if lanes == "country" else "actors"
-    cols = ["id", "title", "type", "origin", "date_start", "date_end", col]
+    cols = list(dict.fromkeys(["id", "title", "type", "origin", "date_start", "date_end", "actors", col]))
     df = frame.loc[frame["date_start"].notna(), cols].copy()
     if df.empty:
-        return pd.DataFrame(columns=["id", "title", "type", "origin", "start", "end", "lane"])
+        return pd.DataFrame(columns=["id", "title", "type", "origin", "start", "end", "power", "lane"])
+    df["power"] = [actor_label(p) if p else NO_POWER for p in map(first_power, df["actors"])]
     df["lane"] = df[col].fillna("").astype(str).str.split("|")
     df = df.explode("lane")
     df["lane"] = df["lane"].replace("", NO_LANE).fillna(NO_LANE)
@@ -42,13 +50,48 @@ def lane_rows(frame: pd.DataFrame, lanes: str = "country") -> pd.DataFrame:
     df = df.rename(columns={"date_start": "start", "date_end": "end"})
     df["type"] = df["type"].astype(str)
     df["origin"] = df["origin"].astype(str)
-    return df.drop(columns=[col]).reset_index(drop=True)
+    return df.drop(columns=list(dict.fromkeys(["actors", col]))).reset_index(drop=True)
 
 
-def _color(types: Any = FACT_TYPES) -> alt.Color:
-    shown = [t for t in FACT_TYPES if t in set(types)] or list(FACT_TYPES)
-    return alt.Color("type:N", title="Fact type", scale=alt.Scale(domain=shown, range=[TYPE_COLORS[t] for t in shown]),
-                     legend=alt.Legend(orient="bottom", columns=4, labelLimit=200))
+def _power_colors(frame: pd.DataFrame) -> dict[str, str]:
+    """Power label → colour for the powers in ``frame`` (by their code, so the map's colour)."""
+    codes = {first_power(a) for a in frame["actors"]} if len(frame) else set()
+    out = {actor_label(c): power_color(c) for c in sorted(codes) if c}
+    if "" in codes:
+        out[NO_POWER] = NO_POWER_COLOR
+    return out
+
+
+def _color(frame: pd.DataFrame, shown: Any) -> alt.Color:
+    colors = _power_colors(frame)
+    domain = [k for k in colors if k in set(shown)] or list(colors) or [NO_POWER]
+    return alt.Color("power:N", title="Outside power (first named)",
+                     scale=alt.Scale(domain=domain, range=[colors.get(k, NO_POWER_COLOR) for k in domain]),
+                     legend=alt.Legend(orient="bottom", columns=POWER_COLUMNS, labelLimit=POWER_LABEL_PX))
+
+
+def _shape(shown: Any) -> alt.Shape:
+    types = [t for t in FACT_TYPES if t in set(shown)] or list(FACT_TYPES)
+    return alt.Shape("type:N", title="Fact type", scale=alt.Scale(domain=types, range=[TYPE_SHAPES[t] for t in types]),
+                     # No second legend: beside the powers' it ran out of the chart's width; the
+                     # page shows SHAPE_NOTE under the chart instead.
+                     legend=None)
+
+
+# Vega's point shapes closest to the map's (atlas.views.mappoints.SHAPES).
+TYPE_SHAPES = {"diplomacy": "circle", "security": "triangle-up", "finance": "square", "energy": "diamond",
+               "infrastructure": "M-0.5,-0.87L0.5,-0.87L1,0L0.5,0.87L-0.5,0.87L-1,0Z", "trade": "triangle-down",
+               "sanctions": "cross"}
+
+
+def legend_height(n_powers: int) -> int:
+    """Pixels below the lanes for the date axis and the powers' legend, every row of it (Streamlit
+    fits the whole chart, legend included, into the height; measured: ~30 px a legend row).
+
+    >>> legend_height(3), legend_height(12)
+    (156, 284)
+    """
+    return 64 + 28 + 32 * -(-max(n_powers, 1) // POWER_COLUMNS)
 
 
 def short_as_points(rows: pd.DataFrame, share: float = MIN_BAR_SHARE) -> pd.DataFrame:
@@ -78,19 +121,19 @@ def timeline_chart(frame: pd.DataFrame, lanes: str = "country", *, select: bool 
     y = alt.Y("lane:N", title=lane_title, sort=order)
     # Streamlit fits the whole chart, legend included, into the height: room for the lanes,
     # the date axis and the legend rows under them.
-    h = height or max(120, 38 * max(1, len(order))) + LEGEND_HEIGHT
+    h = height or max(120, 38 * max(1, len(order))) + legend_height(rows["power"].nunique() if len(rows) else 1)
     brush = alt.selection_interval(encodings=["x"], name=SELECTION)
     if len(rows) > detail_limit:
         span_days = (rows["start"].max() - rows["start"].min()).days
         unit = "yearmonth" if span_days <= 5 * 366 else "year"
         agg = rows.assign(bin=rows["start"].dt.to_period("M" if unit == "yearmonth" else "Y").dt.to_timestamp())
-        agg = agg.groupby(["lane", "bin", "type"], observed=True).size().reset_index(name="facts")
+        agg = agg.groupby(["lane", "bin", "power"], observed=True).size().reset_index(name="facts")
         agg = agg.rename(columns={"bin": "start"})
         base = alt.Chart(agg).mark_circle(opacity=0.7).encode(
-            x=alt.X("start:T", title="Date"), y=y, color=_color(agg["type"].unique()),
+            x=alt.X("start:T", title="Date"), y=y, color=_color(frame, agg["power"].unique()),
             size=alt.Size("facts:Q", title="Facts", scale=alt.Scale(range=[15, 400])),
             tooltip=[alt.Tooltip("lane:N", title=lane_title), alt.Tooltip("start:T", title="From"),
-                     "type:N", "facts:Q"],
+                     alt.Tooltip("power:N", title="Outside power"), "facts:Q"],
         )
         chart = base.add_params(brush) if select else base
         return chart.properties(height=h, width="container")
@@ -98,17 +141,15 @@ def timeline_chart(frame: pd.DataFrame, lanes: str = "country", *, select: bool 
     points = rows[rows["bar_end"].isna()]
     bars = rows[rows["bar_end"].notna()]
     tooltip = [alt.Tooltip("title:N", title="Fact"), alt.Tooltip("start:T", title="Start"),
-               alt.Tooltip("end:T", title="End"), "type:N", "origin:N"]
+               alt.Tooltip("end:T", title="End"), alt.Tooltip("power:N", title="Outside power"), "type:N", "origin:N"]
     x = alt.X("start:T", title="Date")
     # One data source; the two marks filter it, so the selection sees every fact.
-    color = _color(rows["type"].unique())
+    color = _color(frame, rows["power"].unique())
     base = alt.Chart(rows).encode(x=x, y=y, color=color, tooltip=tooltip)
     point_layer = base.transform_filter("!isValid(datum.bar_end)").mark_point(size=70, filled=False, strokeWidth=2)
     point_layer = point_layer.encode(
         fill=alt.condition("datum.origin == 'curated'", color, alt.value("transparent")),
-        shape=alt.Shape("origin:N", title="Origin", scale=alt.Scale(domain=["curated", "extracted", "dataset"],
-                                                                   range=["circle", "diamond", "square"]),
-                        legend=alt.Legend(orient="bottom")),
+        shape=_shape(rows["type"].unique()),
     )
     bar_layer = base.transform_filter("isValid(datum.bar_end)").mark_bar(height=8, opacity=0.6, cornerRadius=3).encode(
         x2="bar_end:T")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..core.labels import TYPE_COLORS, actor_color, actor_label
+from ..core.labels import NO_POWER_COLOR, TYPE_COLORS, actor_label, power_color
 from ..core.models import FACT_TYPES
 
 OTHER = "Other"
@@ -110,8 +110,8 @@ def type_colors() -> dict[str, str]:
 
 
 def actor_colors(counts: pd.DataFrame) -> dict[str, str]:
-    """Label → colour for the powers in ``counts``: the map's fixed colours, grey for Other."""
+    """Label → colour for the powers in ``counts``: the map's colours (:func:`power_color`), grey for Other."""
     keys = [k for k in dict.fromkeys(counts["key"]) if k != OTHER] if len(counts) else []
-    out = {actor_label(k): actor_color(k, keys) for k in keys}
-    out[OTHER] = "#9e9e9e"
+    out = {actor_label(k): power_color(k) for k in keys}
+    out[OTHER] = NO_POWER_COLOR
     return out

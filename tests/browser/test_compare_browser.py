@@ -39,7 +39,7 @@ def test_compare_shows_amounts_and_a_chart(app, page):
     p.get_by_role("heading", name="Kyrgyzstan").wait_for(timeout=60000)
     wait_table(p, "Money committed (USD)")
     idle(p)
-    table = [t for t in p.locator("[data-testid=stDataFrame]").all_text_contents() if "Money by part" in t][0]
+    table = [t for t in p.locator("[data-testid=stDataFrame]").all_text_contents() if "Money committed (USD)" in t and "Security ties" in t][0]
     assert "China" in table and "Russian Federation" in table
     money = expected_money(app, "KGZ", "CHN")
     assert money.startswith("$") and money in table  # formatted, as the engine sums it

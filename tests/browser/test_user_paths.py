@@ -24,9 +24,13 @@ pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[src*='streamlit_folium']"
 # JS run in the main page: the map lives in a same-origin iframe, read through contentWindow.
 MAP_JS = "document.querySelector(\"" + MAP_FRAME.replace('"', '\\"') + "\").contentWindow.map"
-FACT_IDS_JS = f"""() => {{ const m = {MAP_JS}; if (!m) return null;
-    return Object.values(m._layers).filter(l => l.feature && l.feature.properties.id)
-                 .map(l => l.feature.properties.id).sort(); }}"""
+# Facts drawn on the map: layers on the map, and markers held in the point clusters (atlas/map_points.js).
+FACT_IDS_JS = f"""() => {{ const w = document.querySelector("{MAP_FRAME}").contentWindow, m = w && w.map;
+    if (!m) return null;
+    const ids = new Set(Object.values(m._layers).filter(l => l.feature && l.feature.properties.id)
+                             .map(l => l.feature.properties.id));
+    if (w.atlasCluster) w.atlasCluster.getLayers().forEach(l => l.feature.properties.id && ids.add(l.feature.properties.id));
+    return [...ids].sort(); }}"""
 # One Vega mark per fact and lane; the brush's own rects are not facts.
 TIMELINE_MARKS = ".st-key-timeline svg.marks g.role-mark[class*='_marks'] > path"
 
@@ -66,12 +70,23 @@ def query(page) -> dict[str, list[str]]:
 def fact_point(page, fact_id: str) -> dict:
     """Zoom the map to a fact as a user would; its marker's position on the page."""
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    # Leaflet ignores setView while a zoom animation runs (the first fitBounds), and markers
-    # sharing a place are re-spread at each zoom, so keep asking until the fact is really
-    # drawn at the middle of the map at zoom 9.
+    # Leaflet ignores setView while a zoom animation runs (the first fitBounds). A marker held in
+    # a cluster is brought out as a user would (zoom in, open the cluster); a line or a marker on
+    # its own is centred at zoom 9.
     frame.wait_for_function("""(fid) => { const m = window.map;
-        const l = m && Object.values(m._layers).find(l => l.feature && l.feature.properties.id === fid);
-        if (!l || m._animatingZoom) return false;
+        if (!m || m._animatingZoom) return false;
+        const l = Object.values(m._layers).find(l => l.feature && l.feature.properties.id === fid);
+        if (!l) { const c = window.atlasCluster && window.atlasCluster.getLayers().find(
+                      l => l.feature.properties.id === fid);
+                  if (c && window.__atlasShowing !== fid) { window.__atlasShowing = fid;
+                      window.atlasCluster.zoomToShowLayer(c, () => { window.__atlasShowing = null; }); }
+                  return false; }
+        if (l._atlasRec) {  // a marker: wait until the cluster's spider animation is over and it is on top
+            if (window.atlasCluster._inZoomAnimation || document.querySelector('.leaflet-cluster-anim')) return false;
+            const c = m.latLngToContainerPoint(l.getLatLng()), s = m.getSize();
+            const inside = c.x > 10 && c.y > 10 && c.x < s.x - 10 && c.y < s.y - 10;
+            const top = inside && document.elementFromPoint(c.x, c.y);
+            return !!top && !!l._icon && l._icon.contains(top); }
         const ll = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
         const c = m.latLngToContainerPoint(ll), s = m.getSize();
         const there = m.getZoom() === 9 && Math.abs(c.x - s.x / 2) <= 2 && Math.abs(c.y - s.y / 2) <= 2;

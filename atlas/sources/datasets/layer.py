@@ -17,7 +17,7 @@ from ...core.markup import esc
 from ...core.models import CENTRAL_ASIA
 
 LAYER_NAME = "Published datasets (AidData, World Bank, OFAC)"
-COLOR_BY = {"sector": "Sector", "status": "Status"}
+COLOR_BY = {"power": "Outside power", "sector": "Sector", "status": "Status"}
 MEASURE_FINANCE = "finance"
 MEASURE_FINANCE_LABEL = "Finance committed (USD)"
 
@@ -29,14 +29,15 @@ SECTOR_COLORS = {
 OTHER_SECTOR_COLOR = "#bcbd22"
 STATUS_COLORS = {"completed": "#2e7d32", "operating": "#2e7d32", "construction": "#f9a825", "committed": "#1565c0",
                  "proposed": "#90caf9", "suspended": "#9e9e9e", "cancelled": "#616161"}
-MIN_RADIUS, MAX_RADIUS = 4.0, 18.0
+# Capped so that a big loan's marker never buries a curated or extracted fact beside it.
+MIN_RADIUS, MAX_RADIUS = 4.0, 11.0
 
 
 def radius(amount: float | None, lo: float = 1e5, hi: float = 1e10) -> float:
     """Marker radius in pixels, log scale of the amount between ``lo`` and ``hi`` USD.
 
-    >>> radius(None), radius(1e5), radius(1e10), round(radius(1e7 + 0.0), 1)
-    (4.0, 4.0, 18.0, 9.6)
+    >>> radius(None), radius(1e5), radius(1e10), round(radius(1e7 + 0.0), 1), radius(1e13)
+    (4.0, 4.0, 11.0, 6.8, 11.0)
     """
     if amount is None or not amount > 0 or math.isnan(amount):
         return MIN_RADIUS
@@ -45,6 +46,10 @@ def radius(amount: float | None, lo: float = 1e5, hi: float = 1e10) -> float:
 
 
 def color(value: str, by: str) -> str:
+    if by == "power":
+        from ...core.labels import power_color
+
+        return power_color(value)
     if by == "status":
         return STATUS_COLORS.get(value, "#444444")
     return SECTOR_COLORS.get(value, OTHER_SECTOR_COLOR)
@@ -64,9 +69,12 @@ def usd(amount: float | None) -> str:
     return f"${amount:,.0f}"
 
 
-def features(frame: pd.DataFrame, by: str = "sector") -> list[dict]:
-    """One point feature per located, not withdrawn dataset record in ``frame``."""
-    from ...core.labels import short_date
+def features(frame: pd.DataFrame, by: str = "power") -> list[dict]:
+    """One point feature per located, not withdrawn dataset record in ``frame``.
+
+    ``power`` is the record's first financier (its colour with ``by="power"``), ``shape`` its
+    fact type (the marker's shape), ``year`` the commitment year (the map's year slider)."""
+    from ...core.labels import first_power, short_date
 
     if by not in COLOR_BY:
         raise ValueError(f"colour by one of {', '.join(COLOR_BY)}, not {by!r}")
@@ -75,18 +83,23 @@ def features(frame: pd.DataFrame, by: str = "sector") -> list[dict]:
         return []
     df = df[df["lon"].notna() & df["lat"].notna() & ~df["id"].isin(drawn_as_curated(frame)).to_numpy()]
     out = []
-    for fid, title, sector, status, amount, ds, prec, lon, lat, gp, gt, geom in zip(
+    for fid, title, sector, status, amount, ds, prec, lon, lat, gp, gt, geom, actors, ftype in zip(
             df["id"], df["title"], df["sector"], df["status"], df["amount"], df["date_start"],
-            df["date_precision"], df["lon"], df["lat"], df["geo_precision"], df["geom_type"], df["geometry"]):
+            df["date_precision"], df["lon"], df["lat"], df["geo_precision"], df["geom_type"], df["geometry"],
+            df["actors"], df["type"]):
         sector = sector if isinstance(sector, str) else ""
         status = status if isinstance(status, str) else ""
         amount = None if pd.isna(amount) else float(amount)
+        power = first_power(actors)
+        key = power if by == "power" else sector if by == "sector" else status
         out.append({"type": "Feature", "geometry": _geometry(gt, geom, lon, lat),
                     "properties": {"id": fid, "title": esc(title), "type": esc(sector.lower()), "origin": "dataset",
                                    "date": short_date(ds, prec), "status": esc(status), "amount": esc(usd(amount)),
                                    "precision": esc(gp if isinstance(gp, str) else ""),
-                                   "r": radius(amount), "c": color(sector if by == "sector" else status, by),
-                                   "hollow": amount is None}})
+                                   "r": radius(amount), "c": color(key, by), "power": esc(power),
+                                   "shape": esc(ftype if isinstance(ftype, str) else ""),
+                                   "year": None if pd.isna(ds) else int(ds.year), "hollow": amount is None,
+                                   **({"more": 1} if isinstance(actors, str) and "|" in actors else {})}})
     return out
 
 
@@ -153,8 +166,14 @@ def finance_bins(values: dict[str, float]) -> list[float]:
     return [float(round(10 ** x)) for x in np.linspace(lo, hi, 5)]
 
 
-def legend_html(by: str = "sector", frame: pd.DataFrame | None = None) -> str:
-    """The layer's legend, folded (``<details>``) so it never covers the map's markers."""
+def legend_html(by: str = "power", frame: pd.DataFrame | None = None) -> str:
+    """The layer's legend, folded (``<details>``) so it never covers the map's markers.
+    By power, the map's power key already names the colours: only size and hollow here."""
+    if by == "power":
+        return ("<details style='margin-top:4px'><summary style='cursor:pointer;font-weight:600'>AidData: colour = "
+                "outside power, size = amount</summary><div style='font-size:0.85em'>size: amount (log scale, "
+                f"capped at {int(MAX_RADIUS * 2)} px); hollow: no amount; drawn under curated and extracted facts"
+                "</div></details>")
     items = (sorted(set(records(frame)["sector"].dropna().astype(str))) if frame is not None and by == "sector"
              else list(SECTOR_COLORS) if by == "sector" else list(STATUS_COLORS))
     rows = "".join(f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:5px;'

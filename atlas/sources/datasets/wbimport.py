@@ -84,7 +84,9 @@ class Site:
 
     @property
     def country_level(self) -> bool:
-        return COUNTRY_NAMES.get(norm(self.name)) == self.iso
+        """A row naming the whole country, or one at (0, 0): the Bank's placeholder for "no position"
+        (P177600's only site), which still says which state the project concerns."""
+        return COUNTRY_NAMES.get(norm(self.name)) == self.iso or (self.lon == 0 and self.lat == 0)
 
     def to_record(self) -> dict:
         return {"id": self.loc_id, "name": self.name, "country": self.iso, "lon": self.lon, "lat": self.lat,

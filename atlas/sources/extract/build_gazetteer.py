@@ -65,6 +65,32 @@ HAND_ADDED = [
     ("Kuryk", 43.17, 51.67, "KZ", 50000, ["Port Kuryk", "Kuryk", "Курык"]),
 ]
 
+# Spellings of Central Asian cities that GeoNames lacks, added to the biggest Central Asian
+# place that already carries the key name: English "Jalalabad" (else only the Afghan city has
+# it) and German exonyms.
+CA_ALIASES = {
+    "Jalal-Abad": ["Jalalabad", "Dschalalabad", "Dschalal-Abad", "Джалалабад"],
+    "Andijan": ["Andischan"],
+    "Türkmenbaşy": ["Türkmenbaschi", "Turkmenbaschi"],
+    "Termez": ["Termes"],
+    "Urgench": ["Urgentsch"],
+    "Karshi": ["Karschi"],
+    "Kyzylorda": ["Kysylorda"],
+    "Khorugh": ["Chorog"],
+    "Bokhtar": ["Bochtar"],
+}
+
+
+def _add_ca_aliases(rows: list[tuple]) -> None:
+    ca3 = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
+    for key, extra in CA_ALIASES.items():
+        hits = [i for i, r in enumerate(rows) if r[3] in ca3 and r[6] == "city" and (key == r[0] or key in r[5])]
+        if not hits:
+            raise ValueError(f"CA_ALIASES: no Central Asian city named {key!r}")
+        i = max(hits, key=lambda i: rows[i][4])
+        r = rows[i]
+        rows[i] = (*r[:5], sorted(set(r[5]) | set(extra)), *r[6:])
+
 
 # Common words that are also place names somewhere (a hand list; see _stopwords).
 COMMON_WORDS = set("""
@@ -197,6 +223,7 @@ def build() -> int:
             admin1 = c.get("admin1code", "") if cc == "US" else ""
             rows.append((c["name"].replace("’", "'"), c["latitude"], c["longitude"], iso3[cc], pop, names, "city", admin1,
                          "geonames"))
+    _add_ca_aliases(rows)
     state_point: dict[str, tuple[float, float]] = {}
     for code, st in states.items():
         members = [c for c in world if c["countrycode"] == "US" and c.get("admin1code") == code]

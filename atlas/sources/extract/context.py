@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from .names import FIRST_NAMES, PERSON_NAMES
+from .names import FIRST_NAMES, GIVEN_NAMES_CYRILLIC, GIVEN_NAMES_LATIN, PERSON_NAMES
 
 # "Bank of America", "University of Texas": the name completes an organisation.
 _ORG_BEFORE = re.compile(
@@ -26,6 +27,7 @@ _ORG_HEADS = ("Association|Associates|Airlines|Airways|Air\\s+Lines|Bank|Bancorp
               "Plastics|Foods|Brands|Studios|Records|Pictures|Media|Software|Labs|Capital|Ventures|Hotel|Hotels|Resort")
 # (within the line: "Baku\nThe European Union" is two lines, not an organisation)
 _ORG_AFTER = re.compile(rf"(?:[ \t-]+(?:[A-Z][\w&'.-]*|of|and|&|for|the)){{0,4}}?[ \t-]+(?:{_ORG_HEADS})(?![\w])")
+_AND_AFTER = re.compile(r"[ \t]+(?:and|und|и)[ \t]")
 # Heads that may follow a country name without making it an organisation (a state body is
 # still the state): "China's Foreign Ministry", "Kazakh Energy Ministry".
 _STATE_BODY = re.compile(r"[\s-]+(?:[A-Z][\w'-]*\s+){0,3}?(?:Ministry|Ministerium|Government|Regierung|Army|Armee|Embassy|"
@@ -47,19 +49,27 @@ def in_organisation(work: str, s: int, e: int) -> bool:
     >>> [in_organisation(t, t.index(w), t.index(w) + len(w)) for w in ("America", "American", "China's")]
     [True, True, False]
     """
-    if _ORG_BEFORE.search(work, max(0, s - 40), s):
+    before = work[max(0, s - 12):s]  # cheap test first: every pattern before ends in of/der/des/für (the)
+    if ("of" in before or "de" in before or "für" in before) and _ORG_BEFORE.search(work, max(0, s - 40), s):
         return True
+    # cheap test first: the pattern after needs spaces, then a capital or of/for/the/&
+    j = e
+    while j < len(work) and j < e + 8 and work[j] in " \t-":
+        j += 1
+    if j == e or j >= len(work) or not ("A" <= work[j] <= "Z" or work[j] in "oft&"):
+        return False
     m = _ORG_AFTER.match(work, e, min(len(work), e + 80))
-    return bool(m) and not _STATE_BODY.match(work, e, m.end())
+    # "China and the European Union": a conjunction right after the name starts another name
+    return bool(m) and not _STATE_BODY.match(work, e, m.end()) and not _AND_AFTER.match(work, e)
 
 
-_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
+_WORD_BEFORE = re.compile(r"([A-ZА-ЯЁ][a-zа-яё]+)\s+$")
 # Words that continue a toponym, so a capitalised word after a town is no surname.
 _PLACE_WORDS = frozenset("""County City River Valley Province Region Oblast District Township Parish Borough Island Islands
 Bay Beach Park Airport Harbor Harbour Lake Mountain Mountains Hills Heights Springs Falls Creek Station Street Road
 Avenue Square Bridge Port Strait Sea Gulf Peninsula Desert Plateau Basin Canyon Coast Metro Area Prefecture State
 Governorate Municipality Village Town Oblast Krai Dam Canal Field Fields Pass Border""".split())
-_NEXT_WORD = re.compile(r"[ \t]+([A-Z][\w'-]*)")
+_NEXT_WORD = re.compile(r"[ \t]+([A-ZА-ЯЁ][\w'-]*)")
 
 
 def surname_after(work: str, e: int) -> bool:
@@ -75,7 +85,7 @@ def surname_after(work: str, e: int) -> bool:
 def first_name_before(work: str, s: int) -> bool:
     """A given name right before: the match is a surname ("Kevin Roth", "George Washington")."""
     before = _WORD_BEFORE.search(work, max(0, s - 16), s)
-    return bool(before) and before.group(1).lower() in FIRST_NAMES
+    return bool(before) and before.group(1).lower() in given_names()
 
 
 def person_context(work: str, s: int, e: int, need_locative: bool = True) -> bool:
@@ -103,5 +113,24 @@ def longer_name_before(work: str, s: int) -> bool:
     return bool(_LONGER_NAME_BEFORE.search(work, max(0, s - 8), s))
 
 
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Lower-cased given names: English, Central Asian, Russian and German ones in Latin letters,
+    and the Russian ones with their case forms ("Карину", "Софии")."""
+    from .gazetteer import russian_forms
+    cyrillic = {f.lower() for n in GIVEN_NAMES_CYRILLIC for f in russian_forms(n)}
+    return frozenset(FIRST_NAMES | GIVEN_NAMES_LATIN | cyrillic)
+
+
+@lru_cache(maxsize=1)
+def _person_names() -> frozenset[str]:
+    return frozenset(PERSON_NAMES | given_names())
+
+
 def is_person_name(name: str) -> bool:
-    return name.lower() in PERSON_NAMES
+    """True for a given name or a common surname, in any case form.
+
+    >>> is_person_name("Elizabeth"), is_person_name("Карину"), is_person_name("Tashkent")
+    (True, True, False)
+    """
+    return name.lower() in _person_names()

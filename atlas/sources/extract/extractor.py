@@ -38,7 +38,7 @@ def extract(text: str, published: date | None = None, language: str | None = Non
     places = gaz.find(work, lowered, place_context_of(work, lowered, found, language))
     countries, places = longest_toponyms(found, places)
     ga = gaz.us_states.get("GA")
-    countries, places = georgia_in_the_us(countries, places, gaz.places[ga] if ga is not None else None)
+    countries, places = georgia_in_the_us(countries, places, gaz.places[ga] if ga is not None else None, work)
     # A country inside an organisation's name ("Bank of America") is not a mention of the
     # country; facts still see it ("China Development Bank" lends for China).
     fact_countries = [_retext(m, text) for m in countries]
@@ -46,7 +46,7 @@ def extract(text: str, published: date | None = None, language: str | None = Non
     places = [_retext(p, text) for p in places]
     days, periods = find_dates(work, text, published)
     amounts = find_amounts(work, text, language)
-    fact_places = [p for p in places if p.kind in ("city", "site")]  # points, not areas: facts are drawn there
+    fact_places = [p for p in places if p.on_map]  # points, not areas: facts are drawn there
     facts = build_facts(work, lowered, sentences, fact_countries, fact_places, days, periods, amounts)
     codes = tuple(dict.fromkeys(m.code for m in countries if m.kind == "country"))
     return Extraction(language, codes, tuple(countries), tuple(places), tuple(days), tuple(amounts), tuple(facts),

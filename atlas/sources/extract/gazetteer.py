@@ -17,6 +17,7 @@ from typing import Iterable, NamedTuple
 
 import ahocorasick
 
+from .evidence import has_evidence, locative_before, needs_evidence
 from .mentions import PlaceMention
 from .resolve import PlaceContext, choose, place_context, refuse_in_context
 from .text import lower_same_length
@@ -68,8 +69,6 @@ POP_SURNAME_OK = 300_000
 # where towns are named like -ov/-ova surnames ("Iowa" ends in -owa but is no such town)
 SURNAME_COUNTRIES = {"RUS", "UKR", "BLR", "KAZ", "KGZ", "TJK", "TKM", "UZB", "POL", "BGR", "SRB", "CZE", "SVK", "MDA",
                      "AZE", "ARM", "GEO", "LTU", "LVA", "EST", "MKD", "HRV", "SVN", "BIH", "MNE"}
-_LOCATIVE_BEFORE = re.compile(r"(?:^|[^\w])(?:в|во|из|под|до|через|город\w*|г\.|посел\w*|сел\w*|райцентр\w*|"
-                              r"in|near|from|to|at|via|city\s+of|town\s+of|nach|bei|aus|von|im|nahe|über|zum|zur|bis|Stadt|Ortschaft)\s+$", re.I)
 # A German article right before a capitalised word marks a noun ("den Rest", "das Mittel"):
 # town names take no article (countries, which may, are not found here).
 _ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein\w*|jede\w*|"
@@ -100,13 +99,23 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def russian_forms(name: str) -> set[str]:
-    """Nominative plus the common case forms of a Russian place name (last word inflects).
+    """Nominative plus the common case forms of a Russian place name: the last word inflects, or
+    both words of an adjective + noun name ("Черного моря", "Ближнем Востоке").
 
     >>> sorted(russian_forms("Астана"))
     ['Астана', 'Астане', 'Астаной', 'Астану', 'Астаны']
     >>> sorted(russian_forms("Ташкент"))[:3]
     ['Ташкент', 'Ташкента', 'Ташкенте']
+    >>> sorted(russian_forms("Черное море"))
+    ['Черного моря', 'Черное море', 'Черном море', 'Черному морю', 'Черным морем']
+    >>> sorted(russian_forms("Ближний Восток"))[:3]
+    ['Ближнего Востока', 'Ближнем Востоке', 'Ближнему Востоку']
+    >>> sorted(russian_forms("Центральная Европа"))
+    ['Центральная Европа', 'Центральной Европе', 'Центральной Европой', 'Центральной Европы', 'Центральную Европу']
     """
+    words = name.split(" ")
+    if len(words) == 2 and words[0][-2:] in _ADJ_CASES:
+        return {name} | {f"{a} {n}" for a, n in zip(_adjective_cases(words[0]), _noun_cases(words[1], words[0][-2:]))}
     out = {name}
     head, last = name[:-1], name[-1]
     if last == "а":
@@ -119,6 +128,50 @@ def russian_forms(name: str) -> set[str]:
     elif last.isalpha() and last not in "аеёиоуыэюяй":
         out |= {name + "а", name + "у", name + "е", name + "ом"}
     return out
+
+
+# Adjective endings -> (genitive, dative, accusative, instrumental, prepositional); None keeps the
+# nominative (inanimate masculine and neuter accusative).
+_ADJ_CASES = {"ый": ("ого", "ому", None, "ым", "ом"), "ой": ("ого", "ому", None, "ым", "ом"),
+              "ий": ("ого", "ому", None, "им", "ом"), "ое": ("ого", "ому", None, "ым", "ом"),
+              "ее": ("его", "ему", None, "им", "ем"), "ая": ("ой", "ой", "ую", "ой", "ой"),
+              "яя": ("ей", "ей", "юю", "ей", "ей")}
+_VELAR = "кгхжшчщ"
+
+
+def _adjective_cases(adj: str) -> list[str]:
+    """Черное -> Черного, Черному, Черное, Черным, Черном; Ближний -> Ближнего...; Тихий -> Тихого..."""
+    stem, end = adj[:-2], adj[-2:]
+    cases = list(_ADJ_CASES[end])
+    if end == "ий" and not stem.endswith(tuple(_VELAR)):
+        cases = ["его", "ему", None, "им", "ем"]  # soft: Ближний, Средний
+    if end == "ое" and stem.endswith(tuple(_VELAR)):
+        cases[3] = "им"  # Японским, Каспийским (after к: и, not ы)
+    return [adj if c is None else stem + c for c in cases]
+
+
+def _noun_cases(noun: str, adj_end: str) -> list[str]:
+    """The noun of a two-word name in the same five cases (море -> моря, морю, море, морем, море)."""
+    head, last = noun[:-1], noun[-1]
+    if last == "а":
+        return [head + ("и" if head[-1:] in _VELAR else "ы"), head + "е", head + "у", head + "ой", head + "е"]
+    if last == "я":
+        if head.endswith("и"):
+            return [head + "и", head + "и", head + "ю", head + "ей", head + "и"]  # Азия -> Азии
+        return [head + "и", head + "е", head + "ю", head + "ей", head + "е"]
+    if last == "е":
+        return [head + "я", head + "ю", noun, head + "ем", noun]  # море
+    if last == "о":
+        return [head + "а", head + "у", noun, head + "ом", head + "е"]  # озеро
+    if last == "ь":
+        if adj_end in ("ая", "яя"):
+            return [head + "и", head + "и", noun, noun + "ю", head + "и"]  # область
+        return [head + "я", head + "ю", noun, head + "ем", head + "е"]
+    if last == "й":
+        return [head + "я", head + "ю", noun, head + "ем", head + "е"]
+    if last in "ыи":
+        return [noun] * 5  # plural (Великие озера): left alone
+    return [noun + "а", noun + "у", noun, noun + "ом", noun + "е"]  # залив, Восток, Кавказ
 
 
 def _is_cyrillic(s: str) -> bool:
@@ -138,7 +191,7 @@ class Gazetteer:
                     key = f.lower()
                     if len(key) != len(f):
                         key = lower_same_length(f)
-                    if len(key) < 3 or key in refused:
+                    if (len(key) < 3 and not (p.country in CENTRAL_ASIA3 and cyrillic(f))) or key in refused:  # "Ош"
                         continue
                     ids = namesakes.get(key)
                     if ids is None:
@@ -163,17 +216,41 @@ class Gazetteer:
         >>> [p.text for p in g.find("Андрей Серов приехал в Серов; Serdar Berdimuhamedov; Präsident Serov.")]
         ['Серов']
         """
+        # Both patterns end in the word before the match (a title or a given name, then spaces or
+        # a dot), so the search starts at that word: a few positions instead of 32.
         lo = max(0, s - 32)
-        if _TITLE_BEFORE.search(work, max(0, s - 24), s) or _GIVEN_BEFORE.search(work, lo, s):
+        i = lo + len(work[lo:s].rstrip())
+        lo = max(lo, work.rfind(" ", lo, i) + 1)
+        if _TITLE_BEFORE.search(work, max(lo, s - 24), s) or _GIVEN_BEFORE.search(work, lo, s):
             return True
-        if _ARTICLE_BEFORE.search(work, max(0, s - 8), s):
-            return True
+        if _ARTICLE_BEFORE.search(work, max(0, s - 8), s) and self.places[ids[0]].kind in ("city", "site"):
+            return True  # "den Rest", "das Mittel"; but "das Kaspische Meer", "der Tian Shan", "die Krim"
         if _SURNAME_AFTER.match(work, e):
             return True
         p = self.places[ids[0]]
         if p.population < POP_SURNAME_OK and p.country in SURNAME_COUNTRIES and _SURNAME_SHAPED.search(work[s:e].lower()):
-            return not _LOCATIVE_BEFORE.search(work, lo, s)
+            return not locative_before(work, s)
         return False
+
+    def _with_evidence(self, work: str, picks: list, ctx: PlaceContext) -> list:
+        """Drop common words, small towns chosen only for being the most populous namesake, and
+        small towns whose capital letter only opens a sentence or a headline, unless there is
+        positive evidence (:mod:`atlas.sources.extract.evidence`); the evidence is added to the rule."""
+        lower_seen: dict[str, bool] = {}
+        weak = [needs_evidence(work, s, e, self.places[i], rule, bool(ctx.about_region), ctx.countries, ctx.states,
+                               lower_seen) for s, e, i, rule in picks]
+        if not any(weak):
+            return picks
+        seen = {work[s:e].lower() for s, e, i, rule in picks if has_evidence(work, s, rule)}
+        out = []
+        for (s, e, i, rule), why in zip(picks, weak):
+            if not why:
+                out.append((s, e, i, rule))
+            elif has_evidence(work, s, rule):
+                out.append((s, e, i, f"{rule}+locative"))
+            elif work[s:e].lower() in seen:
+                out.append((s, e, i, f"{rule}+named-again"))
+        return out
 
     @classmethod
     def load(cls, path: Path = DATA) -> "Gazetteer":
@@ -212,19 +289,21 @@ class Gazetteer:
                 continue
             spans.append((s, e, ids))
         ctx = place_context(work, spans, self.places, ctx)
-        out: list[PlaceMention] = []
+        picks = []
         for s, e, ids in spans:
             if refuse_in_context(work, s, e, [self.places[i] for i in ids], ctx):
                 continue
             picked = choose(work, s, e, ids, self.places, ctx)
-            if picked is None:
-                continue
-            i, rule = picked
+            if picked is not None:
+                picks.append((s, e, *picked))
+        picks = self._with_evidence(work, picks, ctx)
+        out: list[PlaceMention] = []
+        for s, e, i, rule in picks:
             p = self.places[i]
             d = _DIRECTION_BEFORE.search(work, max(0, s - 14), s)
             if d and p.kind in ("city", "admin1", "admin2", "region") and (not out or out[-1].end <= d.start()):
                 s, rule = d.start(), rule + "+direction"  # "East Leeds", "West Java", "Central Texas": one place
-            out.append(PlaceMention(work[s:e], s, e, p.name, p.lat, p.lon, p.country, p.kind, rule))
+            out.append(PlaceMention(work[s:e], s, e, p.name, p.lat, p.lon, p.country, p.kind, rule, p.admin1))
         for s, e, code in ctx.abbreviations:  # "Fayetteville, N.C."
             if code in self.us_states:
                 p = self.places[self.us_states[code]]

@@ -7,6 +7,9 @@ from datetime import date
 from typing import Any
 
 
+MAP_KINDS = frozenset({"city", "site"})
+
+
 @dataclass(frozen=True)
 class CountryMention:
     text: str
@@ -14,9 +17,13 @@ class CountryMention:
     end: int
     code: str  # ISO3, or a bloc key of atlas.core.models.BLOCS, or "C5" (collective CA)
     kind: str  # "country" | "bloc" | "collective"
+    form: str = "name"  # "name" (Kazakhstan, Казахстана, USA) or "demonym" (Kazakh, kasachische, казахстанский)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "country", "text": self.text, "start": self.start, "end": self.end, "value": self.code}
+        d = {"kind": "country", "text": self.text, "start": self.start, "end": self.end, "value": self.code}
+        if self.form == "demonym":
+            d["form"] = "demonym"
+        return d
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,13 @@ class PlaceMention:
     country: str  # ISO3; empty for continents and oceans
     kind: str = "city"  # city | admin1 | region | continent | water | site
     rule: str = ""  # how the namesake was chosen: only, state-after, country-named, region, most-populous...
+    admin1: str = ""  # US state code of a US place (context for "Georgia"; not in the JSON)
+
+    @property
+    def on_map(self) -> bool:
+        """A point precise enough to draw a fact at: a city or a site, never a state, region,
+        continent or sea ("Europe" is a mention, not a marker)."""
+        return self.kind in MAP_KINDS
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "text": self.text, "start": self.start, "end": self.end,

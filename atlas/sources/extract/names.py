@@ -49,3 +49,26 @@ torres turner walker wallace ward washington watson white williams wilson wood w
 """.split())
 
 PERSON_NAMES = FIRST_NAMES | SURNAMES
+
+# Given names common in Central Asian, Russian and German news that are also places somewhere
+# (Madina/Madinah, Lola in Guinea, Serdar, Karina/Karin = Erzurum, Sofia): a hand list, used only
+# at extraction (the gazetteer build keeps these alternates: "София" is still Sofia after "в").
+GIVEN_NAMES_LATIN = set("""
+aziz timur rustam nurlan madina dinara aigul gulnara bakhyt kairat marat ruslan farrukh sardor jamshid dilshod
+bobur sherzod ulugbek otabek askar daniyar erlan yerlan bolat almaz aibek azamat bakyt emil sadyr temir asel
+aizada zarina leila leyla lola malika nodira saida shahnoza alisher akmal anvar bakhtiyor islam karim serdar
+batyr myrat maral kassym berik serik abay kanat yerzhan arman samat murat aida elvira regina tamara nina galina
+zoya valentina vera nadia nadezhda lyubov karina sabina zhanna svetlana olga irina tatiana natalia daria sofia
+kamila oleg igor ivan pavel boris gleb denis artem artyom mikhail marina alina kristina anna lena emma paula jana
+leonie hermann friedrich olaf annalena karl ludwig heinrich otto gustav moritz greta frieda elias luca felix
+jonas leon ben mia ida marie sophie hanna elisabeth
+""".split())
+GIVEN_NAMES_CYRILLIC = """
+Азиз Тимур Рустам Нурлан Мадина Динара Айгуль Гульнара Бахыт Кайрат Марат Руслан Фаррух Сардор Жамшид Дильшод
+Бобур Шерзод Улугбек Отабек Аскар Данияр Ерлан Болат Алмаз Айбек Азамат Бакыт Эмиль Садыр Темир Асель Зарина
+Лейла Лола Малика Саида Алишер Акмал Анвар Бахтиёр Ислам Карим Сердар Батыр Мурат Серик Берик Абай Канат Арман
+Самат Анна Марина Алина Кристина Татьяна Светлана Ольга Ирина Елена Наталья Дарья София Камила Олег Игорь Иван
+Павел Борис Глеб Денис Артем Артём Михаил Вера Надежда Любовь Карина Сабина Жанна Аида Эльвира Диана Регина
+Тамара Нина Галина Зоя Валентина Виктория Александра Людмила Майя Роза Мира Максим Георгий Николай Алексей
+Сергей Андрей Юрий Антон Кирилл Ильяс Тахир Елизавета Мария Екатерина Полина Ксения Милана Амина Ясмина
+""".split()

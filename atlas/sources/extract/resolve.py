@@ -7,11 +7,18 @@ Order (the first that applies wins; the rule name is stored on the mention):
 2. ``state-named``: a US state named elsewhere in the article, if the namesake there is
    not dwarfed (the most populous one is at most 50 times bigger).
 3. ``country-named``: a country named in the article, same test at 20 times.
-4. ``region``: only in articles about Central Asia (a Central Asian country, leader,
-   "Central Asia", or a big unambiguous Central Asian city is named), a Central Asian
-   namesake is favoured five to one. In any other article Central Asian namesakes are
-   not used at all, so no false place is drawn inside the region.
+4. ``region`` / ``region-neighbour``: only in articles about Central Asia (a Central Asian
+   country, leader, "Central Asia", or a big unambiguous Central Asian city is named), a
+   Central Asian namesake is favoured five to one and a neighbour's (China, Russia,
+   Afghanistan, Iran, Pakistan, Mongolia, the Caucasus, Turkey, India) two to one over
+   namesakes elsewhere. In any other article Central Asian namesakes are not used at all,
+   so no false place is drawn inside the region.
 5. ``most-populous`` (or ``only`` when the name has one place).
+
+Then (gazetteer.py with :mod:`atlas.sources.extract.evidence`) a common word ("Summit"), a town under
+100,000 chosen only as the most populous namesake, or a small town whose capital letter only
+opens a sentence or a headline is kept only with positive evidence, added to the rule:
+``+locative`` ("in Summit") or ``+named-again`` (the name with such evidence elsewhere).
 """
 from __future__ import annotations
 
@@ -23,12 +30,14 @@ from .context import first_name_before, in_organisation, is_person_name, longer_
 from .world import US_ABBREVIATIONS
 
 CENTRAL_ASIA3 = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
+_CAUCASUS = frozenset({"Caucasus", "South Caucasus"})
 REGION_CITY_POP = 500_000  # a Central Asian city this big, named without ambiguity, makes an article regional
 BIG_PLACE_POP = 500_000
 SMALL_TOWN_POP = 200_000
 VILLAGE_POP = 15_000
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'-]*[ \t]+$")  # person-name places this big (Charlotte, Jackson are not) need no locative word
-STATE_RATIO, COUNTRY_RATIO, REGION_BONUS = 50, 20, 5
+STATE_RATIO, COUNTRY_RATIO, REGION_BONUS, NEIGHBOUR_BONUS = 50, 20, 5, 2
+NEIGHBOURS3 = frozenset({"CHN", "RUS", "AFG", "IRN", "PAK", "MNG", "AZE", "TUR", "GEO", "ARM", "IND"})
 _COMMA = re.compile(r",[ \t]*")
 _ABBREV = re.compile(r",[ \t]*(" + "|".join(re.escape(a) for a in sorted(US_ABBREVIATIONS, key=len, reverse=True))
                      + r")(?![\w])")
@@ -139,22 +148,34 @@ def choose(work: str, s: int, e: int, ids: Sequence[int], places: Sequence, ctx:
         if hit:
             return max(hit, key=pop), "country-named"
     if ctx.about_region:
-        best = max(cands, key=lambda i: pop(i) * (REGION_BONUS if places[i].country in CENTRAL_ASIA3 else 1))
-        if places[best].country in CENTRAL_ASIA3 and pop(best) < top:
-            return best, "region"
+        best = max(cands, key=lambda i: pop(i) * _regional_weight(places[i]))
+        if _regional_weight(places[best]) > 1 and pop(best) < top:
+            return best, "region" if places[best].country in CENTRAL_ASIA3 else "region-neighbour"
         return best, "only" if len(ids) == 1 else "most-populous"
     return max(cands, key=pop), "only" if len(ids) == 1 else "most-populous"
 
 
-def georgia_in_the_us(countries: list, places: list, us_state) -> tuple[list, list]:
-    """In an article placed in the United States (a US state or county named besides Georgia,
-    and no place in the country Georgia), "Georgia" and "Georgians" are the US state.
+def _regional_weight(place) -> int:
+    """In an article about Central Asia its own places count five times their size, its
+    neighbours' twice: Jalalabad is the Kyrgyz city, not the Afghan one; Aksu the Kazakh town
+    only when the Chinese city is not ten times bigger."""
+    return REGION_BONUS if place.country in CENTRAL_ASIA3 else NEIGHBOUR_BONUS if place.country in NEIGHBOURS3 else 1
+
+
+def georgia_in_the_us(countries: list, places: list, us_state, work: str = "") -> tuple[list, list]:
+    """In an article placed in the United States (a US state or county named besides Georgia, or
+    a city of the state such as Atlanta) with nothing Caucasian in it (no place in the country
+    Georgia, no "Caucasus"), "Georgia" and "Georgians" are the US state, except where Georgia
+    stands in a list of countries ("Armenia, Georgia and Azerbaijan").
     ``us_state`` is the Georgia state Place, or None."""
-    if us_state is None or any(p.country == "GEO" for p in places):
+    if us_state is None or any(p.country == "GEO" or p.name in _CAUCASUS for p in places):
         return countries, places
-    if not any(p.country == "USA" and p.kind in ("admin1", "admin2") and p.name != "Georgia" for p in places):
+    if not any(p.country == "USA" and (p.kind in ("admin1", "admin2") and p.name != "Georgia"
+                                       or p.kind == "city" and p.admin1 == "GA") for p in places):
         return countries, places
-    moved = [m for m in countries if m.code == "GEO" and m.text.startswith("Georgia")]
+    from .countries import in_country_lists
+    listed = in_country_lists(work, countries) if work else set()
+    moved = [m for i, m in enumerate(countries) if m.code == "GEO" and m.text.startswith("Georgia") and i not in listed]
     if not moved:
         return countries, places
     from .mentions import PlaceMention

@@ -27,12 +27,15 @@ def print_report(report: FetchReport) -> None:
             print(f"  failed: {err}", file=sys.stderr)
     if report.skipped:
         print(f"not due or paused: {', '.join(report.skipped)}")
+    if report.busy:
+        print(f"being fetched by another run: {', '.join(report.busy)}")
     print(report.summary())
 
 
 def cmd_fetch(args, store: Store) -> int:
     feeds = load_feeds(args.feeds) if args.feeds else []
-    client = HttpClient(timeout=args.timeout, per_host_interval=args.host_interval, allow_private=args.allow_private)
+    client = HttpClient(timeout=args.timeout, deadline=args.page_deadline, per_host_interval=args.host_interval,
+                        allow_private=args.allow_private)
     fetcher = Fetcher(store, client, workers=max(1, args.workers))
     kw = {"since": args.since, "force": args.force, "progress": _bar}
     if args.every:

@@ -1,7 +1,7 @@
 """``fetch --every 30m``: one process that fetches whatever is due, then waits, until stopped.
 
 Each round re-reads the feeds file (an edit applies at the next round; a broken edit is
-reported and the last good list is kept) and takes the database's fetch lease, so a cron
+reported and the last good list is kept) and leases the sources it fetches, so a cron
 job started meanwhile does not fetch the same pages twice.
 """
 from __future__ import annotations
@@ -13,20 +13,16 @@ from typing import Callable, Sequence
 from ...core.errors import ValidationError
 from .feeds import Feed, load_feeds
 from .run import Fetcher, FetchReport
-from ...db.feeds import lease_holder, release_lease, take_lease
 
 MSG_BUSY = "another fetch is running on this database; nothing fetched"
 
 
 def fetch_once(fetcher: Fetcher, feeds: Sequence[Feed], urls: Sequence[str], **kw) -> FetchReport | None:
-    """One round under the lease; None when another process holds it."""
-    holder = lease_holder()
-    if not take_lease(fetcher.store, holder):
+    """One round; None when every source due is leased by another run (nothing fetched)."""
+    report = fetcher.run(feeds, urls, **kw)
+    if report.busy and not report.sources:
         return None
-    try:
-        return fetcher.run(feeds, urls, **kw)
-    finally:
-        release_lease(fetcher.store, holder)
+    return report
 
 
 def run_every(fetcher: Fetcher, every_s: int, stop: threading.Event, *, feeds_path: Path | None,

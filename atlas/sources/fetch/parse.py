@@ -11,9 +11,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from ...core.models import LANGUAGES, Article
-from .http import FetchFailure, Response, decode_html
+from .http import FetchFailure, Response, check_deadline, decode_html, text_codec
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 XML_TYPES = ("application/xml", "text/xml") + FEED_TYPES
@@ -64,17 +65,44 @@ def _entry_date(entry: Any) -> date | None:
     return None
 
 
-def feed_links(resp: Response) -> list[Link]:
-    """Entry links of an RSS/Atom feed; malformed XML is a ``malformed`` failure."""
-    import feedparser
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})["']""")
 
-    parsed = feedparser.parse(resp.body, response_headers={"content-location": resp.url})
+
+def xml_encoding(body: bytes) -> str | None:
+    """The encoding an XML declaration names, if any.
+
+    >>> xml_encoding(b'<?xml version="1.0" encoding="KOI8-R"?><rss/>'), xml_encoding(b"<rss/>")
+    ('KOI8-R', None)
+    """
+    m = _XML_ENCODING.match(body.lstrip(b"\xef\xbb\xbf")[:300])
+    return m.group(1).decode("ascii") if m else None
+
+
+def feed_links(resp: Response) -> list[Link]:
+    """Entry links of an RSS/Atom feed; malformed XML is a ``malformed`` failure.
+
+    A well-formed feed without entries is simply empty. feedparser also flags a media
+    type it does not expect or a charset override; those are not malformed XML.
+    """
+    import feedparser
+    from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
+
+    for declared in (resp.charset, xml_encoding(resp.body)):
+        if declared:
+            text_codec(declared, resp.url)  # feedparser would decode with any codec (punycode: slow, or a crash)
+    headers = {"content-location": resp.url, "content-type": resp.content_type or "application/xml"}
+    try:
+        parsed = feedparser.parse(resp.body, response_headers=headers)
+    except (UnicodeError, LookupError) as exc:
+        raise FetchFailure("charset", resp.url, f"the feed cannot be decoded: {exc}") from None
+    check_deadline(resp, "parsing the feed")
+    harmless = isinstance(parsed.get("bozo_exception"), (CharacterEncodingOverride, NonXMLContentType))
     out = []
     for e in parsed.entries:
         link = e.get("link") or ""
         if link.startswith(("http://", "https://")):
             out.append(Link(link, _entry_date(e), str(e.get("title", ""))[:300]))
-    if parsed.bozo and not out:  # feedparser reads broken XML leniently; with no usable link it is broken
+    if parsed.bozo and not harmless and not out:  # feedparser reads broken XML leniently; with no usable link it is broken
         raise FetchFailure("malformed", resp.url, f"malformed feed XML: {parsed.get('bozo_exception', '')}")
     return out
 
@@ -111,6 +139,30 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
+def site_of(url: str) -> str:
+    """The registrable domain of a URL (public suffix list), else its host (an IP address, localhost).
+
+    >>> site_of("https://news.bbc.co.uk/a"), site_of("http://127.0.0.1:8000/x"), site_of("https://a.github.io/")
+    ('bbc.co.uk', '127.0.0.1', 'a.github.io')
+    """
+    from tld import get_fld
+
+    try:
+        return get_fld(url, fail_silently=True) or (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a malformed port or host
+        return ""
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs are on one registrable domain (a page may name its own canonical URL only).
+
+    >>> same_site("https://www.example.com/a", "https://amp.example.com/a"), same_site("http://x.example.org/", "https://example.com/")
+    (True, False)
+    """
+    site = site_of(a)
+    return bool(site) and site == site_of(b)
+
+
 _HTML_LANG = re.compile(r"<html[^>]{0,300}?\blang\s*=\s*[\"']?([A-Za-z]{2})", re.I)
 
 
@@ -122,23 +174,29 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     and :func:`atlas.sources.files.html_to_text`), so a page fetched and the same page uploaded are one
     article; trafilatura reads the metadata. The canonical URL (``<link rel=canonical>``) is
     the article's ``url``; the page's ``<html lang>`` wins over the feed's language, the
-    page's date over the feed entry's.
+    page's date over the feed entry's. A page speaks only for its own site: a canonical URL
+    on another registrable domain is ignored (the fetched URL stays the address), and so is
+    the site name of such a page (the source's name is the publisher), so a copy cannot pose
+    as the original and keep the original from being fetched.
     """
     import trafilatura
 
     from ..files import decode_article, first_line, html_to_text
 
     html = decode_html(resp.body, resp.charset, resp.url)
+    check_deadline(resp, "decoding the page")
     text = html_to_text(decode_article(html.encode("utf-8"), resp.url))
+    check_deadline(resp, "reading the page's text")
     if not text:
         raise FetchFailure("not-html", resp.url, "no article text found in the page")
     meta = trafilatura.extract_metadata(html, default_url=resp.url)
     m = _HTML_LANG.search(html[:4096])
     lang = m.group(1).lower() if m and m.group(1).lower() in LANGUAGES else language
     day = _iso_date(getattr(meta, "date", None) or "") or published
-    canonical = getattr(meta, "url", None) or resp.url
-    if not str(canonical).startswith(("http://", "https://")):
-        canonical = resp.url
+    claimed = str(getattr(meta, "url", None) or resp.url)
+    own = claimed.startswith(("http://", "https://")) and same_site(claimed, resp.url)
+    canonical = claimed if own else resp.url
+    site_name = getattr(meta, "sitename", None) if own else None
     title = (getattr(meta, "title", None) or first_line(text))[:300]
     return Article.from_text(text, title=title, language=lang, published=day, url=canonical,
-                             publisher=(getattr(meta, "sitename", None) or source or "")[:200], path=resp.url)
+                             publisher=(site_name or source or "")[:200], path=resp.url)

@@ -10,6 +10,7 @@ never stops the others.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -37,8 +38,16 @@ class SourceReport:
     duplicates: int = 0  # same text as a stored article (another URL)
     near_duplicates: int = 0  # wire copies linked to the first copy
     failed: int = 0
+    transient: int = 0  # failures worth trying again (timeouts, 5xx, …), not a page gone for good
     facts: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def page_failed(self, exc: AtlasError) -> None:
+        """A page (or child sitemap) failed; an ArticleError is about the text, so as final as a 404."""
+        self.failed += 1
+        self.errors.append(str(exc))
+        if isinstance(exc, FetchFailure) and not exc.permanent:
+            self.transient += 1
 
     def line(self) -> str:
         return (f"{self.name}: {self.new} new, {self.unchanged} unchanged, {self.duplicates} duplicate, "
@@ -49,6 +58,7 @@ class SourceReport:
 class FetchReport:
     sources: dict[str, SourceReport] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # not due, or paused
+    busy: list[str] = field(default_factory=list)  # another run holds their lease
 
     def total(self, key: str) -> int:
         return sum(getattr(s, key) for s in self.sources.values())
@@ -76,6 +86,9 @@ class Fetcher:
         self.extractor = extractor
         self._index: dedup.NearDuplicates | None = None
         self._lock = threading.Lock()
+        self.holder = state.lease_holder()
+        self._leased: list[str] = []
+        self._renewed = 0.0
 
     # -- the near-duplicate index covers every stored article, signed once
     def index(self) -> dedup.NearDuplicates:
@@ -92,13 +105,21 @@ class Fetcher:
             self._index = idx
         return self._index
 
+    def _progress(self) -> None:
+        """Work went on: renew this run's source leases (at most every tenth of their length)."""
+        now = time.monotonic()
+        if self._leased and now - self._renewed > state.LEASE_S / 10:
+            self._renewed = now
+            state.renew_leases(self.store, self._leased, self.holder)
+
     def run(self, feeds: Sequence[Feed] = (), urls: Sequence[str] = (), *, since: date | None = None,
             all_due: bool = False, force: bool = False, progress: Callable[[Iterable, int], Iterable] | None = None,
             at: datetime | None = None) -> FetchReport:
         """Fetch ``feeds`` (subscribed) and ``urls`` (one-off); ``all_due``: also every stored source.
 
         Paused sources and sources not yet due (their interval, or backoff after failures)
-        are skipped unless ``force``; URLs named by hand are always fetched.
+        are skipped unless ``force``; URLs named by hand are always fetched. A source whose
+        lease another live run holds is left to it (``report.busy``).
         """
         at = at or datetime.now(timezone.utc)
         for f in feeds:
@@ -108,15 +129,30 @@ class Fetcher:
         names = [f.name for f in feeds]
         rows = state.sources(self.store) if all_due else state.sources(self.store, names + list(urls))
         report = FetchReport()
-        jobs: list[_Job] = []
-        listed: dict[str, list[str]] = {}
-        validators: dict[str, tuple[str | None, str | None]] = {}
+        due = []
         for row in rows:
             if all_due and row.name not in names and row.name not in urls and not row.subscribed:
                 continue
             if row.name not in urls and not force and not row.due(at):
                 report.skipped.append(row.name)
                 continue
+            due.append(row)
+        self._leased = state.take_leases(self.store, [r.name for r in due], self.holder)
+        self._renewed = time.monotonic()
+        report.busy = [r.name for r in due if r.name not in self._leased]
+        try:
+            self._run_sources([r for r in due if r.name in self._leased], since, report, progress, at)
+        finally:
+            state.release_leases(self.store, self._leased, self.holder)
+            self._leased = []
+        return report
+
+    def _run_sources(self, rows: list[state.SourceRow], since: date | None, report: FetchReport, progress,
+                     at: datetime) -> None:
+        jobs: list[_Job] = []
+        listed: dict[str, list[str]] = {}
+        validators: dict[str, tuple[str | None, str | None]] = {}
+        for row in rows:
             rep = report.sources.setdefault(row.name, SourceReport(row.name))
             try:
                 src_jobs, validators[row.name] = self._list(row, since, rep)
@@ -126,6 +162,8 @@ class Fetcher:
                 state.record_source(self.store, row.name, ok=False, error=f"{exc.kind}: {exc}", new=0,
                                     unchanged=0, failed=1, at=at)
                 continue
+            finally:
+                self._progress()
             listed[row.name] = [j.canonical for j in src_jobs]
             jobs += src_jobs
         self._fetch_pages(jobs, report, progress)
@@ -136,8 +174,7 @@ class Fetcher:
             etag, modified = validators[name]
             state.record_source(self.store, name, ok=True, error=error, new=rep.new, unchanged=rep.unchanged,
                                 failed=rep.failed, etag=etag, last_modified=modified,
-                                keep_validators=bool(rep.errors), at=at)
-        return report
+                                keep_validators=rep.transient > 0, retry=rep.transient > 0, at=at)
 
     def _list(self, row: state.SourceRow, since: date | None, rep: SourceReport):
         """The pages a source lists (or the page itself), minus pages already stored."""
@@ -157,8 +194,8 @@ class Fetcher:
                     more, _ = sitemap_links(self.client.get(child))
                     links += more
                 except FetchFailure as exc:
-                    rep.failed += 1
-                    rep.errors.append(str(exc))
+                    rep.page_failed(exc)
+                self._progress()
         links = [lk for lk in links if since is None or lk.published is None or lk.published >= since]
         jobs, seen = [], set()
         for lk in links[:MAX_LINKS_PER_SOURCE]:
@@ -198,8 +235,8 @@ class Fetcher:
                 try:
                     self._store_one(job, fut.result(), rep)
                 except AtlasError as exc:  # FetchFailure, ArticleError (e.g. unsupported language)
-                    rep.failed += 1
-                    rep.errors.append(str(exc))
+                    rep.page_failed(exc)
+                self._progress()
 
     def _store_one(self, job: _Job, art: Article, rep: SourceReport) -> None:
         page_canon = dedup.canonical_url(art.url) if art.url else job.canonical
