@@ -29,7 +29,7 @@ SHAPE_NOTE = ("Colour: outside power (a fact naming several: the first one). Sha
               "■ finance, ◆ energy, ⬢ infrastructure, ▼ trade, ✚ sanctions; filled: curated, hollow: extracted "
               "or dataset; bars: facts with an end date.")
 POWER_COLUMNS = 2  # outside powers: long names ("Collective Security Treaty Organization") shown whole
-POWER_LABEL_PX = 300
+POWER_LABEL_PX = 400  # "European Bank for Reconstruction and Development" whole
 NO_POWER = "no outside power"
 MIN_BAR_SHARE = 0.01  # bars shorter than this share of the whole span are drawn as points
 
