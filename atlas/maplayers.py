@@ -27,7 +27,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .geometry import positions
+from .geometry import REGION_BOUNDS as REGION_BOX, positions
 from .labels import actor_color, actor_label, short_date
 from .markup import esc
 from .models import CENTRAL_ASIA
@@ -57,7 +57,7 @@ COUNT_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 NO_DATA_COLOR = "#e8e8e8"
 OUTSIDE_COLOR = "#f6f4ef"
 
-REGION_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # south-west, north-east (lat, lon)
+REGION_BOUNDS = [[REGION_BOX[1], REGION_BOX[0]], [REGION_BOX[3], REGION_BOX[2]]]  # south-west, north-east (lat, lon)
 # Facts inside this window widen the first view (Xi'an, Wuqia); farther ones (Moscow,
 # Delhi, New York, Brussels) would shrink the region to a speck, so they stay off-screen.
 VIEW_WINDOW = [[30.0, 40.0], [58.0, 112.0]]
@@ -70,7 +70,7 @@ def view_bounds(data: "MapData") -> list[list[float]]:
     ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.94, 34.26]}, "properties": {}},
     ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-74.0, 40.7]}, "properties": {}}]}
     >>> view_bounds(MapData({}, fc, _fc([]), _fc([]), "", "facts"))
-    [[34.26, 46.0], [55.5, 108.94]]
+    [[34.26, 46.0], [56.0, 108.94]]
     """
     (s, w), (n, e) = REGION_BOUNDS
     (ws, ww), (wn, we) = VIEW_WINDOW
