@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from atlas.auth import MSG_THROTTLED, SECRET_KEY, EditorState, attempt_login, editor_state
+from ui.st_internals import session_id
 from ui.upload_guard import set_editor
 
 _CHECKED = "_editor_checked"  # (digest of the name and password last checked, the outcome)
@@ -28,14 +29,6 @@ def _secrets() -> dict[str, Any]:
     except Exception:  # no/invalid secrets.toml: Streamlit raises its own error types
         return {}
     return {} if value is None else {SECRET_KEY: value}
-
-
-def session_id() -> str:
-    """This browser session's id (Streamlit's own; the upload URL carries it too)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "no-session"
 
 
 def _checked_state(password: str | None, name: str | None, secrets: dict[str, Any]) -> EditorState:

@@ -20,6 +20,7 @@ from atlas.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
 from atlas.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds, trust_level
 from ui import datasets as dataset_widgets
 from ui.cache import SOURCES_PROBLEM, actor_choices, source_problems
+from ui.st_internals import current_page_hash
 
 K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
 K_ORIGIN, K_TRUST, K_MINCONF = "f_origin", "f_trust", "f_minconf"
@@ -50,10 +51,7 @@ def page_changed(tag: str) -> bool:
     A page switch gives widgets new ids, so Streamlit resets them to their defaults even
     though their keys are still in the session: callers then put the saved values back.
     """
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    page = ctx.page_script_hash if ctx is not None else ""
+    page = current_page_hash()
     key = f"_atlas_page_{tag}"
     changed = st.session_state.get(key) != page
     st.session_state[key] = page

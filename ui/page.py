@@ -17,6 +17,7 @@ import streamlit as st
 from atlas.query import Filters
 from ui.cache import fact_frame
 from ui.filters import sidebar_filters
+from ui.upload_guard import refuse_unguarded
 
 APP_TITLE = "Central Asia Influence Atlas"
 APP_ICON = "🗺️"
@@ -53,6 +54,10 @@ def page_setup(title: str, *, heading: str | None = None, filters: bool = True) 
     """
     st.set_page_config(page_title=APP_TITLE if title == PAGES[0][1] else f"{title} · {APP_TITLE}",
                        page_icon=APP_ICON, layout="wide")
+    refusal = refuse_unguarded()
+    if refusal:  # production without the upload guard: serve nothing but the reason
+        st.error(refusal)
+        st.stop()
     st.html(PAGE_CSS)
     st.title(heading or title)
     from ui.search import search_box

@@ -15,7 +15,6 @@ import logging
 import pandas as pd
 import streamlit as st
 from altair.utils.schemapi import debug_mode
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from atlas import detail, events, maplayers, maps, markup, timeline
 from atlas.errors import UnknownFact
@@ -28,6 +27,7 @@ from ui.cache import fact_frame, fact_frame_at, get_store
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
 from ui.page import app_root_url
+from ui.st_internals import altair_to_vega_lite_spec
 
 FACT_KEY = "fact"  # session_state and URL: the clicked fact
 _MAP_SEEN = "_atlas_map_click_seen"
@@ -117,7 +117,7 @@ def _timeline_spec(url: str, version: str, f: Filters, lanes: str) -> dict:
     frame = _filtered(url, version, f)
     with debug_mode(False):  # no schema validation per channel while building; to_dict still validates
         chart = timeline.timeline_chart(frame, lanes)
-    return _convert_altair_to_vega_lite_spec(chart)
+    return altair_to_vega_lite_spec(chart)
 
 
 NO_MATCH = "No facts match these filters. Widen them, or reset them all."
