@@ -27,6 +27,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .datasets.layer import finance_shading
+from .datasets import layer as finance_layer
 from .geometry import REGION_BOUNDS as REGION_BOX, positions
 from .labels import actor_color, actor_label, short_date
 from .markup import esc
@@ -242,8 +244,6 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
         legend_items = [(actor_color(a, order), f"{actor_label(a)} ({a})") for a in order]
         title = MEASURES["leading"]
     elif measure == "finance":
-        from .datasets.layer import finance_shading
-
         shade, legend_items = finance_shading(frame, NO_DATA_COLOR)
         title = MEASURES["finance"]
     else:
@@ -291,7 +291,6 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     countries, legend = _country_features(frame, boundaries, measure)
-    from .datasets import layer as finance_layer
 
     finance = finance_layer.features(frame, by=finance_color)  # dataset records: their own layer
     if finance:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ArticleError, AtlasError, UnsupportedLanguage
+from .extract import extract
 from .models import Article
 
 EXTRACT_TIMEOUT_S = float(os.environ.get("ATLAS_EXTRACT_TIMEOUT", "120"))
@@ -42,8 +43,6 @@ class ExtractionTimeout(ArticleError):
 
 def _serve(requests: Connection, replies: Connection) -> None:
     """The worker's loop: (text, published, language) in, (ok, result or error) out."""
-    from .extract import extract
-
     while True:
         try:
             text, published, language = requests.recv()

@@ -15,6 +15,7 @@ import streamlit as st
 from atlas.auth import MSG_THROTTLED, SECRET_KEY, EditorState, attempt_login, editor_state
 from ui.st_internals import session_id
 from ui.upload_guard import set_editor
+from ui.urlstate import page_changed
 
 _CHECKED = "_editor_checked"  # (digest of the name and password last checked, the outcome)
 _THROTTLED_PREFIX = MSG_THROTTLED.split("{", 1)[0]
@@ -68,8 +69,6 @@ def editor_gate() -> EditorState:
         st.info(probe.message)
         return probe
     saved = st.session_state.get(LOGIN)
-    from ui.filters import page_changed
-
     switched = page_changed("editor")  # a page switch resets the inputs; the user emptying them does not
     if saved and (switched or "editor_password" not in st.session_state):
         st.session_state["editor_name"], st.session_state["editor_password"] = saved

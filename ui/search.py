@@ -12,6 +12,8 @@ from atlas.search import search
 from atlas.search_syntax import notice
 from atlas.markup import md_plain
 from ui.cache import get_store
+from ui.routes import FACT_KEY, MAP_PAGE
+from ui.urlstate import current_filters, page_changed
 
 KEY = "q"  # widget key and URL parameter
 _SAVED = "_atlas_search"  # survives page switches, which drop widget state
@@ -40,21 +42,15 @@ def hit_line(h) -> str:
 
 
 def _open(fact_id: str) -> None:
-    from ui.filters import current_filters
-    from ui.page import PAGES, PAGES_DIR
-    from ui.views import FACT_KEY
-
     st.session_state[FACT_KEY] = fact_id
     params = {**current_filters().to_query(), FACT_KEY: fact_id}
     if st.session_state.get(KEY):
         params[KEY] = st.session_state[KEY]
-    st.switch_page(PAGES_DIR / PAGES[0][0], query_params=params)
+    st.switch_page(MAP_PAGE, query_params=params)
 
 
 def search_box() -> str:
     """Draw the search input and its results in the sidebar; return the query text."""
-    from ui.filters import page_changed
-
     if page_changed("search") or KEY not in st.session_state:  # a page switch resets the widget
         st.session_state[KEY] = st.query_params.get(KEY) or st.session_state.get(_SAVED, "")
     text = st.sidebar.text_input("Search", key=KEY, max_chars=200, placeholder="e.g. Line D, Xi'an, Turkey",

@@ -9,14 +9,21 @@ underscore names itself. :func:`private_names` lists what is used, for that test
 from __future__ import annotations
 
 import gc
+import inspect
+from importlib.metadata import version
 from types import SimpleNamespace
 from typing import Any, Callable
 
 import streamlit
 import streamlit_folium
+from starlette.applications import Starlette
 from streamlit import runtime
 from streamlit.elements import vega_charts
+from streamlit.runtime.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+from streamlit.web.server import server
 
 # Streamlit's upload route (``PUT /_stcore/upload_file/<session>/<file>``), guarded by ui.upload_guard.
 UPLOAD_ROUTE = "/_stcore/upload_file/"
@@ -34,8 +41,6 @@ def versions() -> str:
 
 
 def _folium_version() -> str:
-    from importlib.metadata import version  # only for the message of a failure
-
     return version("streamlit-folium")
 
 
@@ -64,7 +69,7 @@ def private_names() -> dict[str, Callable[[], Any]]:
         "ScriptRunContext.on_script_error": lambda: _ctx_field("on_script_error"),
         "streamlit.runtime.exists": lambda: _need(runtime, "exists"),
         "streamlit.runtime.get_instance": lambda: _need(runtime, "get_instance"),
-        "Runtime.is_active_session": lambda: _need(_runtime_class(), "is_active_session"),
+        "Runtime.is_active_session": lambda: _need(Runtime, "is_active_session"),
         "Runtime._session_mgr": _session_mgr_attribute,
         "SessionManager._on_script_error": _on_script_error_attribute,
         "streamlit.elements.vega_charts._convert_altair_to_vega_lite_spec":
@@ -75,33 +80,19 @@ def private_names() -> dict[str, Callable[[], Any]]:
 
 
 def _ctx_field(name: str) -> Any:
-    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
-
     fields = getattr(ScriptRunContext, "__dataclass_fields__", {})
     if name not in fields and not hasattr(ScriptRunContext, name):
         raise StreamlitInternalsChanged(f"ScriptRunContext.{name} is gone in {versions()}: update ui/st_internals.py")
     return name
 
 
-def _runtime_class() -> type:
-    from streamlit.runtime.runtime import Runtime
-
-    return Runtime
-
-
-def _session_mgr_attribute() -> str:
-    import inspect  # reads Runtime.__init__'s source: the attribute is set there, not declared
-
-    if "self._session_mgr" not in inspect.getsource(_runtime_class().__init__):
+def _session_mgr_attribute() -> str:  # set in Runtime.__init__, not declared: read its source
+    if "self._session_mgr" not in inspect.getsource(Runtime.__init__):
         raise StreamlitInternalsChanged(f"Runtime._session_mgr is gone in {versions()}: update ui/st_internals.py")
     return "_session_mgr"
 
 
-def _on_script_error_attribute() -> str:
-    import inspect  # as above: set in WebsocketSessionManager.__init__
-
-    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
-
+def _on_script_error_attribute() -> str:  # likewise, in WebsocketSessionManager.__init__
     if "self._on_script_error =" not in inspect.getsource(WebsocketSessionManager.__init__):
         raise StreamlitInternalsChanged(
             f"SessionManager._on_script_error is gone in {versions()}: update ui/st_internals.py")
@@ -109,8 +100,6 @@ def _on_script_error_attribute() -> str:
 
 
 def _upload_route() -> str:
-    from streamlit.web.server import server
-
     if _need(server, "UPLOAD_FILE_ENDPOINT").rstrip("/") + "/" != UPLOAD_ROUTE:
         raise StreamlitInternalsChanged(f"the upload route is {server.UPLOAD_FILE_ENDPOINT!r}, not {UPLOAD_ROUTE!r}, "
                                         f"in {versions()}: update ui/st_internals.py")
@@ -152,7 +141,7 @@ def set_new_session_error_handler(handler: Callable[..., Any]) -> bool:
 def server_running() -> bool:
     """True inside ``streamlit run`` (a real Runtime); False in scripts and under AppTest (whose
     Runtime is a mock, ``MagicMock(spec=Runtime)``, so ``isinstance`` would say yes)."""
-    return runtime.exists() and issubclass(type(runtime.get_instance()), runtime.Runtime)
+    return runtime.exists() and issubclass(type(runtime.get_instance()), Runtime)
 
 
 def is_ended_session(session_id: str) -> bool:
@@ -167,8 +156,4 @@ def altair_to_vega_lite_spec(chart: Any) -> dict:
 
 def starlette_apps() -> list[Any]:
     """The Starlette applications alive in this process (Streamlit's server keeps no public handle)."""
-    try:
-        from starlette.applications import Starlette  # Streamlit's server; absent in bare AppTest setups
-    except ImportError:
-        return []
     return [obj for obj in gc.get_objects() if isinstance(obj, Starlette)]

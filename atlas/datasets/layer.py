@@ -8,13 +8,16 @@ amount, so they never double count; that makes them a floor, not a sum.
 """
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pandas as pd
 
+from ..labels import short_date
 from ..markup import esc
 from ..models import CENTRAL_ASIA
+from . import DATASETS
 
 LAYER_NAME = "Published datasets (AidData, World Bank, OFAC)"
 COLOR_BY = {"sector": "Sector", "status": "Status"}
@@ -66,8 +69,6 @@ def usd(amount: float | None) -> str:
 
 def features(frame: pd.DataFrame, by: str = "sector") -> list[dict]:
     """One point feature per located, not withdrawn dataset record in ``frame``."""
-    from ..labels import short_date
-
     if by not in COLOR_BY:
         raise ValueError(f"colour by one of {', '.join(COLOR_BY)}, not {by!r}")
     df = records(frame)
@@ -93,8 +94,6 @@ def features(frame: pd.DataFrame, by: str = "sector") -> list[dict]:
 def _geometry(kind, raw, lon, lat) -> dict:
     """A point, or every site of a MultiPoint record (Leaflet draws each with the layer's marker)."""
     if kind == "MultiPoint" and isinstance(raw, str):
-        import json
-
         pts = json.loads(raw)["coordinates"]
         return {"type": "MultiPoint", "coordinates": [[round(float(x), 4), round(float(y), 4)] for x, y in pts]}
     return {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]}
@@ -103,8 +102,6 @@ def _geometry(kind, raw, lon, lat) -> dict:
 def drawn_as_curated(frame: pd.DataFrame) -> set[str]:
     """Record fact ids a curated fact in ``frame`` already draws (the mapping's ``curated_links``):
     the curated fact stands for the project, and its panel names the records, so none is drawn twice."""
-    from . import DATASETS
-
     shown = set(frame.loc[(frame["origin"] == "curated").to_numpy(), "id"]) if len(frame) else set()
     return {m.fact_id(r) for m in DATASETS.values() for cid, recs in getattr(m, "curated_links", {}).items()
             if cid in shown for r in recs}

