@@ -28,8 +28,9 @@ from shapely.geometry import Point
 
 from ..errors import Problem, ValidationError
 from ..geometry import country_points
+from ..geometry import in_region as lonlat_in_region  # this module has its own in_region (by country name)
 from ..models import CENTRAL_ASIA, Fact, Source
-from .geometry import Boundaries, in_region
+from .geometry import Boundaries
 from .importer import ImportResult, parse_amount
 from .mapping import DatasetMapping, norm
 from .tables import Sheet, TableRow, _columns, _names, read_table
@@ -252,7 +253,7 @@ def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = F
     rejected: dict[str, list[str]] = {}
     flags: list[str] = []
     for (p, s), isos in zip(sites, inside):
-        if in_region(Point(s.lon, s.lat)) and s.iso in isos:
+        if lonlat_in_region(s.lon, s.lat) and s.iso in isos:
             accepted.setdefault(p.record, []).append(s)
             continue
         where = ", ".join(sorted(isos)) or "no Central Asian state"
