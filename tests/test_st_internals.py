@@ -7,6 +7,8 @@ is checked: a production server it could not guard serves only a one-line refusa
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,22 @@ def test_a_missing_name_fails_naming_the_versions():
     assert str(err.value) == (f"streamlit_folium._no_such_renderer is gone in {st_internals.versions()}: "
                               "update ui/st_internals.py")
     assert st_internals.versions().startswith("streamlit 1.")
+
+
+def test_a_moved_private_name_fails_in_one_line_naming_the_version():
+    # A fresh interpreter whose Streamlit lacks one private class (as after an upgrade that moved it).
+    code = ("import streamlit.runtime.websocket_session_manager as m\n"
+            "del m.WebsocketSessionManager\n"
+            "import ui.st_internals")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    import streamlit
+
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"ui.st_internals.StreamlitInternalsChanged: streamlit {streamlit.__version__} changed: "
+                           "cannot import name 'WebsocketSessionManager' from 'streamlit.runtime.websocket_session_"
+                           "manager'")
+    assert last.endswith("; update ui/st_internals.py")
 
 
 def _reaches_inside(path: Path) -> list[str]:

@@ -18,22 +18,28 @@ import streamlit
 import streamlit_folium
 from starlette.applications import Starlette
 from streamlit import runtime
-from streamlit.elements import vega_charts
-from streamlit.runtime.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
-from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
-from streamlit.web.server import server
+
+
+class StreamlitInternalsChanged(RuntimeError):
+    """A private Streamlit/streamlit-folium name the app relies on is gone (after an upgrade)."""
+
+
+try:  # private modules: a newer Streamlit may move them; say so in one line instead of a bare ImportError
+    from streamlit.elements import vega_charts
+    from streamlit.runtime.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+    from streamlit.web.server import server
+except ImportError as exc:
+    raise StreamlitInternalsChanged(f"streamlit {streamlit.__version__} changed: {exc}; update ui/st_internals.py"
+                                    ) from exc
 
 # Streamlit's upload route (``PUT /_stcore/upload_file/<session>/<file>``), guarded by ui.upload_guard.
 UPLOAD_ROUTE = "/_stcore/upload_file/"
 # streamlit-folium's private renderers, used by ui.fastmap to render a map once and reuse it.
 FOLIUM_NAMES = ("_get_html", "_get_header", "_get_map_string", "_component_func", "get_full_id",
                 "generate_js_hash")
-
-
-class StreamlitInternalsChanged(RuntimeError):
-    """A private Streamlit/streamlit-folium name the app relies on is gone (after an upgrade)."""
 
 
 def versions() -> str:
