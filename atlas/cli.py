@@ -7,15 +7,25 @@ pay for SQLAlchemy, pandas or geopandas (together seconds) that other commands u
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import sqlite3
 import sys
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from .errors import AlreadyDecided, AtlasError, ValidationError
+from .backup import backup_url
+from .errors import AlreadyDecided, ArticleError, AtlasError, ValidationError
 from .fields import parse_date
 from .models import LANGUAGES, ORIGINS, REVIEW_CHOICES, STATUSES
+from .search_syntax import notice
+from .storeguard import db_error
+
+# Each command imports the modules it needs inside its function (the one stated reason for the
+# imports below): `python -m atlas backup` must not pay ~2 s for geopandas, the extractor and
+# the dataset importers, and the tests start the CLI as a subprocess hundreds of times.
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
 
@@ -157,11 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # database driver errors: one line (no SQL, no traceback), exit 1
-        import sqlalchemy as sa
-        import sqlite3
-
-        from .storeguard import db_error
-
+        import sqlalchemy as sa  # per command: see the note at the top
         if not isinstance(exc, (sa.exc.SQLAlchemyError, sqlite3.Error)):
             raise
         print(f"error: {db_error(exc)}", file=sys.stderr)
@@ -169,14 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _store(args):
-    from .store import Store
+    from .store import Store  # per command: see the note at the top
 
     return Store(args.db)
 
 
 def cmd_validate(args) -> int:
-    from .files import CURATED_DIR, SEEDS_DIR, boundary_problems, load_curated, read_seed_articles
-    from .errors import ArticleError
+    from .files import CURATED_DIR, SEEDS_DIR, boundary_problems, load_curated, read_seed_articles  # per command: see the note at the top
 
     problems: list[str] = []
     try:
@@ -196,7 +201,7 @@ def cmd_validate(args) -> int:
         from .geometry import location_problems  # geopandas: only this command pays its import
 
         problems += [f"curated fact {p.fact_id}: geometry: {p.message}" for p in location_problems(cs.facts)]
-    from .datasets.load import dataset_problems
+    from .datasets.load import dataset_problems  # per command: see the note at the top
 
     ds_problems, ds_notes, n_records = dataset_problems()
     problems += ds_problems
@@ -207,7 +212,7 @@ def cmd_validate(args) -> int:
           f", {n_records} dataset record(s)")
     for note in ds_notes:  # located by a fallback: worth a look, not an error
         print(f"note: {note}")
-    from .datasets.load import imported_notes
+    from .datasets.load import imported_notes  # per command: see the note at the top
 
     for note in imported_notes(args.db):
         print(f"note: {note}")
@@ -215,14 +220,14 @@ def cmd_validate(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from .ingest import ingest_paths
+    from .ingest import ingest_paths  # per command: see the note at the top
 
     store = _store(args)
 
     def bar(files):
         if len(files) <= PROGRESS_THRESHOLD:
             return files
-        from tqdm import tqdm
+        from tqdm import tqdm  # per command: see the note at the top
 
         return tqdm(files, desc="extracting", unit="article", file=sys.stderr)
 
@@ -235,14 +240,14 @@ def cmd_ingest(args) -> int:
 
 
 def _curated_dir() -> Path:
-    from .files import CURATED_DIR
+    from .files import CURATED_DIR  # per command: see the note at the top
 
     return CURATED_DIR
 
 
 def cmd_extract(args) -> int:
-    from .extract import extract
-    from .files import read_article
+    from .extract import extract  # per command: see the note at the top
+    from .files import read_article  # per command: see the note at the top
 
     art = read_article(args.file)
     ex = extract(art.text, published=args.published or art.published, language=args.language or art.language)
@@ -251,8 +256,8 @@ def cmd_extract(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import article_index, csv_text, geojson_text, xlsx_bytes
-    from .query import Filters, select_facts
+    from .export import article_index, csv_text, geojson_text, xlsx_bytes  # per command: see the note at the top
+    from .query import Filters, select_facts  # per command: see the note at the top
 
     kw = {}
     if args.review:
@@ -284,9 +289,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_review(args) -> int:
-    import getpass
-
-    from . import review
+    from . import review  # per command: see the note at the top
 
     store = _store(args)
     if args.action == "list":
@@ -311,7 +314,7 @@ def cmd_review(args) -> int:
 
 
 def cmd_reextract(args) -> int:
-    from .reextract import reextract
+    from .reextract import reextract  # per command: see the note at the top
 
     report = reextract(_store(args), args.article_ids or None)
     for aid, c in report.per_article.items():
@@ -323,8 +326,7 @@ def cmd_reextract(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from .backup import backup_url
-    from .store import resolve_url
+    from .store import resolve_url  # per command: see the note at the top
 
     size = backup_url(resolve_url(args.db), args.path)
     print(f"backed up to {args.path} ({size:,} bytes)")
@@ -332,11 +334,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from dataclasses import asdict
-
-    from .search import search
-    from .search_syntax import notice
-
+    from .search import search  # per command: see the note at the top
     problem = notice(args.text)
     if problem:
         print(problem, file=sys.stderr)
@@ -353,7 +351,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_migrate(args) -> int:
-    from . import migrate
+    from . import migrate  # per command: see the note at the top
 
     if args.new:
         print(f"wrote {migrate.new_revision(args.new)}; set HEAD in atlas/migrate.py to its revision id")
@@ -369,19 +367,19 @@ COMMANDS = {"backup": cmd_backup, "validate": cmd_validate, "ingest": cmd_ingest
 
 
 def cmd_fetch(args) -> int:
-    from .fetch.cli import cmd_fetch as run
+    from .fetch.cli import cmd_fetch as run  # per command: see the note at the top
 
     return run(args, _store(args))
 
 
 def cmd_articles(args) -> int:
-    from .fetch.cli import cmd_articles as run
+    from .fetch.cli import cmd_articles as run  # per command: see the note at the top
 
     return run(args, _store(args))
 
 
 def cmd_events(args) -> int:
-    from .events import cli_events
+    from .events import cli_events  # per command: see the note at the top
 
     return cli_events(args, _store(args))
 
@@ -391,12 +389,12 @@ COMMANDS["migrate"] = cmd_migrate
 
 
 def cmd_import(args) -> int:
-    from .datasets.load import import_dataset
+    from .datasets.load import import_dataset  # per command: see the note at the top
 
     if args.download == bool(args.paths):
         raise ValidationError(["import: give the release files or --download, not both or neither"])
     if args.download:
-        from .datasets.download import download_and_import
+        from .datasets.download import download_and_import  # per command: see the note at the top
 
         done = download_and_import(lambda: _store(args), args.dataset, skip_bad=args.skip_bad,
                                    allow_withdraw=args.allow_withdraw)

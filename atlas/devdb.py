@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from .errors import AtlasError
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
@@ -134,8 +136,6 @@ class Cluster:
 
 def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
     """Block until the server at ``url`` accepts connections (for launchers, not tests)."""
-    import sqlalchemy as sa
-
     deadline = time.monotonic() + timeout_s
     engine = sa.create_engine(url)
     try:

@@ -28,8 +28,10 @@ each with an audit entry, and a split fact stands alone from then on. It stays c
 """
 from __future__ import annotations
 
+import getpass
 import json
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
@@ -38,7 +40,10 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from .geometry import representative_point
+from .markup import esc
 from .models import Fact
+from .query import load_frame
 from .store import Store, audit_t, event_splits_t, now
 
 NEAR_KM = 50.0
@@ -124,8 +129,6 @@ def item_from_fact(f: Fact) -> Item | None:
         return None
     lon = lat = None
     if f.geometry:
-        from .geometry import representative_point
-
         lon, lat = representative_point(f.geometry)
     return Item(f.id, f.type, rng[0], rng[1], frozenset(f.actors), frozenset(f.countries), lon, lat,
                 f.geo_precision in PRECISE, f.origin, f.review, float(f.confidence or 0.0))
@@ -353,8 +356,6 @@ def event_html(view: EventView, titles: dict[str, str]) -> str:
 
     ``titles`` maps article ids to a label (title and publisher) for the source lines.
     """
-    from .markup import esc
-
     parts = [f"<div class='atlas-event'><p><b>{esc(view.headline[:1].upper() + view.headline[1:])}</b></p><ol>"]
     for s in view.supports:
         f = s.fact
@@ -378,13 +379,9 @@ def fact_events(facts: Sequence[Fact], split_facts: Iterable[str] = ()) -> Event
 
 def cli_events(args: Any, store: Store) -> int:
     """``python -m atlas events [--json] [--split FACT_ID]`` (parsing in :mod:`atlas.cli`)."""
-    import getpass
-    import sys
-
     if args.split:
         print(split(store, args.split, who=f"{args.who or getpass.getuser() or 'cli'} (cli)"))
         return 0
-    from .query import load_frame
 
     ev = events_of_frame(load_frame(store), split_ids(store))
     rows = [{"lead": lead, "facts": members, "reasons": {m: ev.reasons[m] for m in members[1:]}}

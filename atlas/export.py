@@ -91,7 +91,7 @@ def fact_properties(f: Fact, articles: ArticleIndex | None = None) -> dict:
 
 
 def to_geojson(facts: Iterable[Fact], articles: ArticleIndex | None = None) -> dict:
-    from .datasets import about_datasets
+    from .datasets import about_datasets  # atlas.datasets pulls geopandas; CSV exports need none of it
 
     facts = list(facts)
     out: dict = {"type": "FeatureCollection"}

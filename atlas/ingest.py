@@ -11,14 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from .datasets import DATASETS_DIR
 from .datasets.sync import sync_dataset
+from .datasets import DATASETS_DIR
 from .errors import ArticleError, AtlasError, ValidationError
 from .extract import extract
 from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_article, read_seed_articles
 from .geometry import country_points
 from .labels import actor_label
-from .models import CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
+from .models import Article, CENTRAL_ASIA, Evidence, Fact, extracted_fact_id
 from .store import Store
 
 
@@ -189,7 +189,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
         curated = cs.facts
     datasets = []
     if curated_dir is not None and datasets_dir is not None:
-        from .datasets.load import read_shipped
+        from .datasets.load import read_shipped  # the dataset importers pull geopandas: only seeding needs them
 
         datasets, dataset_problems = read_shipped(datasets_dir)
         problems.extend(dataset_problems)

@@ -29,7 +29,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .geometry import positions
+from .datasets.layer import finance_shading
+from .datasets import layer as finance_layer
+from .geometry import REGION_BOUNDS as REGION_BOX, positions
 from .labels import actor_label, first_power, power_color, short_date
 from .markup import esc
 from .models import CENTRAL_ASIA
@@ -59,7 +61,7 @@ COUNT_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 NO_DATA_COLOR = "#e8e8e8"
 OUTSIDE_COLOR = "#f6f4ef"
 
-REGION_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # south-west, north-east (lat, lon)
+REGION_BOUNDS = [[REGION_BOX[1], REGION_BOX[0]], [REGION_BOX[3], REGION_BOX[2]]]  # south-west, north-east (lat, lon)
 # Facts inside this window widen the first view (Xi'an, Wuqia); farther ones (Moscow,
 # Delhi, New York, Brussels) would shrink the region to a speck, so they stay off-screen.
 VIEW_WINDOW = [[30.0, 40.0], [58.0, 112.0]]
@@ -72,7 +74,7 @@ def view_bounds(data: "MapData") -> list[list[float]]:
     ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.94, 34.26]}, "properties": {}},
     ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-74.0, 40.7]}, "properties": {}}]}
     >>> view_bounds(MapData({}, fc, _fc([]), _fc([]), "", "facts"))
-    [[34.26, 46.0], [55.5, 108.94]]
+    [[34.26, 46.0], [56.0, 108.94]]
     """
     (s, w), (n, e) = REGION_BOUNDS
     (ws, ww), (wn, we) = VIEW_WINDOW
@@ -222,8 +224,6 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
         legend_items = [(power_color(a), f"{actor_label(a)} ({a})") for a in order]
         title = MEASURES["leading"]
     elif measure == "finance":
-        from .datasets.layer import finance_shading
-
         shade, legend_items = finance_shading(frame, NO_DATA_COLOR)
         title = MEASURES["finance"]
     else:
@@ -271,7 +271,6 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     countries, legend = _country_features(frame, boundaries, measure)
-    from .datasets import layer as finance_layer
 
     finance = finance_layer.features(frame, by=finance_color)  # dataset records: their own layer
     if finance:

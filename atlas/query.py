@@ -304,7 +304,7 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
 
 
 def _hidden_statuses() -> dict[str, tuple[str, ...]]:
-    from .datasets import DATASETS
+    from .datasets import DATASETS  # atlas.datasets pulls geopandas; every CLI command imports query
 
     return {k: m.hidden_statuses for k, m in DATASETS.items() if m.hidden_statuses}
 

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ArticleError, AtlasError, UnsupportedLanguage
+from .extract import extract
+from .intake import preview_light
 from .models import Article
 
 EXTRACT_TIMEOUT_S = float(os.environ.get("ATLAS_EXTRACT_TIMEOUT", "120"))
@@ -44,11 +46,7 @@ def _handle(kind: str, payload: Any) -> Any:
     """One job: ``extract`` (text, published, language) → the extraction's JSON; ``preview``
     an :class:`~atlas.intake.IngestForm` → the page's :class:`~atlas.intake.Preview` only."""
     if kind == "preview":
-        from .intake import preview_light
-
         return preview_light(payload)
-    from .extract import extract
-
     text, published, language = payload
     return extract(text, published=date.fromisoformat(published) if published else None,
                    language=language).to_dict()

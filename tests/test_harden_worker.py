@@ -13,8 +13,7 @@ from atlas import ingest, intake
 from atlas.errors import ArticleError, UnsupportedLanguage
 from atlas.models import Article
 from atlas.worker import MSG_TIMEOUT, ExtractionTimeout, ExtractorProcess
-from tests.test_pages import atlas_db  # noqa: F401  (the prefilled store fixture)
-from tests.test_pages_editor import INGEST, PASSWORD, TIMEOUT, login, messages
+from tests.helpers import EDITOR_TIMEOUT as TIMEOUT, INGEST, PASSWORD, login, messages  # atlas_db: tests/conftest.py
 
 from .conftest import ROOT, SEED
 

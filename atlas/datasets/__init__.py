@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ValidationError
 from .aiddata import AIDDATA
 from .mapping import DatasetMapping
 from .ofac import OFAC
@@ -33,8 +34,6 @@ def dataset_title(key: str) -> str:
 
 
 def mapping(key: str) -> DatasetMapping:
-    from ..errors import ValidationError
-
     if key not in DATASETS:
         raise ValidationError([f"unknown dataset {key!r}: known are {', '.join(DATASETS)}"])
     return DATASETS[key]

@@ -12,9 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+from shapely.geometry import Point
+
 from ..errors import Problem, ValidationError
+from ..geometry import country_points
 from ..models import CENTRAL_ASIA, Fact, Source
-from .aiddata import SOURCE_URL, Precision, linked_records, osm_links
+from .aiddata import Precision, SOURCE_URL, linked_records, osm_links
 from .geometry import Boundaries, Candidate, choose, read_geojson_folder, read_geopackage, read_points, representative
 from .mapping import DatasetMapping
 from .tables import TableRow, read_table
@@ -167,8 +170,8 @@ def link_groups(records: Sequence[Parsed]) -> dict[str, str]:
 
 
 def _title_place(title: str, country: str):
-    from ..extract.gazetteer import default_gazetteer
-    from ..extract.resolve import PlaceContext
+    from ..extract.gazetteer import default_gazetteer  # the extractor's gazetteer: only records with a place in the title need it
+    from ..extract.resolve import PlaceContext  # likewise
 
     # A title alone says nothing of its region; the record does: it is about the recipient
     # country, so namesakes resolve there (Khujand, not a place elsewhere).
@@ -183,8 +186,6 @@ def build_facts(m: DatasetMapping, rows: Sequence[TableRow], *, geojson_dirs: Se
                 geopackages: Sequence[Path] = (), points_files: Sequence[Path] = (),
                 skip_bad: bool = False, boundaries: dict | None = None) -> ImportResult:
     """Parse, locate and shape every row. Raises :class:`ValidationError` on bad rows unless ``skip_bad``."""
-    from ..geometry import country_points
-
     parsed: list[Parsed] = []
     problems: list[Problem] = []
     bad_records: set[str] = set()
@@ -225,8 +226,6 @@ def build_facts(m: DatasetMapping, rows: Sequence[TableRow], *, geojson_dirs: Se
         for rid, msg in pr.items():
             geo_problems.setdefault(rid, msg)
     cpoints = country_points()
-
-    from shapely.geometry import Point
 
     candidates = []
     for p in parsed:

@@ -8,13 +8,16 @@ amount, so they never double count; that makes them a floor, not a sum.
 """
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pandas as pd
 
+from ..labels import first_power, short_date
 from ..markup import esc
 from ..models import CENTRAL_ASIA
+from . import DATASETS
 
 LAYER_NAME = "Published datasets (AidData, World Bank, OFAC)"
 COLOR_BY = {"power": "Outside power", "sector": "Sector", "status": "Status"}
@@ -74,8 +77,6 @@ def features(frame: pd.DataFrame, by: str = "power") -> list[dict]:
 
     ``power`` is the record's first financier (its colour with ``by="power"``), ``shape`` its
     fact type (the marker's shape), ``year`` the commitment year (the map's year slider)."""
-    from ..labels import first_power, short_date
-
     if by not in COLOR_BY:
         raise ValueError(f"colour by one of {', '.join(COLOR_BY)}, not {by!r}")
     df = records(frame)
@@ -106,8 +107,6 @@ def features(frame: pd.DataFrame, by: str = "power") -> list[dict]:
 def _geometry(kind, raw, lon, lat) -> dict:
     """A point, or every site of a MultiPoint record (Leaflet draws each with the layer's marker)."""
     if kind == "MultiPoint" and isinstance(raw, str):
-        import json
-
         pts = json.loads(raw)["coordinates"]
         return {"type": "MultiPoint", "coordinates": [[round(float(x), 4), round(float(y), 4)] for x, y in pts]}
     return {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]}
@@ -116,8 +115,6 @@ def _geometry(kind, raw, lon, lat) -> dict:
 def drawn_as_curated(frame: pd.DataFrame) -> set[str]:
     """Record fact ids a curated fact in ``frame`` already draws (the mapping's ``curated_links``):
     the curated fact stands for the project, and its panel names the records, so none is drawn twice."""
-    from . import DATASETS
-
     shown = set(frame.loc[(frame["origin"] == "curated").to_numpy(), "id"]) if len(frame) else set()
     return {m.fact_id(r) for m in DATASETS.values() for cid, recs in getattr(m, "curated_links", {}).items()
             if cid in shown for r in recs}

@@ -1,25 +1,26 @@
 """The entry points: import files, load the shipped datasets, validate them."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import sqlalchemy as sa
+
 from ..errors import ValidationError
-from ..store import Store
+from ..store import Store, facts_t, resolve_url, row_to_fact
 from . import DATASETS, DATASETS_DIR, mapping
 from .importer import ImportResult, import_files
+from .ofac import import_files as ofac
+from .wbimport import import_files as wb
 
 
 def _importer(key: str):
     """The reader of a dataset's release files: AidData's table + geometries, or its own."""
     if key == "worldbank":
-        from .wbimport import import_files as wb
-
         return wb
     if key == "ofac":
-        from .ofac import import_files as ofac
-
         return ofac
     return import_files
 from .sync import SyncReport, sync_dataset
@@ -98,10 +99,6 @@ def dataset_problems(datasets_dir: Path = DATASETS_DIR) -> tuple[list[str], list
 def stored_notes(store: Store) -> list[str]:
     """For ``validate``: sites of imported (not shipped) datasets that lay outside their stated
     country and were left out, read from the facts in the store."""
-    import sqlalchemy as sa
-
-    from ..store import facts_t, row_to_fact
-
     keys = [k for k in DATASETS if k not in shipped_keys()]
     out = []
     with store.engine.connect() as c:
@@ -114,10 +111,6 @@ def stored_notes(store: Store) -> list[str]:
 
 def imported_notes(db: str | None) -> list[str]:
     """:func:`stored_notes` of the store ``--db``/``ATLAS_DB`` names, when it exists (validate never creates one)."""
-    import os
-
-    from ..store import resolve_url
-
     url = resolve_url(db)
     if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
         return []

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import Problem, ValidationError
-from ..models import Fact, Source
+from ..geometry import country_points
+from ..models import DATASET_TITLES, Fact, Source
 from .importer import ImportResult, _title_place
 from .mapping import DatasetMapping, Licence, norm
 from .tables import check_size
@@ -52,7 +53,7 @@ MAX_REMARKS = 1000
 SECTOR_CHARS = 80  # the store's sector column; a long list of programs is cut, the record keeps it whole
 
 OFAC = DatasetMapping(
-    key="ofac", title="OFAC SDN List", folder="ofac-sdn", table="",
+    key="ofac", title=DATASET_TITLES["ofac"], folder="ofac-sdn", table="",
     columns={"record": "ent_num", "title": "SDN_Name", "sector": "Program"}, required=(),
     actor="USA", currency="", status_map={}, sector_types={}, default_type="sanctions",
     licences=(Licence("Public domain (US Government work)", "",
@@ -198,8 +199,6 @@ def build_facts(m: DatasetMapping, files: dict, *, skip_bad: bool = False) -> Im
                 entries[ent].aliases.append(" ".join(x for x in (value(cells[2]), value(cells[3])) if x))
     if problems and not skip_bad:
         raise ValidationError(problems)
-
-    from ..geometry import country_points
 
     cpoints = country_points()
     facts = [_fact(m, e, cpoints) for e in entries.values() if e.addresses and e.ent not in bad]

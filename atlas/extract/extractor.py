@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from atlas.errors import ArticleError
 from .context import in_organisation
 from .countries import find_countries
 from .dates import find_dates
@@ -24,7 +25,6 @@ def extract(text: str, published: date | None = None, language: str | None = Non
         language = detect_language(text)
     else:
         if not text or not text.strip():
-            from atlas.errors import ArticleError
             raise ArticleError("article text is empty or whitespace only")
         check_language(language)
     gaz = gazetteer if gazetteer is not None else default_gazetteer()

@@ -12,6 +12,7 @@ from .feeds import load_feeds, parse_interval
 from .http import HttpClient
 from .loop import MSG_BUSY, fetch_once, run_every
 from .run import Fetcher, FetchReport
+from .state import article_listing
 
 
 def _bar(done, total):
@@ -59,8 +60,6 @@ def cmd_fetch(args, store: Store) -> int:
 
 
 def cmd_articles(args, store: Store) -> int:
-    from .state import article_listing
-
     rows = article_listing(store)
     if args.json:
         keys = ("id", "title", "url", "publisher", "published", "language", "fetched_at", "facts")

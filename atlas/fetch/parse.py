@@ -13,6 +13,9 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import trafilatura
+
+from ..files import decode_article, first_line, html_to_text
 from ..models import LANGUAGES, Article
 from .http import FetchFailure, Response, check_deadline, decode_html, text_codec
 
@@ -179,10 +182,6 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     the site name of such a page (the source's name is the publisher), so a copy cannot pose
     as the original and keep the original from being fetched.
     """
-    import trafilatura
-
-    from ..files import decode_article, first_line, html_to_text
-
     html = decode_html(resp.body, resp.charset, resp.url)
     check_deadline(resp, "decoding the page")
     text = html_to_text(decode_article(html.encode("utf-8"), resp.url))
