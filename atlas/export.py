@@ -15,6 +15,7 @@ import re
 from typing import Any, Iterable, Mapping, Sequence
 
 from .geometry import representative_point
+from .labels import usd
 from .models import Fact
 
 CSV_COLUMNS = [
@@ -144,8 +145,6 @@ def amount_display(amount: float | None, currency: str | None) -> str | None:
     >>> amount_display(457.7e6, "USD"), amount_display(1.2e9, None), amount_display(5e6, "CNY"), amount_display(None, "USD")
     ('$457.7 m', '$1.20 bn', '5,000,000 CNY', None)
     """
-    from .datasets.layer import usd
-
     if amount is None:
         return None
     if not currency or currency.startswith("USD"):  # "USD", "USD (constant 2021)"

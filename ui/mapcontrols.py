@@ -16,6 +16,7 @@ import streamlit as st
 from atlas.mapview import (VIEW_PARAMS, YEAR_PARAM, BadMapParam, MapView, parse_view, parse_year,
                            view_from_component)
 from atlas.markup import md_plain
+from ui.urlstate import page_changed
 
 K_YEAR, K_PLAY = "map_year", "map_play"
 ALL_YEARS = "all"
@@ -114,8 +115,6 @@ def _step(years: Sequence[int]) -> None:
 def link_view(map_key: Any) -> MapView | None:
     """A shared link's view while the map it was made for is shown; None otherwise (the map
     fits its facts itself). The map applies it once (``atlasView`` in atlas/map_points.js)."""
-    from ui.filters import page_changed
-
     raw = tuple(st.query_params.get(k) for k in VIEW_PARAMS)
     # A link, not a view this session wrote; or back on the map from another page (a new map).
     if page_changed("mapview") or raw != st.session_state.get(_VIEW_WRITTEN):

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..labels import first_power, short_date
+from ..labels import first_power, power_color, short_date, usd
 from ..markup import esc
 from ..models import CENTRAL_ASIA
 from . import DATASETS
@@ -50,26 +50,10 @@ def radius(amount: float | None, lo: float = 1e5, hi: float = 1e10) -> float:
 
 def color(value: str, by: str) -> str:
     if by == "power":
-        from ..labels import power_color
-
         return power_color(value)
     if by == "status":
         return STATUS_COLORS.get(value, "#444444")
     return SECTOR_COLORS.get(value, OTHER_SECTOR_COLOR)
-
-
-def usd(amount: float | None) -> str:
-    """
-    >>> usd(1327239416.6), usd(46093526.3), usd(None)
-    ('$1.33 bn', '$46.1 m', 'amount unknown')
-    """
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "amount unknown"
-    if amount >= 1e9:
-        return f"${amount / 1e9:.2f} bn"
-    if amount >= 1e6:
-        return f"${amount / 1e6:.1f} m"
-    return f"${amount:,.0f}"
 
 
 def features(frame: pd.DataFrame, by: str = "power") -> list[dict]:

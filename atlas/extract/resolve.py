@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from .context import first_name_before, in_organisation, is_person_name, longer_name_before, person_context, surname_after
-from .countries import find_leaders
+from .countries import find_leaders, in_country_lists
 from .mentions import PlaceMention
 from .world import US_ABBREVIATIONS
 
@@ -174,7 +174,6 @@ def georgia_in_the_us(countries: list, places: list, us_state, work: str = "") -
     if not any(p.country == "USA" and (p.kind in ("admin1", "admin2") and p.name != "Georgia"
                                        or p.kind == "city" and p.admin1 == "GA") for p in places):
         return countries, places
-    from .countries import in_country_lists
     listed = in_country_lists(work, countries) if work else set()
     moved = [m for i, m in enumerate(countries) if m.code == "GEO" and m.text.startswith("Georgia") and i not in listed]
     if not moved:

@@ -13,7 +13,10 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import feedparser
 import trafilatura
+from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
+from tld import get_fld
 
 from ..files import decode_article, first_line, html_to_text
 from ..models import LANGUAGES, Article
@@ -87,9 +90,6 @@ def feed_links(resp: Response) -> list[Link]:
     A well-formed feed without entries is simply empty. feedparser also flags a media
     type it does not expect or a charset override; those are not malformed XML.
     """
-    import feedparser
-    from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
-
     for declared in (resp.charset, xml_encoding(resp.body)):
         if declared:
             text_codec(declared, resp.url)  # feedparser would decode with any codec (punycode: slow, or a crash)
@@ -148,8 +148,6 @@ def site_of(url: str) -> str:
     >>> site_of("https://news.bbc.co.uk/a"), site_of("http://127.0.0.1:8000/x"), site_of("https://a.github.io/")
     ('bbc.co.uk', '127.0.0.1', 'a.github.io')
     """
-    from tld import get_fld
-
     try:
         return get_fld(url, fail_silently=True) or (urlsplit(url).hostname or "").lower()
     except ValueError:  # a malformed port or host
