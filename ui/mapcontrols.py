@@ -155,6 +155,9 @@ def remember_view(out: dict | None) -> None:
     view = view_from_component((out or {}).get("center"), (out or {}).get("zoom"))
     if view is None:
         return
+    link = st.session_state.get(_VIEW_LINK)
+    if link and view.same_view(link[0]):
+        view = link[0]  # the link's view, snapped to whole pixels by Leaflet: the URL keeps what it said
     q = view.to_query()
     for k, v in q.items():
         if st.query_params.get(k) != v:
