@@ -4,7 +4,7 @@ import streamlit as st
 from atlas.views.maplayers import MEASURES
 from ui import datasets as dataset_widgets
 from ui import mapcontrols
-from ui.filters import url_choice, url_flag
+from ui.urlstate import url_choice, url_flag
 from ui.page import APP_TITLE, page_setup
 from ui.views import detail_panel, filtered_frame, header_metrics, map_view, timeline_view
 

@@ -3,6 +3,7 @@ import streamlit as st
 
 from atlas.views.timeline import LANES
 from ui.filters import url_choice
+from ui.urlstate import url_choice
 from ui.page import page_setup
 from ui.trends import trends_view
 from ui.views import filtered_frame, header_metrics, timeline_view

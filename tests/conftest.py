@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import sys
 import uuid
 from pathlib import Path
@@ -89,3 +90,78 @@ def any_store(request) -> Store:
     store = Store(url)
     yield store
     store.dispose()
+
+
+# -- prefilled stores for the page tests (one template per test process, copied per test) ---------
+
+def copy_sqlite(template: Path, path: Path) -> Path:
+    """A copy of a SQLite store through SQLite's backup (safe with a write-ahead log beside it)."""
+    src, dst = sqlite3.connect(template), sqlite3.connect(path)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pages_template(tmp_path_factory) -> Path:
+    """tests.dash_data's store, filled once: filling it (schema migrations included) per test was
+    most of a short page test's setup."""
+    from tests.dash_data import fill_store
+
+    path = tmp_path_factory.mktemp("pages-template") / "atlas.sqlite"
+    store = Store(path)
+    fill_store(store)
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def atlas_db(db_url, tmp_path, monkeypatch, _pages_template) -> str:
+    """The page tests' store (tests.dash_data) on SQLite and on PostgreSQL; ATLAS_DB points at it."""
+    if db_url.startswith("sqlite:///"):
+        copy_sqlite(_pages_template, Path(db_url.removeprefix("sqlite:///")))
+    else:
+        from tests.dash_data import fill_store
+
+        store = Store(db_url)
+        fill_store(store)
+        store.dispose()
+    monkeypatch.setenv("ATLAS_DB", str(db_url))
+    return db_url
+
+
+@pytest.fixture(scope="session")
+def _editor_template(tmp_path_factory) -> Path:
+    """The editor pages' store, made once: it runs the extractor over tests.helpers.STORED."""
+    from atlas.sources.ingest import prepare, store_prepared
+    from atlas.core.models import Article
+    from tests.helpers import CURATED_FACT, STORED
+
+    path = tmp_path_factory.mktemp("editor-template") / "app.sqlite"
+    s = Store(path)
+    s.replace_curated([CURATED_FACT])
+    assert store_prepared(s, prepare(Article.from_text(STORED, title="Ashgabat talks", language="en")))
+    assert len(s.facts(origin="extracted")) >= 2
+    s.dispose()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch, _editor_template) -> Path:
+    """A prefilled store: one curated fact (so the app does not seed) and one article with pending facts."""
+    path = copy_sqlite(_editor_template, tmp_path / "app.sqlite")
+    monkeypatch.setenv("ATLAS_DB", str(path))
+    monkeypatch.delenv("ATLAS_EDITOR_PASSWORD", raising=False)
+    return path
+
+
+@pytest.fixture
+def editor_env(db, monkeypatch) -> Path:
+    """:func:`db` with the editor password set (tests.helpers.PASSWORD)."""
+    from tests.helpers import PASSWORD
+
+    monkeypatch.setenv("ATLAS_EDITOR_PASSWORD", PASSWORD)
+    return db

@@ -31,3 +31,59 @@ def shown(markdown: str) -> str:
     'Saved (3).'
     """
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+# -- AppTest helpers shared by the page tests (widgets by key) ------------------------------------
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from atlas.core.models import Fact  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+INGEST = str(ROOT / "pages" / "4_Ingest.py")
+PAGE_TIMEOUT = 30  # reading pages
+EDITOR_TIMEOUT = 60  # Ingest and Review: extraction runs in the page
+PASSWORD = "open sesame, please"
+# Test-written article for the editor pages' prefilled store (not a real news text).
+STORED = (
+    "Turkey and Turkmenistan talk gas\n"
+    "On 12 October 2023 Turkish President Erdogan met President Berdimuhamedov in Ashgabat <b>to discuss</b> "
+    "a gas pipeline.\n"
+    "Russia and Kyrgyzstan agreed on 3 March 2024 in Bishkek to build a new military base.\n"
+)
+CURATED_FACT = Fact(id="curated-test-1", type="diplomacy", title="Curated test fact", date_start=date(2022, 9, 15),
+                    date_precision="day", origin="curated", countries=("UZB",), actors=("CHN",),
+                    geometry={"type": "Point", "coordinates": [69.28, 41.31]}, geo_precision="city")
+
+
+def app(page: str, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=PAGE_TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    v = at.query_params.get(key)
+    return [] if v is None else ([v] if isinstance(v, str) else list(v))
+
+
+def login(at: AppTest, password: str = PASSWORD, name: str = "Ada Editor") -> AppTest:
+    at.text_input(key="editor_name").input(name)
+    at.text_input(key="editor_password").input(password)
+    return at.run()
+
+
+def keys(at: AppTest, kind: str) -> set[str]:
+    return {w.key for w in getattr(at, kind) if w.key}
+
+
+def messages(at: AppTest, kind: str) -> list[str]:
+    """What the user reads in each message of that kind (markdown escapes removed)."""
+    return [shown(e.value) for e in getattr(at, kind)]

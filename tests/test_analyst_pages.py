@@ -5,7 +5,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import TIMEOUT, app, atlas_db, metric, qp  # noqa: F401  (fixture)
+from tests.helpers import PAGE_TIMEOUT as TIMEOUT, app, metric, qp  # atlas_db: tests/conftest.py
 from ui.search import NO_HITS
 from ui.views import NO_MATCH
 

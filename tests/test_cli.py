@@ -12,7 +12,7 @@ import pytest
 from atlas.cli import main
 from atlas.db.store import Store
 
-from .conftest import CURATED, ROOT, SEED, SEEDS
+from .conftest import CURATED, ROOT, SEED, SEEDS, copy_sqlite
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -71,8 +71,22 @@ def test_ingest_seeds_twice_then_export(db_path):
     assert kinds == {"diplomacy", "security", "finance", "energy", "infrastructure", "trade", "sanctions"}
 
 
-def test_export_filters_by_country_and_type(db_path):
-    assert run("--db", str(db_path), "ingest", "seeds").returncode == 0
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory) -> Path:
+    """A store with the seeds and curated data ingested once for the export tests (ingesting is
+    what :func:`test_ingest_seeds_twice_then_export` tests, through a subprocess)."""
+    path = tmp_path_factory.mktemp("seeded") / "atlas.sqlite"
+    assert main(["--db", str(path), "ingest", "seeds"]) == 0
+    return path
+
+
+@pytest.fixture
+def seeded_db(seeded_template, tmp_path) -> Path:
+    return copy_sqlite(seeded_template, tmp_path / "atlas.sqlite")
+
+
+def test_export_filters_by_country_and_type(seeded_db):
+    db_path = seeded_db
     proc = run("--db", str(db_path), "export", "--format", "geojson", "--country", "KAZ", "--type", "sanctions")
     feats = json.loads(proc.stdout)["features"]
     assert feats, "curated data has sanctions facts concerning Kazakhstan"
@@ -80,8 +94,8 @@ def test_export_filters_by_country_and_type(db_path):
     assert all(f["properties"]["origin"] == "curated" or f["properties"]["review"] == "accepted" for f in feats)
 
 
-def test_export_csv_has_header_and_rows(db_path, capsys):
-    assert main(["--db", str(db_path), "ingest", "seeds"]) == 0
+def test_export_csv_has_header_and_rows(seeded_db, capsys):
+    db_path = seeded_db
     capsys.readouterr()
     assert main(["--db", str(db_path), "export", "--format", "csv", "--origin", "curated"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()

@@ -12,7 +12,7 @@ from atlas.views.search_syntax import ONLY_OPERATORS
 from atlas.core.models import CENTRAL_ASIA, Fact
 from atlas.db.store import Store
 from tests.dash_data import fill_store
-from tests.test_pages import app, metric, qp
+from tests.helpers import app, metric, qp
 
 FACTS = [
     Fact(id="wb-p1", type="infrastructure", title="Co-financed road", date_start=date(2019, 3, 1),

@@ -18,7 +18,6 @@ from atlas.views.query import load_frame
 from .conftest import ROOT
 from .fetch_server import FixtureServer, Route
 from .test_datasets_ofac import ADD, ALT, SDN
-from tests.test_pages_editor import db, editor_env  # noqa: F401  (fixtures)
 from .test_datasets_worldbank import F_HEAD, FINANCIERS, L_HEAD, LOCATIONS, P_HEAD, PROJECTS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -141,7 +140,7 @@ def test_an_editor_downloads_a_release_from_the_ingest_page(editor_env, monkeypa
 
     from atlas.db.store import Store
     from tests.helpers import shown
-    from tests.test_pages_editor import login
+    from tests.helpers import login
 
     with FixtureServer() as srv:
         for name, text in (("sdn.csv", SDN), ("add.csv", ADD), ("alt.csv", ALT)):
@@ -161,7 +160,7 @@ def test_a_failed_download_on_the_page_is_one_message(editor_env, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from tests.helpers import shown
-    from tests.test_pages_editor import login
+    from tests.helpers import login
 
     monkeypatch.setenv("ATLAS_DOWNLOAD_BASE", "http://127.0.0.1:9")
     at = login(AppTest.from_file(str(ROOT / "pages" / "4_Ingest.py"), default_timeout=90).run())

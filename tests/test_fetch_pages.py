@@ -12,7 +12,7 @@ from atlas.sources.ingest import ensure_seeded, prepare, store_prepared
 from atlas.core.models import Article
 from atlas.db.store import Store
 from tests.helpers import shown
-from tests.test_pages_editor import PASSWORD, db, editor_env, login  # noqa: F401  (fixtures)
+from tests.helpers import PASSWORD, login  # db, editor_env: tests/conftest.py
 
 ROOT = Path(__file__).resolve().parents[1]
 INGEST = str(ROOT / "pages" / "4_Ingest.py")

@@ -76,11 +76,45 @@ WARNING = ("Check the location: location (66.9597, 39.6542) lies in UZB, which i
            "countries or actors (KAZ, CHN).")
 
 
-def test_review_queue_warns_about_a_misplaced_extracted_fact(tmp_path):
+@pytest.fixture
+def near_calls(monkeypatch) -> list:
+    """Every call of the one point-in-country test (:func:`atlas.core.geometry.countries_near`)."""
+    calls: list = []
+    real = geometry.countries_near
+
+    def spy(points, frame=None):
+        calls.append(list(points))
+        return real(points, frame)
+
+    monkeypatch.setattr(geometry, "countries_near", spy)
+    return calls
+
+
+def test_one_border_tolerance_and_region_box():
+    assert geometry.BORDER_TOLERANCE_DEG == 0.1  # README: "0.1° tolerance" for datasets and validation alike
+    assert geometry.REGION_BOUNDS == (46.0, 35.0, 88.0, 56.0)
+    from atlas.views import maplayers
+    from atlas.sources.datasets import geometry as dataset_geometry
+
+    assert not hasattr(dataset_geometry, "BORDER_TOLERANCE_DEG") and not hasattr(dataset_geometry, "REGION_BOUNDS")
+    assert maplayers.REGION_BOUNDS == [[35.0, 46.0], [56.0, 88.0]]  # the same box, as (lat, lon) corners
+    # Tashkent lies ~0.07° from the Kazakh polygon: near it; 0.15° further south-east it is not.
+    assert geometry.countries_near([(69.35, 41.45), (69.5, 41.3)]) == [{"KAZ", "UZB"}, {"UZB"}]
+
+
+def test_datasets_use_the_one_point_in_country_test(near_calls):
+    from atlas.sources.datasets.geometry import Boundaries
+
+    assert Boundaries.load().countries_at([Point(69.35, 41.45), None]) == [{"KAZ", "UZB"}, set()]
+    assert near_calls == [[(69.35, 41.45), None]]
+
+
+def test_review_queue_warns_about_a_misplaced_extracted_fact(tmp_path, near_calls):
     store = Store(tmp_path / "a.sqlite")
     store.add_article(ARTICLE, [MISPLACED])
     [item], total = review.review_queue(store)
     assert total == 1 and item.location_warning == WARNING
+    assert near_calls == [[(66.9597, 39.6542)]]  # the Review page's check is the one test
 
 
 def test_review_page_shows_the_location_warning(tmp_path, monkeypatch):
@@ -103,7 +137,7 @@ def test_bounds(geom, box):
     assert geometry.bounds(geom) == box
 
 
-def test_validate_reports_a_curated_location_in_an_unnamed_country(curated_copy, capsys):
+def test_validate_reports_a_curated_location_in_an_unnamed_country(curated_copy, capsys, near_calls):
     from atlas.cli import main
 
     others = curated_copy / "others.yaml"
@@ -115,3 +149,4 @@ def test_validate_reports_a_curated_location_in_an_unnamed_country(curated_copy,
     assert capsys.readouterr().err.strip().splitlines() == [
         "curated fact sco-summit-astana-2024: geometry: location (32.8500, 39.9300) lies in TUR, which is not "
         "among the fact's countries or actors (KAZ, KGZ, TJK, UZB, TKM, SCO, CHN, RUS)"]
+    assert (32.85, 39.93) in near_calls[0]  # validation's check is the one test

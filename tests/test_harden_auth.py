@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from atlas.core import auth
 from atlas.core.auth import (MIN_PASSWORD_LENGTH, MSG_THROTTLED, MSG_WEAK_PASSWORD, MSG_WRONG_PASSWORD, Throttle,
                         attempt_login)
-from tests.test_pages_editor import INGEST, PASSWORD, TIMEOUT, db, keys, login, messages  # noqa: F401
+from tests.helpers import EDITOR_TIMEOUT as TIMEOUT, INGEST, PASSWORD, keys, login, messages  # db: tests/conftest.py
 
 ENV = {"ATLAS_EDITOR_PASSWORD": "correct horse battery"}
 

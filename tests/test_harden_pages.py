@@ -7,7 +7,6 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import atlas_db  # noqa: F401  (the prefilled store fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 

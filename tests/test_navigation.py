@@ -9,7 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from tests.dash_data import ARTICLE
-from tests.test_pages import TIMEOUT, atlas_db  # noqa: F401  (fixture)
+from tests.helpers import PAGE_TIMEOUT as TIMEOUT  # atlas_db: tests/conftest.py
 from ui.page import PAGES, PAGES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,43 +13,18 @@ from streamlit.testing.v1 import AppTest
 from atlas.views.query import Filters, load_frame
 from atlas.db.store import Store
 from tests.dash_data import ARTICLE, EVIL, SCRIPT, fill_store
+from tests.helpers import PAGE_TIMEOUT, app, metric, qp  # noqa: F401  (atlas_db: tests/conftest.py)
 from ui import views
 from ui.views import download_contents
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["dashboard.py", "pages/0_Map.py", "pages/1_Timeline.py", "pages/2_Articles.py", "pages/3_Data.py"]
-TIMEOUT = 30
-
-
-@pytest.fixture
-def atlas_db(db_url, monkeypatch) -> str:
-    path = db_url  # every page test runs on SQLite and on PostgreSQL
-    store = Store(path)
-    fill_store(store)
-    store.dispose()
-    monkeypatch.setenv("ATLAS_DB", str(path))
-    return path
-
-
-def app(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+TIMEOUT = PAGE_TIMEOUT
 
 
 def table(at: AppTest):
     """The facts table of the Data page (the only frame with a geo_precision column)."""
     return next(d.value for d in at.dataframe if "geo_precision" in d.value.columns)
-
-
-def qp(at: AppTest, key: str) -> list[str]:
-    v = at.query_params.get(key)
-    return [] if v is None else ([v] if isinstance(v, str) else list(v))
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -20,25 +20,13 @@ from atlas.core.models import Article, Fact
 from atlas.views.query import Filters, select_facts
 from atlas.db.store import Store
 from tests.helpers import REVIEW_TEXT as TEXT  # one article text serves the logic and the page tests
-from tests.helpers import shown
+from tests.helpers import CURATED_FACT, EDITOR_TIMEOUT, INGEST, PASSWORD, STORED, keys, login, messages, shown  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
-INGEST = str(ROOT / "pages" / "4_Ingest.py")
 REVIEW = str(ROOT / "pages" / "5_Review.py")
 CURATED = ROOT / "data" / "curated"
-PASSWORD = "open sesame, please"
-TIMEOUT = 60
+TIMEOUT = EDITOR_TIMEOUT
 
-STORED = (
-    "Turkey and Turkmenistan talk gas\n"
-    "On 12 October 2023 Turkish President Erdogan met President Berdimuhamedov in Ashgabat <b>to discuss</b> "
-    "a gas pipeline.\n"
-    "Russia and Kyrgyzstan agreed on 3 March 2024 in Bishkek to build a new military base.\n"
-)
-
-CURATED_FACT = Fact(id="curated-test-1", type="diplomacy", title="Curated test fact", date_start=date(2022, 9, 15),
-                    date_precision="day", origin="curated", countries=("UZB",), actors=("CHN",),
-                    geometry={"type": "Point", "coordinates": [69.28, 41.31]}, geo_precision="city")
 
 
 def curated_digest() -> str:
@@ -50,20 +38,6 @@ def curated_digest() -> str:
     return h.hexdigest()
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> Path:
-    """A prefilled store: one curated fact (so the app does not seed) and one article with pending facts."""
-    path = tmp_path / "app.sqlite"
-    s = Store(path)
-    s.replace_curated([CURATED_FACT])
-    assert store_prepared(s, prepare(Article.from_text(STORED, title="Ashgabat talks", language="en")))
-    assert len(s.facts(origin="extracted")) >= 2
-    s.dispose()
-    monkeypatch.setenv("ATLAS_DB", str(path))
-    monkeypatch.delenv("ATLAS_EDITOR_PASSWORD", raising=False)
-    return path
-
-
 @pytest.fixture(autouse=True)
 def fresh_throttle(monkeypatch):
     """Every AppTest session has the same id: one test's wrong passwords must not throttle the next."""
@@ -72,29 +46,8 @@ def fresh_throttle(monkeypatch):
     monkeypatch.setattr(auth, "THROTTLE", auth.Throttle())
 
 
-@pytest.fixture
-def editor_env(db, monkeypatch) -> Path:
-    monkeypatch.setenv("ATLAS_EDITOR_PASSWORD", PASSWORD)
-    return db
-
-
-def login(at: AppTest, password: str = PASSWORD, name: str = "Ada Editor") -> AppTest:
-    at.text_input(key="editor_name").input(name)
-    at.text_input(key="editor_password").input(password)
-    return at.run()
-
-
 def page(path: str) -> AppTest:
     return AppTest.from_file(path, default_timeout=TIMEOUT).run()
-
-
-def keys(at: AppTest, kind: str) -> set[str]:
-    return {w.key for w in getattr(at, kind) if w.key}
-
-
-def messages(at: AppTest, kind: str) -> list[str]:
-    """What the user reads in each message of that kind (markdown escapes removed)."""
-    return [shown(e.value) for e in getattr(at, kind)]
 
 
 def no_exceptions(at: AppTest) -> None:

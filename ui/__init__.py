@@ -5,7 +5,8 @@ Everything here may import streamlit; nothing in ``atlas/`` does.
 
 from ui.upload_guard import install as _install_upload_guard
 
-# Every page imports ui, so the first page run in a server process guards its upload route.
+# Every page imports ui, so the first page run in a server process guards its upload route
+# (its result is checked on every page run: ui.page.page_setup, ui.upload_guard.refuse_unguarded).
 _install_upload_guard()
 
 from atlas.sources.ingest import use_runner as _use_runner  # noqa: E402

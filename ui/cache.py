@@ -12,6 +12,7 @@ from atlas.views.query import actor_options, load_frame_snapshotted
 from atlas.db.store import Store, resolve_url
 from atlas.db.storeguard import MSG_SERVING_READ_ONLY
 from ui.extraction import quietly
+from ui.failsafe import install as install_failsafe
 
 
 @st.cache_resource(show_spinner="Opening the atlas database…")
@@ -31,9 +32,7 @@ def _store(url: str) -> tuple[Store, tuple[str, ...]]:
 
 
 def _opened() -> tuple[Store, tuple[str, ...]]:
-    from ui.failsafe import install
-
-    install()  # every page opens the store first: from here on a failure shows a friendly message
+    install_failsafe()  # every page opens the store first: from here on a failure shows a friendly message
     return _store(resolve_url(None))
 
 

@@ -13,6 +13,9 @@ from atlas.sources.datasets import DATASETS
 from atlas.sources.datasets.layer import COLOR_BY, LAYER_NAME, usd
 from atlas.core.models import STATUSES
 from atlas.views.query import Filters
+from atlas.sources.datasets.panel import about_html
+from ui.cache import fact_frame
+from ui.urlstate import url_choice
 
 K_SECTOR, K_STATUS, K_MIN_AMOUNT, K_MAX_AMOUNT = "f_sector", "f_status", "f_min_amount", "f_max_amount"
 DATASET_KEYS = (K_SECTOR, K_STATUS, K_MIN_AMOUNT, K_MAX_AMOUNT)
@@ -61,8 +64,6 @@ def widgets(container: Any, frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def color_choice() -> str:
-    from ui.filters import url_choice
-
     return url_choice(st.sidebar.radio, "Colour AidData markers by", list(COLOR_BY), key=K_COLOR, default="power",
                       format_func=COLOR_BY.get, horizontal=True)
 
@@ -77,8 +78,6 @@ def attribution_caption() -> None:
 def present_datasets() -> list[str]:
     """Datasets with records in the store (AidData always: it ships), in DATASETS order: only
     their attribution is shown, not that of a dataset nobody imported."""
-    from ui.cache import fact_frame
-
     df = fact_frame()
     have = set(df["dataset"].dropna().astype(str)) if len(df) and "dataset" in df.columns else set()
     return [k for k in DATASETS if k in have or k == "aiddata"]

@@ -13,7 +13,9 @@ from typing import Any
 import streamlit as st
 
 from atlas.core.auth import MSG_THROTTLED, SECRET_KEY, EditorState, attempt_login, editor_state
+from ui.st_internals import session_id
 from ui.upload_guard import set_editor
+from ui.urlstate import page_changed
 
 _CHECKED = "_editor_checked"  # (digest of the name and password last checked, the outcome)
 _THROTTLED_PREFIX = MSG_THROTTLED.split("{", 1)[0]
@@ -28,14 +30,6 @@ def _secrets() -> dict[str, Any]:
     except Exception:  # no/invalid secrets.toml: Streamlit raises its own error types
         return {}
     return {} if value is None else {SECRET_KEY: value}
-
-
-def session_id() -> str:
-    """This browser session's id (Streamlit's own; the upload URL carries it too)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "no-session"
 
 
 def _checked_state(password: str | None, name: str | None, secrets: dict[str, Any]) -> EditorState:
@@ -75,8 +69,6 @@ def editor_gate() -> EditorState:
         st.info(probe.message)
         return probe
     saved = st.session_state.get(LOGIN)
-    from ui.filters import page_changed
-
     switched = page_changed("editor")  # a page switch resets the inputs; the user emptying them does not
     if saved and (switched or "editor_password" not in st.session_state):
         st.session_state["editor_name"], st.session_state["editor_password"] = saved

@@ -17,6 +17,7 @@ import streamlit as st
 
 from atlas.core.errors import StoreError
 from atlas.db.storeguard import StoreBusy, StoreUnavailable, db_error
+from ui import st_internals
 
 LOG = logging.getLogger("atlas.app")
 MSG_FAILED = ("Something went wrong showing this page. It has been logged; if it keeps happening, "
@@ -75,11 +76,7 @@ def _retry_soon() -> None:
 
 def install() -> None:
     """Use :func:`on_script_error` for this page run and for sessions that start later."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is not None and ctx.on_script_error is not on_script_error:
-        ctx.on_script_error = on_script_error
+    st_internals.set_script_error_handler(on_script_error)
     _install_for_new_sessions()
 
 
@@ -91,9 +88,4 @@ def _install_for_new_sessions() -> None:
     if _process_done:
         return
     _process_done = True
-    from streamlit import runtime
-
-    if runtime.exists():
-        manager = getattr(runtime.get_instance(), "_session_mgr", None)
-        if manager is not None and hasattr(manager, "_on_script_error"):
-            manager._on_script_error = on_script_error
+    st_internals.set_new_session_error_handler(on_script_error)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 
 import folium
 import streamlit as st
-import streamlit_folium as sf
+from ui.st_internals import folium_private as sf  # streamlit_folium's private renderers, checked
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -9,7 +9,7 @@ widgets run, their values are written back to the URL.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Callable, Sequence
+from typing import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +20,8 @@ from atlas.core.models import CENTRAL_ASIA, FACT_TYPES, ORIGINS
 from atlas.views.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds, trust_level
 from ui import datasets as dataset_widgets
 from ui.cache import SOURCES_PROBLEM, actor_choices, source_problems
+from ui.urlstate import SAVED_FILTERS as _SAVED
+from ui.urlstate import current_filters, page_changed, query_dict, url_choice, url_flag  # noqa: F401  (re-exported)
 
 K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
 K_ORIGIN, K_TRUST, K_MINCONF = "f_origin", "f_trust", "f_minconf"
@@ -31,33 +33,16 @@ TRUST_DEFAULT_NOTE = f"Default: {TRUST_LEVELS[DEFAULT_TRUST][0].lstrip('+ ')}, w
 FILTER_PARAMS = tuple(Filters._PARAMS.values())
 _PENDING = "_atlas_pending_filters"
 _WRITTEN = "_atlas_written_query"
-_SAVED = "_atlas_filters"
 _BOUNDS = "_atlas_date_bounds"
 DEFAULT_BOUNDS = (date(1991, 1, 1), date.today())
 
 
-def query_dict() -> dict[str, list[str]]:
-    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
 
 
 def _filter_part(q: dict[str, list[str]]) -> dict[str, list[str]]:
     return {k: list(v) for k, v in q.items() if k in FILTER_PARAMS}
 
 
-def page_changed(tag: str) -> bool:
-    """True on the first run of a page other than the one that last drew ``tag``'s widgets.
-
-    A page switch gives widgets new ids, so Streamlit resets them to their defaults even
-    though their keys are still in the session: callers then put the saved values back.
-    """
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    page = ctx.page_script_hash if ctx is not None else ""
-    key = f"_atlas_page_{tag}"
-    changed = st.session_state.get(key) != page
-    st.session_state[key] = page
-    return changed
 
 
 def request_filters(f: Filters) -> None:
@@ -66,9 +51,6 @@ def request_filters(f: Filters) -> None:
     st.rerun()
 
 
-def current_filters() -> Filters:
-    """The filters of the last run (for callbacks and pages that have not run the sidebar)."""
-    return st.session_state.get(_SAVED) or Filters.from_query(query_dict())[0]
 
 
 def _bounds(frame: pd.DataFrame) -> tuple[date, date]:
@@ -160,31 +142,3 @@ def sidebar_filters(frame: pd.DataFrame) -> Filters:
     st.session_state[_WRITTEN] = f.to_query()
     st.session_state[_SAVED] = f
     return f
-
-
-def url_choice(widget: Callable[..., Any], label: str, options: Sequence[Any], *, key: str, default: Any,
-               **kw: Any) -> Any:
-    """A selectbox/radio whose value is mirrored in the URL as ``?key=value`` (default omitted)."""
-    raw = st.query_params.get(key)
-    if key not in st.session_state:
-        st.session_state[key] = raw if raw in options else default
-    value = widget(label, list(options), key=key, **kw)
-    if value == default:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != str(value):
-        st.query_params[key] = str(value)
-    return value
-
-
-def url_flag(label: str, *, key: str, container: Any = None, **kw: Any) -> bool:
-    """A checkbox mirrored in the URL as ``?key=1`` when on."""
-    if key not in st.session_state:
-        st.session_state[key] = st.query_params.get(key) == "1"
-    value = (container or st.sidebar).checkbox(label, key=key, **kw)
-    if value:
-        if st.query_params.get(key) != "1":
-            st.query_params[key] = "1"
-    elif key in st.query_params:
-        del st.query_params[key]
-    return bool(value)

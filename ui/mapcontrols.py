@@ -16,6 +16,7 @@ import streamlit as st
 from atlas.views.mapview import (VIEW_PARAMS, YEAR_PARAM, BadMapParam, MapView, parse_view, parse_year,
                            view_from_component)
 from atlas.core.markup import md_plain
+from ui.urlstate import page_changed
 
 K_YEAR, K_PLAY = "map_year", "map_play"
 ALL_YEARS = "all"
@@ -114,8 +115,6 @@ def _step(years: Sequence[int]) -> None:
 def link_view(map_key: Any) -> MapView | None:
     """A shared link's view while the map it was made for is shown; None otherwise (the map
     fits its facts itself). The map applies it once (``atlasView`` in atlas/map_points.js)."""
-    from ui.filters import page_changed
-
     raw = tuple(st.query_params.get(k) for k in VIEW_PARAMS)
     # A link, not a view this session wrote; or back on the map from another page (a new map).
     if page_changed("mapview") or raw != st.session_state.get(_VIEW_WRITTEN):
@@ -156,6 +155,9 @@ def remember_view(out: dict | None) -> None:
     view = view_from_component((out or {}).get("center"), (out or {}).get("zoom"))
     if view is None:
         return
+    link = st.session_state.get(_VIEW_LINK)
+    if link and view.same_view(link[0]):
+        view = link[0]  # the link's view, snapped to whole pixels by Leaflet: the URL keeps what it said
     q = view.to_query()
     for k, v in q.items():
         if st.query_params.get(k) != v:

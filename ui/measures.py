@@ -10,6 +10,8 @@ import streamlit as st
 from atlas.views.measures import MEASURES, contributions, money_index
 from atlas.views.query import Filters
 from ui.cache import get_store
+from ui.urlstate import url_choice, url_flag
+from ui.views import _filtered
 
 K_MEASURE, K_NO_DATASETS = "rank", "nodatasets"  # "measure" is the map shading's
 NO_DATASETS_HELP = "Count only curated and extracted facts: published datasets' records are left out of every figure."
@@ -28,8 +30,6 @@ def money_table() -> pd.DataFrame:
 
 def measure_choice(container=None) -> str:
     """The measure radio (facts / projects / money), mirrored in the URL."""
-    from ui.filters import url_choice
-
     box = container or st
     return url_choice(box.radio, "Measure", list(MEASURES), key=K_MEASURE, default="facts",
                       format_func=MEASURES.get, horizontal=True)
@@ -37,8 +37,6 @@ def measure_choice(container=None) -> str:
 
 def datasets_switch(container=None) -> bool:
     """True when datasets count (the default); the switch leaves them out."""
-    from ui.filters import url_flag
-
     return not url_flag("Leave published datasets out", key=K_NO_DATASETS, container=container or st,
                         help=NO_DATASETS_HELP)
 
@@ -46,8 +44,6 @@ def datasets_switch(container=None) -> bool:
 # Few entries: contributions of 100,000 facts take ~0.8 s to build and some tens of MB.
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _contributions(url: str, version: str, f: Filters, datasets: bool) -> pd.DataFrame:
-    from ui.views import _filtered
-
     return contributions(_filtered(url, version, f), _money(url, version), datasets=datasets)
 
 

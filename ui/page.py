@@ -9,7 +9,6 @@ it also runs on its own (``AppTest.from_file("pages/3_Data.py")``).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -17,14 +16,12 @@ import streamlit as st
 from atlas.views.query import Filters
 from ui.cache import fact_frame
 from ui.filters import sidebar_filters
+from ui.routes import PAGES, PAGES_DIR  # noqa: F401  (PAGES_DIR re-exported: tests and pages use ui.page's)
+from ui.search import search_box
+from ui.upload_guard import refuse_unguarded
 
 APP_TITLE = "Central Asia Influence Atlas"
 APP_ICON = "🗺️"
-PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
-# (file, title); the first is the default page at "/". URLs come from the file names.
-PAGES = (("0_Map.py", "Map"), ("1_Timeline.py", "Timeline"), ("2_Articles.py", "Articles"),
-         ("3_Data.py", "Data"), ("6_Countries.py", "Countries"), ("7_Compare.py", "Compare"),
-         ("8_Methodology.py", "Methodology"), ("4_Ingest.py", "Ingest"), ("5_Review.py", "Review"))
 
 
 # On a phone: a smaller title and metrics, less padding, so the map starts on the first screen.
@@ -59,10 +56,12 @@ def page_setup(title: str, *, heading: str | None = None, filters: bool = True) 
     """
     st.set_page_config(page_title=APP_TITLE if title == PAGES[0][1] else f"{title} · {APP_TITLE}",
                        page_icon=APP_ICON, layout="wide")
+    refusal = refuse_unguarded()
+    if refusal:  # production without the upload guard: serve nothing but the reason
+        st.error(refusal)
+        st.stop()
     st.html(PAGE_CSS)
     st.title(heading or title)
-    from ui.search import search_box
-
     search_box()
     return sidebar_filters(fact_frame()) if filters else None
 

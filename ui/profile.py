@@ -20,6 +20,7 @@ from atlas.views.trends import actor_colors, counts_chart, measure_counts
 from ui.cache import get_store
 from ui.filters import request_filters
 from ui.measures import datasets_switch, measure_choice, page_contributions
+from ui.urlstate import page_changed
 from ui.views import filtered_frame
 
 PICK = "Choose a country to see what outside powers have done there."
@@ -43,8 +44,6 @@ def map_link(f: Filters, fact_id: str) -> str:
 def country_choice(f: Filters) -> str | None:
     """Selectbox of the five states, following (and setting) the shared country filter."""
     current = f.countries[0] if f.countries else None
-    from ui.filters import page_changed
-
     switched = page_changed("profile")
     if switched or st.session_state.get("_profile_for") != current or "profile_country" not in st.session_state:
         st.session_state["profile_country"] = current  # the filter changed elsewhere: follow it

@@ -6,12 +6,15 @@ and the result buttons. A result opens its fact on the Map page with the filters
 from __future__ import annotations
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from atlas.core.labels import actor_label
 from atlas.views.search import search
 from atlas.views.search_syntax import notice
 from atlas.core.markup import md_plain
 from ui.cache import get_store
+from ui.routes import FACT_KEY, MAP_PAGE
+from ui.urlstate import current_filters, page_changed
 
 KEY = "q"  # widget key and URL parameter
 _SAVED = "_atlas_search"  # survives page switches, which drop widget state
@@ -50,25 +53,17 @@ if (window.parent.innerWidth < 700) {
 
 
 def _open(fact_id: str) -> None:
-    from ui.filters import current_filters
-    from ui.page import PAGES, PAGES_DIR
-    from ui.views import FACT_KEY
-
     st.session_state[FACT_KEY] = fact_id
     st.session_state[_CLOSE_SIDEBAR] = True
     params = {**current_filters().to_query(), FACT_KEY: fact_id}
     if st.session_state.get(KEY):
         params[KEY] = st.session_state[KEY]
-    st.switch_page(PAGES_DIR / PAGES[0][0], query_params=params)
+    st.switch_page(MAP_PAGE, query_params=params)
 
 
 def search_box() -> str:
     """Draw the search input and its results in the sidebar; return the query text."""
-    from ui.filters import page_changed
-
     if st.session_state.pop(_CLOSE_SIDEBAR, False):
-        import streamlit.components.v1 as components
-
         components.html(CLOSE_SIDEBAR_JS, height=0)
     if page_changed("search") or KEY not in st.session_state:  # a page switch resets the widget
         st.session_state[KEY] = st.query_params.get(KEY) or st.session_state.get(_SAVED, "")

@@ -8,9 +8,14 @@ every request. Under AppTest there is no server and every hook reports False.
 """
 from __future__ import annotations
 
-import gc
 import logging
 from typing import Any
+
+from starlette.responses import FileResponse, PlainTextResponse
+from starlette.routing import Route
+
+from atlas.core.webassets import URL_PREFIX, vendor_files
+from ui import st_internals
 
 LOG = logging.getLogger("atlas.server")
 _apps: list[Any] | None = None
@@ -21,12 +26,7 @@ def starlette_apps() -> list[Any]:
     """The Starlette applications alive in this process (scanned once)."""
     global _apps
     if _apps is None:
-        try:
-            from starlette.applications import Starlette
-        except ImportError:
-            _apps = []
-        else:
-            _apps = [obj for obj in gc.get_objects() if isinstance(obj, Starlette)]
+        _apps = st_internals.starlette_apps()
     return _apps
 
 

@@ -8,16 +8,29 @@ Starlette app (Streamlit 1.67 serves through Starlette/uvicorn) with a check tha
 refuses, with 403 and before reading a byte of the body, every session that
 :func:`ui.editor.editor_gate` has not marked as an editor. A proxy in front should
 also cap bodies (README, "Public deployment").
+
+In production (:func:`production`: ``ATLAS_ENV=production`` or an editor password set) a
+server whose upload route could not be guarded serves nothing but :data:`MSG_UNGUARDED`
+(:func:`refuse_unguarded`, run by every page's set-up).
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
 
-UPLOAD_PREFIX = "/_stcore/upload_file/"
+from starlette.routing import Route
+
+from ui import st_internals
+from ui.serverhooks import starlette_apps
+
+UPLOAD_PREFIX = st_internals.UPLOAD_ROUTE
 MSG_REFUSED = b"Uploads are accepted only from a logged-in editor's session.\n"
+MSG_UNGUARDED = ("The atlas will not start in production: Streamlit's upload route could not be guarded "
+                 "(ui/upload_guard.py); check the Streamlit version against requirements.txt.")
 LOG = logging.getLogger("atlas.uploads")
+_installed = False
 
 _editors: set[str] = set()
 _lock = threading.Lock()
@@ -39,13 +52,12 @@ def may_upload(session_id: str) -> bool:
         if session_id not in _editors:
             return False
     try:  # a session that has ended may not upload, even if it was an editor's
-        from streamlit import runtime
-
-        if runtime.exists() and not runtime.get_instance().is_active_session(session_id):
-            set_editor(session_id, False)
-            return False
+        ended = st_internals.is_ended_session(session_id)
     except Exception:  # no runtime (tests of the guard alone): the registry decides
-        pass
+        ended = False
+    if ended:
+        set_editor(session_id, False)
+        return False
     return True
 
 
@@ -72,10 +84,7 @@ def install() -> bool:
 
     Idempotent: a route already guarded is left as it is.
     """
-    from starlette.routing import Route
-
-    from ui.serverhooks import starlette_apps
-
+    global _installed
     found = False
     for app in starlette_apps():
         for route in app.router.routes:
@@ -84,4 +93,37 @@ def install() -> bool:
                     route.app = guard(route.app)
                     LOG.info("upload guard installed: only editor sessions may upload")
                 found = True
+    _installed = _installed or found
     return found
+
+
+def production(env: Mapping[str, str] | None = None) -> bool:
+    """Production mode: ``ATLAS_ENV=production``, or an editor password set (editing, so uploads, on).
+
+    >>> production({"ATLAS_ENV": "production"}), production({"ATLAS_EDITOR_PASSWORD": "x" * 12}), production({})
+    (True, True, False)
+    """
+    env = os.environ if env is None else env
+    return env.get("ATLAS_ENV", "").strip().lower() == "production" or bool(env.get("ATLAS_EDITOR_PASSWORD"))
+
+
+def unguarded_refusal(installed: bool, server_running: bool, env: Mapping[str, str] | None = None) -> str:
+    """:data:`MSG_UNGUARDED` when a production server runs without the guard, else ''.
+
+    No server (AppTest, scripts) has no upload route to guard.
+
+    >>> unguarded_refusal(False, True, {"ATLAS_ENV": "production"}) == MSG_UNGUARDED
+    True
+    >>> unguarded_refusal(True, True, {"ATLAS_ENV": "production"}), unguarded_refusal(False, True, {})
+    ('', '')
+    """
+    return MSG_UNGUARDED if server_running and not installed and production(env) else ""
+
+
+def refuse_unguarded() -> str:
+    """Install the guard if it is not yet; the refusal message when this server must not serve."""
+    installed = _installed or install()
+    message = unguarded_refusal(installed, st_internals.server_running())
+    if message:
+        LOG.critical(message)
+    return message

@@ -12,10 +12,13 @@ from datetime import date
 import json
 import logging
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 from altair.utils.schemapi import debug_mode
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+from streamlit.errors import StreamlitPageNotFoundError
 
 from atlas.views import detail
 from atlas.views import events
@@ -34,8 +37,11 @@ from ui import mapcontrols
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
 from ui.page import app_root_url
+from ui.routes import FACT_KEY, MAP_PAGE
+from ui.serverhooks import serve_vendor_from_packages
+from ui.urlstate import current_filters
+from ui.st_internals import altair_to_vega_lite_spec
 
-FACT_KEY = "fact"  # session_state and URL: the clicked fact
 _MAP_SEEN = "_atlas_map_click_seen"
 _CLICKED = "_atlas_fact_clicked"  # the fact last chosen by a click on the map
 _MAP_FOCUS = "_atlas_map_focus"  # the fact drawn highlighted in the map's HTML
@@ -56,8 +62,6 @@ def vendor_assets() -> int:
     Served straight from the installed packages when the server can be hooked; else
     copied into static/vendor (a read-only code folder is logged, not fatal).
     """
-    from ui.serverhooks import serve_vendor_from_packages
-
     if serve_vendor_from_packages():
         return 0
     try:
@@ -128,7 +132,7 @@ def _timeline_spec(url: str, version: str, f: Filters, lanes: str) -> dict:
     frame = _filtered(url, version, f)
     with debug_mode(False):  # no schema validation per channel while building; to_dict still validates
         chart = timeline.timeline_chart(frame, lanes)
-    return _convert_altair_to_vega_lite_spec(chart)
+    return altair_to_vega_lite_spec(chart)
 
 
 NO_MATCH = "No facts match these filters. Widen them, or reset them all."
@@ -220,8 +224,6 @@ def detail_panel(f: Filters | None = None) -> None:
     with st.container(key="detail"):
         _detail_panel(f)
     if st.session_state.pop(_SCROLL, False):
-        import streamlit.components.v1 as components
-
         components.html(SCROLL_JS, height=0)
 
 
@@ -238,8 +240,6 @@ def _detail_panel(f: Filters | None) -> None:
         st.warning(FACT_GONE)
         return
     article = store.article(fact.article_id) if fact.article_id else None
-    from ui.filters import current_filters
-
     st.html(detail.detail_html(fact, article, (f or current_filters()).to_query()))
     st.caption("Cite this fact")
     st.code(detail.citation(fact, detail.fact_url(app_root_url(), fact.id), date.today(), article),
@@ -316,18 +316,12 @@ def article_choice() -> str | None:
 
 def back_to_map() -> None:
     """A link to the Map with the same filters, map view and year (and the fact being read)."""
-    from ui.filters import current_filters
-    from ui.page import PAGES, PAGES_DIR
-
     params = {**current_filters().to_query(), **mapcontrols.last_view_params()}
     fid = st.query_params.get(FACT_KEY)
     if fid:
         params[FACT_KEY] = fid
-    from streamlit.errors import StreamlitPageNotFoundError
-    from urllib.parse import urlencode
-
     try:
-        st.page_link(PAGES_DIR / PAGES[0][0], label="← Back to the map", query_params=params)
+        st.page_link(MAP_PAGE, label="← Back to the map", query_params=params)
     except StreamlitPageNotFoundError:  # the page file run on its own, without st.navigation
         st.markdown(f"[← Back to the map](./?{urlencode(params, doseq=True)})")
 

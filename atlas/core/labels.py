@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import colorsys
 import hashlib
+import math
 from typing import Any
 
 import pandas as pd
@@ -100,3 +101,18 @@ def short_date(ts: Any, precision: Any) -> str:
     if precision == "month":
         return f"{ts.year:04d}-{ts.month:02d}"
     return f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d}"
+
+
+def usd(amount: float | None) -> str:
+    """An amount in US dollars, as the map, the panels and the exports show it.
+
+    >>> usd(1327239416.6), usd(46093526.3), usd(None)
+    ('$1.33 bn', '$46.1 m', 'amount unknown')
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "amount unknown"
+    if amount >= 1e9:
+        return f"${amount / 1e9:.2f} bn"
+    if amount >= 1e6:
+        return f"${amount / 1e6:.1f} m"
+    return f"${amount:,.0f}"

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from .textguard import clean_title  # a leaf below the models (no atlas imports)
+
 FACT_TYPES = ("diplomacy", "security", "finance", "energy", "infrastructure", "trade", "sanctions")
 
 # The five states the atlas is about, in the order the UI lists them.
@@ -42,6 +44,10 @@ BLOCS = {
     "OPECF": "OPEC Fund for International Development",
     "IMF": "International Monetary Fund",
 }
+
+# Published datasets (atlas.sources.datasets.DATASETS) by key: their short titles, for trust labels.
+DATASET_TITLES = {"aiddata": "AidData GCDF 3.0", "worldbank": "World Bank Projects & Operations",
+                  "ofac": "OFAC SDN List"}
 
 DATE_PRECISIONS = ("day", "month", "year")
 GEO_PRECISIONS = ("site", "city", "country", "approximate-route", "approximate-area",
@@ -115,8 +121,6 @@ class Article:
     @classmethod
     def from_text(cls, text: str, **kw: Any) -> "Article":
         if "title" in kw:  # every ingest path makes articles here: no spoofing characters in titles
-            from .textguard import clean_title
-
             kw["title"] = clean_title(kw["title"])
         return cls(id=article_id(text), text=text, **kw)
 
@@ -197,6 +201,4 @@ def dataset_trust_label(dataset: str, record: str) -> str:
     >>> dataset_trust_label("aiddata", "96272")
     'published dataset: AidData GCDF 3.0, record 96272'
     """
-    from ..sources.datasets import dataset_title
-
-    return f"published dataset: {dataset_title(dataset)}, record {record}"
+    return f"published dataset: {DATASET_TITLES.get(dataset, dataset)}, record {record}"

@@ -3,13 +3,18 @@
 
 NUL characters are refused where bytes become text (:func:`atlas.sources.files.decode_article`);
 titles are cleaned by :func:`clean_title` wherever an :class:`~atlas.core.models.Article` is
-made and in curated records.
+made and in curated records. A leaf: it imports nothing of the atlas, so the models can use it.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
-__all__ = ["clean_title"]
+__all__ = ["INVISIBLE", "clean_title"]
+
+# The one list of invisible characters (the extractor's too, atlas.sources.extract.invisible):
+# ZWSP..RLM, LRE..RLO, word joiner..invisible plus, LRI..PDI, BOM, soft hyphen, ALM, MVS.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e]")
 
 
 def clean_title(title: str | None) -> str:

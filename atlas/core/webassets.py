@@ -13,6 +13,7 @@ file is missing or differs in size/mtime from the installed package.
 """
 from __future__ import annotations
 
+import importlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +54,6 @@ class CopyReport:
 
 
 def _base_dir(module: str) -> Path:
-    import importlib
-
     return Path(importlib.import_module(module).BASE_DIR)
 
 

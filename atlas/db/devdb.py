@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 from ..core.errors import AtlasError
+import sqlalchemy as sa
+
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 SUPERUSER = "atlas"
@@ -134,8 +136,6 @@ class Cluster:
 
 def wait_until_ready(url: str, timeout_s: float = 30.0) -> None:
     """Block until the server at ``url`` accepts connections (for launchers, not tests)."""
-    import sqlalchemy as sa
-
     deadline = time.monotonic() + timeout_s
     engine = sa.create_engine(url)
     try:

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from .datasets import DATASETS_DIR
 from .datasets.sync import sync_dataset
 from ..core.errors import ArticleError, AtlasError, ValidationError
 from .extract import extract
@@ -20,6 +19,8 @@ from ..core.geometry import country_points
 from ..core.labels import actor_label
 from ..core.models import CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
 from ..db.store import Store
+from .datasets import DATASETS_DIR
+from ..core.models import Article, CENTRAL_ASIA, Evidence, Fact, extracted_fact_id
 
 
 def _names(codes: Sequence[str]) -> str:
@@ -189,7 +190,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
         curated = cs.facts
     datasets = []
     if curated_dir is not None and datasets_dir is not None:
-        from .datasets.load import read_shipped
+        from .datasets.load import read_shipped  # the dataset importers pull geopandas: only seeding needs them
 
         datasets, dataset_problems = read_shipped(datasets_dir)
         problems.extend(dataset_problems)

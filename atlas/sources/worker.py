@@ -25,6 +25,8 @@ from typing import Any, Callable
 
 from ..core.errors import ArticleError, AtlasError, UnsupportedLanguage
 from ..core.models import Article
+from .extract import extract
+from .intake import preview_light
 
 EXTRACT_TIMEOUT_S = float(os.environ.get("ATLAS_EXTRACT_TIMEOUT", "120"))
 MSG_TIMEOUT = ("extraction took longer than {seconds:g} s and was stopped; nothing was stored. "
@@ -44,11 +46,7 @@ def _handle(kind: str, payload: Any) -> Any:
     """One job: ``extract`` (text, published, language) → the extraction's JSON; ``preview``
     an :class:`~atlas.sources.intake.IngestForm` → the page's :class:`~atlas.sources.intake.Preview` only."""
     if kind == "preview":
-        from .intake import preview_light
-
         return preview_light(payload)
-    from .extract import extract
-
     text, published, language = payload
     return extract(text, published=date.fromisoformat(published) if published else None,
                    language=language).to_dict()

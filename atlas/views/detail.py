@@ -14,6 +14,9 @@ from urllib.parse import urlencode
 from ..core.labels import actor_label
 from ..core.markup import esc, evidence_html, link_or_text
 from ..core.models import CENTRAL_ASIA, Article, Fact
+from ..sources.datasets.panel import curated_links_html, record_html
+from ..sources.datasets import dataset_title
+from ..core.models import Article, CENTRAL_ASIA, Fact
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")

@@ -28,8 +28,10 @@ each with an audit entry, and a split fact stands alone from then on. It stays c
 """
 from __future__ import annotations
 
+import getpass
 import json
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
@@ -39,6 +41,10 @@ import pandas as pd
 
 from ..core.models import Fact
 from ..db.store import Store
+from ..core.geometry import representative_point
+from ..core.markup import esc
+from .query import load_frame
+from ..db.store import Store, audit_t, event_splits_t, now
 
 NEAR_KM = 50.0
 PRECISE = ("site", "city", "approximate-route")
@@ -370,13 +376,9 @@ def fact_events(facts: Sequence[Fact], split_facts: Iterable[str] = ()) -> Event
 
 def cli_events(args: Any, store: Store) -> int:
     """``python -m atlas events [--json] [--split FACT_ID]`` (parsing in :mod:`atlas.cli`)."""
-    import getpass
-    import sys
-
     if args.split:
         print(split(store, args.split, who=f"{args.who or getpass.getuser() or 'cli'} (cli)"))
         return 0
-    from .query import load_frame
 
     ev = events_of_frame(load_frame(store), split_ids(store))
     rows = [{"lead": lead, "facts": members, "reasons": {m: ev.reasons[m] for m in members[1:]}}

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..core.geometry import representative_point
 from ..core.models import Fact
+from ..core.labels import usd
 
 CSV_COLUMNS = [
     "id", "type", "title", "summary", "origin", "review", "confidence", "trust", "countries", "actors",
@@ -92,6 +93,7 @@ def fact_properties(f: Fact, articles: ArticleIndex | None = None) -> dict:
 
 def to_geojson(facts: Iterable[Fact], articles: ArticleIndex | None = None) -> dict:
     from ..sources.datasets import about_datasets
+    from ..sources.datasets import about_datasets  # atlas.sources.datasets pulls geopandas; CSV exports need none of it
 
     facts = list(facts)
     out: dict = {"type": "FeatureCollection"}

@@ -33,6 +33,9 @@ from ..core.geometry import positions
 from ..core.labels import actor_label, first_power, power_color, short_date
 from ..core.markup import esc
 from ..core.models import CENTRAL_ASIA
+from ..sources.datasets.layer import finance_shading
+from ..sources.datasets import layer as finance_layer
+from ..core.geometry import REGION_BOUNDS as REGION_BOX, positions
 from .query import facts_per_country, leading_actor
 
 LAYER_COUNTRIES = "Countries"
@@ -59,7 +62,7 @@ COUNT_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 NO_DATA_COLOR = "#e8e8e8"
 OUTSIDE_COLOR = "#f6f4ef"
 
-REGION_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # south-west, north-east (lat, lon)
+REGION_BOUNDS = [[REGION_BOX[1], REGION_BOX[0]], [REGION_BOX[3], REGION_BOX[2]]]  # south-west, north-east (lat, lon)
 # Facts inside this window widen the first view (Xi'an, Wuqia); farther ones (Moscow,
 # Delhi, New York, Brussels) would shrink the region to a speck, so they stay off-screen.
 VIEW_WINDOW = [[30.0, 40.0], [58.0, 112.0]]
@@ -72,7 +75,7 @@ def view_bounds(data: "MapData") -> list[list[float]]:
     ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.94, 34.26]}, "properties": {}},
     ...     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-74.0, 40.7]}, "properties": {}}]}
     >>> view_bounds(MapData({}, fc, _fc([]), _fc([]), "", "facts"))
-    [[34.26, 46.0], [55.5, 108.94]]
+    [[34.26, 46.0], [56.0, 108.94]]
     """
     (s, w), (n, e) = REGION_BOUNDS
     (ws, ww), (wn, we) = VIEW_WINDOW

@@ -260,7 +260,10 @@ def map_from_data(data: MapData, *, tiles: bool = False, height: int | str = "10
     AtlasClusters(placeholders).add_to(m)
     # Collapsed: an open layer list covers a phone's map and, at the default view, markers.
     folium.LayerControl(collapsed=True).add_to(m)
-    m.fit_bounds(country_bounds(data, countries) or view_bounds(data))
+    # Margins (px, [x, y]) as wide as the controls plus a cluster's radius: a fact at the edge of the
+    # first view never sits under the zoom or layer control (top) or the scale (bottom left).
+    m.fit_bounds(country_bounds(data, countries) or view_bounds(data),
+                 padding_top_left=(75, 75), padding_bottom_right=(75, 85))
     return offline_map(m)
 
 

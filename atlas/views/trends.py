@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..core.labels import NO_POWER_COLOR, TYPE_COLORS, actor_label, power_color
 from ..core.models import FACT_TYPES
+from .measures import tally
 
 OTHER = "Other"
 PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
@@ -52,8 +53,6 @@ def measure_counts(contrib: pd.DataFrame, measure: str, period: str = "year", to
     """A :mod:`atlas.views.measures` measure per period and power, shaped like :func:`actor_counts`
     (the value in ``facts``), so :func:`counts_chart` draws it. Projects and money count
     each project once per power; the powers beyond ``top`` are summed as :data:`OTHER`."""
-    from .measures import tally
-
     df = contrib[contrib["date"].notna() & contrib["actor"].astype(bool)] if len(contrib) else contrib
     if not len(df):
         return pd.DataFrame(columns=COUNT_COLUMNS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...core.errors import ValidationError
 from .aiddata import AIDDATA
 from .mapping import DatasetMapping
 from .ofac import OFAC

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...core.models import DATASET_TITLES
 from .mapping import DatasetMapping, Licence, norm
 
 AIDDATA = DatasetMapping(
     key="aiddata",
-    title="AidData GCDF 3.0",
+    title=DATASET_TITLES["aiddata"],
     folder="aiddata-gcdf3",
     table="projects_central_asia.csv",
     geometry_folder="geojsons",

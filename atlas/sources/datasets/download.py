@@ -21,8 +21,11 @@ from urllib.parse import urlsplit
 
 from ...core.errors import AtlasError, ValidationError
 from ...db.store import Store
+from ..fetch.http import FetchFailure, HttpClient
+from . import DATASETS_DIR
+from .load import import_dataset
 from .ofac import DOWNLOAD_URLS as OFAC_URLS
-from .tables import check_xlsx_zip
+from .tables import MAX_TABLE_BYTES, check_xlsx_zip
 from .worldbank import DOWNLOAD_URL as WB_URL
 
 
@@ -69,8 +72,6 @@ def release_urls(key: str, base: str | None = None) -> list[str]:
 def fetch_release(key: str, folder: Path, *, base: str | None = None, progress: Progress | None = None,
                   client=None) -> list[Path]:
     """Download a dataset's release files into ``folder`` and return the paths to import."""
-    from ..fetch.http import FetchFailure, HttpClient
-
     rel = RELEASES.get(key)
     urls = release_urls(key, base)
     private = bool(base if base is not None else os.environ.get("ATLAS_DOWNLOAD_BASE"))
@@ -133,8 +134,6 @@ def _unpack(key: str, paths: list[Path], folder: Path) -> list[Path]:
 
 
 def _aiddata_workbook(path: Path, folder: Path) -> Path:
-    from .tables import MAX_TABLE_BYTES
-
     try:
         with zipfile.ZipFile(path) as z:
             books = [i for i in z.infolist() if i.filename.lower().endswith(".xlsx") and not i.is_dir()]
@@ -161,9 +160,6 @@ def download_and_import(store: Store | Callable[[], Store], key: str, *, base: s
 
     ``store`` may be a function opening it: the CLI opens (or creates) the store only once the
     release is downloaded, so an offline run leaves no new database behind."""
-    from . import DATASETS_DIR
-    from .load import import_dataset
-
     with tempfile.TemporaryDirectory(prefix=f"atlas-{key}-") as tmp:
         paths = fetch_release(key, Path(tmp), base=base, progress=progress, client=client)
         if key == "aiddata":  # the release table with the shipped geometries (its own are in a 1 GB geopackage)

@@ -8,7 +8,8 @@ or outside the recipient country moves on to the next, and why is recorded.
 
 The point-in-country check is a geopandas ``sjoin`` against the offline Natural
 Earth 1:110m boundaries, which are coarse near borders: a point within
-:data:`BORDER_TOLERANCE_DEG` of its recipient country counts as inside.
+:data:`atlas.core.geometry.BORDER_TOLERANCE_DEG` of its recipient country counts as inside
+(:func:`atlas.core.geometry.countries_near`, the atlas's one point-in-country test).
 """
 from __future__ import annotations
 
@@ -21,10 +22,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from ...core import geometry as atlas_geometry
 from ...core.errors import ValidationError
-
-REGION_BOUNDS = (46.0, 35.0, 88.0, 56.0)  # lon/lat box of the five states with a margin
-BORDER_TOLERANCE_DEG = 0.1  # ~10 km: the scale of Natural Earth 1:110m's border error
+from ...core.models import CENTRAL_ASIA
 MAX_GEOMETRY_BYTES = 64 * 1024 * 1024
 
 
@@ -139,29 +139,18 @@ class Boundaries:
 
     @classmethod
     def load(cls, boundaries: dict | None = None) -> "Boundaries":
-        from ...core.geometry import boundaries_frame
-        from ...core.models import CENTRAL_ASIA
-
-        gdf = gpd.GeoDataFrame.from_features(boundaries["features"], crs=4326) if boundaries else boundaries_frame()
+        gdf = (gpd.GeoDataFrame.from_features(boundaries["features"], crs=4326) if boundaries
+               else atlas_geometry.boundaries_frame())
         gdf = gdf[gdf["iso_a3"].isin(list(CENTRAL_ASIA))][["iso_a3", "geometry"]].reset_index(drop=True)
         return cls(gdf)
 
     def countries_at(self, points: Sequence[Point | None]) -> list[set[str]]:
         """For each point, the recipient countries it lies in (within the border tolerance)."""
-        pts = gpd.GeoDataFrame({"i": range(len(points))}, geometry=list(points), crs=4326)
-        pts = pts[pts.geometry.notna()]
-        out: list[set[str]] = [set() for _ in points]
-        if pts.empty:
-            return out
-        hit = gpd.sjoin(pts, self.frame, how="inner", predicate="dwithin", distance=BORDER_TOLERANCE_DEG)
-        for i, iso in zip(hit["i"], hit["iso_a3"]):
-            out[int(i)].add(iso)
-        return out
+        return atlas_geometry.countries_near([None if p is None else (p.x, p.y) for p in points], self.frame)
 
 
 def in_region(p: Point) -> bool:
-    x0, y0, x1, y1 = REGION_BOUNDS
-    return x0 <= p.x <= x1 and y0 <= p.y <= y1
+    return atlas_geometry.in_region(p.x, p.y)
 
 
 def choose(candidates: list[list[Candidate]], countries: Sequence[str], boundaries: Boundaries) -> list[Placement]:

@@ -15,6 +15,10 @@ from typing import Sequence
 from ...core.errors import Problem, ValidationError
 from ...core.models import CENTRAL_ASIA, Fact, Source
 from .aiddata import SOURCE_URL, Precision, linked_records, osm_links
+from shapely.geometry import Point
+
+from ...core.geometry import country_points
+from .aiddata import Precision, SOURCE_URL, linked_records, osm_links
 from .geometry import Boundaries, Candidate, choose, read_geojson_folder, read_geopackage, read_points, representative
 from .mapping import DatasetMapping
 from .tables import TableRow, read_table
@@ -167,8 +171,8 @@ def link_groups(records: Sequence[Parsed]) -> dict[str, str]:
 
 
 def _title_place(title: str, country: str):
-    from ..extract.gazetteer import default_gazetteer
-    from ..extract.resolve import PlaceContext
+    from ..extract.gazetteer import default_gazetteer  # the extractor's gazetteer: only records with a place in the title need it
+    from ..extract.resolve import PlaceContext  # likewise
 
     # A title alone says nothing of its region; the record does: it is about the recipient
     # country, so namesakes resolve there (Khujand, not a place elsewhere).
@@ -225,8 +229,6 @@ def build_facts(m: DatasetMapping, rows: Sequence[TableRow], *, geojson_dirs: Se
         for rid, msg in pr.items():
             geo_problems.setdefault(rid, msg)
     cpoints = country_points()
-
-    from shapely.geometry import Point
 
     candidates = []
     for p in parsed:

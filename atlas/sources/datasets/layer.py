@@ -8,6 +8,7 @@ amount, so they never double count; that makes them a floor, not a sum.
 """
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -15,6 +16,8 @@ import pandas as pd
 
 from ...core.markup import esc
 from ...core.models import CENTRAL_ASIA
+from ...core.labels import first_power, power_color, short_date, usd
+from . import DATASETS
 
 LAYER_NAME = "Published datasets (AidData, World Bank, OFAC)"
 COLOR_BY = {"power": "Outside power", "sector": "Sector", "status": "Status"}
@@ -55,20 +58,6 @@ def color(value: str, by: str) -> str:
     return SECTOR_COLORS.get(value, OTHER_SECTOR_COLOR)
 
 
-def usd(amount: float | None) -> str:
-    """
-    >>> usd(1327239416.6), usd(46093526.3), usd(None)
-    ('$1.33 bn', '$46.1 m', 'amount unknown')
-    """
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "amount unknown"
-    if amount >= 1e9:
-        return f"${amount / 1e9:.2f} bn"
-    if amount >= 1e6:
-        return f"${amount / 1e6:.1f} m"
-    return f"${amount:,.0f}"
-
-
 def features(frame: pd.DataFrame, by: str = "power") -> list[dict]:
     """One point feature per located, not withdrawn dataset record in ``frame``.
 
@@ -106,8 +95,6 @@ def features(frame: pd.DataFrame, by: str = "power") -> list[dict]:
 def _geometry(kind, raw, lon, lat) -> dict:
     """A point, or every site of a MultiPoint record (Leaflet draws each with the layer's marker)."""
     if kind == "MultiPoint" and isinstance(raw, str):
-        import json
-
         pts = json.loads(raw)["coordinates"]
         return {"type": "MultiPoint", "coordinates": [[round(float(x), 4), round(float(y), 4)] for x, y in pts]}
     return {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]}
@@ -116,8 +103,6 @@ def _geometry(kind, raw, lon, lat) -> dict:
 def drawn_as_curated(frame: pd.DataFrame) -> set[str]:
     """Record fact ids a curated fact in ``frame`` already draws (the mapping's ``curated_links``):
     the curated fact stands for the project, and its panel names the records, so none is drawn twice."""
-    from . import DATASETS
-
     shown = set(frame.loc[(frame["origin"] == "curated").to_numpy(), "id"]) if len(frame) else set()
     return {m.fact_id(r) for m in DATASETS.values() for cid, recs in getattr(m, "curated_links", {}).items()
             if cid in shown for r in recs}

@@ -1,25 +1,27 @@
 """The entry points: import files, load the shipped datasets, validate them."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from ...core.errors import ValidationError
 from ...db.store import Store
+import sqlalchemy as sa
+
+from ...db.store import Store, facts_t, resolve_url, row_to_fact
 from . import DATASETS, DATASETS_DIR, mapping
 from .importer import ImportResult, import_files
+from .ofac import import_files as ofac
+from .wbimport import import_files as wb
 
 
 def _importer(key: str):
     """The reader of a dataset's release files: AidData's table + geometries, or its own."""
     if key == "worldbank":
-        from .wbimport import import_files as wb
-
         return wb
     if key == "ofac":
-        from .ofac import import_files as ofac
-
         return ofac
     return import_files
 from .sync import SyncReport, sync_dataset

@@ -25,6 +25,8 @@ from typing import Sequence
 
 from ...core.errors import Problem, ValidationError
 from ...core.models import Fact, Source
+from ...core.geometry import country_points
+from ...core.models import DATASET_TITLES, Fact, Source
 from .importer import ImportResult, _title_place
 from .mapping import DatasetMapping, Licence, norm
 from .tables import check_size
@@ -52,7 +54,7 @@ MAX_REMARKS = 1000
 SECTOR_CHARS = 80  # the store's sector column; a long list of programs is cut, the record keeps it whole
 
 OFAC = DatasetMapping(
-    key="ofac", title="OFAC SDN List", folder="ofac-sdn", table="",
+    key="ofac", title=DATASET_TITLES["ofac"], folder="ofac-sdn", table="",
     columns={"record": "ent_num", "title": "SDN_Name", "sector": "Program"}, required=(),
     actor="USA", currency="", status_map={}, sector_types={}, default_type="sanctions",
     licences=(Licence("Public domain (US Government work)", "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ...core.markup import esc as _esc, link_or_text as _link
 from ...core.models import Fact
 from . import DATASETS, about_datasets
+from .layer import usd
 
 # The record fields the panel lists, in this order (the mapping's field names).
 PANEL_FIELDS = ("record", "amount", "status", "sector", "commitment_date", "start_date", "completion_date",
@@ -69,8 +70,6 @@ def record_html(fact: Fact) -> str:
 
 def _extra_rows(record: dict) -> list[tuple[str, str]]:
     """World Bank financiers and sites, OFAC program, aliases and remarks: escaped, capped."""
-    from .layer import usd
-
     rows = []
     shares = record.get("shares") or []
     if shares:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -116,8 +118,6 @@ def check_xlsx_zip(path: Path, max_unpacked: int = MAX_XLSX_UNPACKED, max_ratio:
     part far more compressed than a spreadsheet ever is (a zip bomb), before anything is unpacked.
 
     The sizes are the zip directory's; openpyxl's own reads stop at them, so they cannot lie."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -146,8 +146,6 @@ def _header(rows, path: Path, m) -> tuple[dict[str, int] | None, int]:
 
 
 def _read_xlsx(path: Path, m: DatasetMapping) -> Iterator[TableRow]:
-    import zipfile
-
     from openpyxl import load_workbook
 
     check_xlsx_zip(path)
@@ -189,8 +187,6 @@ def _xlsx_text(v: object) -> str:
     >>> _xlsx_text(2019), _xlsx_text(2019.0), _xlsx_text(1.5)
     ('2019', '2019', '1.5')
     """
-    from datetime import date, datetime
-
     if isinstance(v, datetime):
         return v.date().isoformat()
     if isinstance(v, date):

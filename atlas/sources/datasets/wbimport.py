@@ -26,6 +26,11 @@ from typing import Sequence
 
 from ...core.errors import Problem, ValidationError
 from ...core.models import CENTRAL_ASIA, Fact, Source
+from shapely.geometry import Point
+
+from ...core.geometry import country_points
+from ...core.geometry import in_region as lonlat_in_region  # this module has its own in_region (by country name)
+from .geometry import Boundaries
 from .importer import ImportResult, parse_amount
 from .mapping import DatasetMapping, norm
 from .tables import Sheet, TableRow, _columns, _names, read_table
@@ -233,8 +238,6 @@ def read_locations(path: Path, problems: list[Problem], bad_records: set[str]) -
 
 def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = False,
                 boundaries: dict | None = None) -> ImportResult:
-    from .geometry import Boundaries, in_region
-
     problems: list[Problem] = []
     bad_records: set[str] = set()
     sites_by_project = read_locations(files["GEOLocations"], problems, bad_records)
@@ -246,14 +249,13 @@ def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = F
         projects.pop(rid, None)
 
     sites = [(p, s) for p in projects.values() for s in p.sites.values() if not s.country_level]
-    from shapely.geometry import Point
 
     inside = Boundaries.load(boundaries).countries_at([Point(s.lon, s.lat) for _, s in sites])
     accepted: dict[str, list[Site]] = {}
     rejected: dict[str, list[str]] = {}
     flags: list[str] = []
     for (p, s), isos in zip(sites, inside):
-        if in_region(Point(s.lon, s.lat)) and s.iso in isos:
+        if lonlat_in_region(s.lon, s.lat) and s.iso in isos:
             accepted.setdefault(p.record, []).append(s)
             continue
         where = ", ".join(sorted(isos)) or "no Central Asian state"

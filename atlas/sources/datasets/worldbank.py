@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ...core.models import DATASET_TITLES
 from .mapping import DatasetMapping, Licence, norm
 
 SOURCE_URL = "https://datacatalog.worldbank.org/search/dataset/0037800"
@@ -187,7 +188,7 @@ def fact_type(sector: str, title: str) -> tuple[str, str]:
 
 WORLDBANK = DatasetMapping(
     key="worldbank",
-    title="World Bank Projects & Operations",
+    title=DATASET_TITLES["worldbank"],
     folder="worldbank-projects",
     table="",  # not shipped: users import the export they download from the Bank
     columns={k: v[0] for k, v in PROJECT_COLUMNS.items()},

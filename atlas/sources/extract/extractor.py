@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from atlas.core.errors import ArticleError
 from .context import in_organisation
 from .countries import find_countries
 from .dates import find_dates

@@ -7,12 +7,10 @@ covers the stored characters from its first to its last visible one.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
-# ZWSP..RLM, LRE..RLO, word joiner..invisible plus, LRI..PDI, BOM, soft hyphen, ALM, MVS.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e]")
+from ...core.textguard import INVISIBLE  # noqa: F401  (the one list; re-exported for the extractor)
 
 
 def compact(text: str) -> tuple[str, list[int]]:

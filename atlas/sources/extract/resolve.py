@@ -27,6 +27,8 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from .context import first_name_before, in_organisation, is_person_name, longer_name_before, person_context, surname_after
+from .countries import find_leaders, in_country_lists
+from .mentions import PlaceMention
 from .world import US_ABBREVIATIONS
 
 CENTRAL_ASIA3 = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
@@ -56,7 +58,6 @@ class PlaceContext:
 
 def place_context_of(work: str, lowered: str, countries: Sequence, language: str | None) -> PlaceContext:
     """What the article's country mentions and named leaders say about its places."""
-    from .countries import find_leaders
     codes = frozenset(m.code for m in countries if m.kind == "country")
     regional = bool(codes & CENTRAL_ASIA3) or any(m.code == "C5" for m in countries) or bool(find_leaders(work, lowered))
     return PlaceContext(language=language, countries=codes,
@@ -173,12 +174,10 @@ def georgia_in_the_us(countries: list, places: list, us_state, work: str = "") -
     if not any(p.country == "USA" and (p.kind in ("admin1", "admin2") and p.name != "Georgia"
                                        or p.kind == "city" and p.admin1 == "GA") for p in places):
         return countries, places
-    from .countries import in_country_lists
     listed = in_country_lists(work, countries) if work else set()
     moved = [m for i, m in enumerate(countries) if m.code == "GEO" and m.text.startswith("Georgia") and i not in listed]
     if not moved:
         return countries, places
-    from .mentions import PlaceMention
     p = us_state
     places = sorted(places + [PlaceMention(m.text, m.start, m.end, p.name, p.lat, p.lon, p.country, p.kind, "us-context")
                               for m in moved], key=lambda x: x.start)

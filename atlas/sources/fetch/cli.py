@@ -12,6 +12,7 @@ from .feeds import load_feeds, parse_interval
 from .http import HttpClient
 from .loop import MSG_BUSY, fetch_once, run_every
 from .run import Fetcher, FetchReport
+from ...db.feeds import article_listing
 
 
 def _bar(done, total):

@@ -23,6 +23,8 @@ import yaml
 
 from ...core.errors import Problem, ValidationError
 from ...core.models import CENTRAL_ASIA, LANGUAGES
+from ...core import safeyaml
+from ..files import _LineLoader
 
 FIELDS = ("name", "url", "language", "countries", "every", "verified", "outlet_language")
 DEFAULT_INTERVAL_S = 3600

@@ -14,6 +14,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...core.models import LANGUAGES, Article
+import feedparser
+import trafilatura
+from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
+from tld import get_fld
+
+from ..files import decode_article, first_line, html_to_text
 from .http import FetchFailure, Response, check_deadline, decode_html, text_codec
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -84,9 +90,6 @@ def feed_links(resp: Response) -> list[Link]:
     A well-formed feed without entries is simply empty. feedparser also flags a media
     type it does not expect or a charset override; those are not malformed XML.
     """
-    import feedparser
-    from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
-
     for declared in (resp.charset, xml_encoding(resp.body)):
         if declared:
             text_codec(declared, resp.url)  # feedparser would decode with any codec (punycode: slow, or a crash)
@@ -145,8 +148,6 @@ def site_of(url: str) -> str:
     >>> site_of("https://news.bbc.co.uk/a"), site_of("http://127.0.0.1:8000/x"), site_of("https://a.github.io/")
     ('bbc.co.uk', '127.0.0.1', 'a.github.io')
     """
-    from tld import get_fld
-
     try:
         return get_fld(url, fail_silently=True) or (urlsplit(url).hostname or "").lower()
     except ValueError:  # a malformed port or host
@@ -179,10 +180,6 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     the site name of such a page (the source's name is the publisher), so a copy cannot pose
     as the original and keep the original from being fetched.
     """
-    import trafilatura
-
-    from ..files import decode_article, first_line, html_to_text
-
     html = decode_html(resp.body, resp.charset, resp.url)
     check_deadline(resp, "decoding the page")
     text = html_to_text(decode_article(html.encode("utf-8"), resp.url))
