@@ -9,20 +9,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import sqlite3
 import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from .core.errors import AlreadyDecided, AtlasError, ValidationError
-from .core.fields import parse_date
-from .core.models import LANGUAGES, ORIGINS, REVIEW_CHOICES, STATUSES
 from .db.backup import backup_url
 from .core.errors import AlreadyDecided, ArticleError, AtlasError, ValidationError
+from .core.fields import parse_date
+from .core.models import LANGUAGES, ORIGINS, REVIEW_CHOICES, STATUSES
 from .views.search_syntax import notice
-from .db.storeguard import db_error
+from .db.storeguard import db_error, is_db_error
 
 # Each command imports the modules it needs inside its function (the one stated reason for the
 # imports below): `python -m atlas backup` must not pay ~2 s for geopandas, the extractor and
@@ -168,28 +166,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # database driver errors: one line (no SQL, no traceback), exit 1
-        import sqlalchemy as sa
-        import sqlite3
-
-        from .db.storeguard import db_error
-
-        import sqlalchemy as sa  # per command: see the note at the top
-        if not isinstance(exc, (sa.exc.SQLAlchemyError, sqlite3.Error)):
+        if not is_db_error(exc):
             raise
         print(f"error: {db_error(exc)}", file=sys.stderr)
         return 1
 
 
 def _store(args):
-    from .db.store import Store
     from .db.store import Store  # per command: see the note at the top
 
     return Store(args.db)
 
 
 def cmd_validate(args) -> int:
-    from .sources.files import CURATED_DIR, SEEDS_DIR, boundary_problems, load_curated, read_seed_articles
-    from .core.errors import ArticleError
     from .sources.files import CURATED_DIR, SEEDS_DIR, boundary_problems, load_curated, read_seed_articles  # per command: see the note at the top
 
     problems: list[str] = []
@@ -210,7 +199,6 @@ def cmd_validate(args) -> int:
         from .core.geometry import location_problems  # geopandas: only this command pays its import
 
         problems += [f"curated fact {p.fact_id}: geometry: {p.message}" for p in location_problems(cs.facts)]
-    from .sources.datasets.load import dataset_problems
     from .sources.datasets.load import dataset_problems  # per command: see the note at the top
 
     ds_problems, ds_notes, n_records = dataset_problems()
@@ -222,7 +210,6 @@ def cmd_validate(args) -> int:
           f", {n_records} dataset record(s)")
     for note in ds_notes:  # located by a fallback: worth a look, not an error
         print(f"note: {note}")
-    from .sources.datasets.load import imported_notes
     from .sources.datasets.load import imported_notes  # per command: see the note at the top
 
     for note in imported_notes(args.db):
@@ -231,7 +218,6 @@ def cmd_validate(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from .sources.ingest import ingest_paths
     from .sources.ingest import ingest_paths  # per command: see the note at the top
 
     store = _store(args)
@@ -252,15 +238,12 @@ def cmd_ingest(args) -> int:
 
 
 def _curated_dir() -> Path:
-    from .sources.files import CURATED_DIR
     from .sources.files import CURATED_DIR  # per command: see the note at the top
 
     return CURATED_DIR
 
 
 def cmd_extract(args) -> int:
-    from .sources.extract import extract
-    from .sources.files import read_article
     from .sources.extract import extract  # per command: see the note at the top
     from .sources.files import read_article  # per command: see the note at the top
 
@@ -271,8 +254,6 @@ def cmd_extract(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .views.export import article_index, csv_text, geojson_text, xlsx_bytes
-    from .views.query import Filters, select_facts
     from .views.export import article_index, csv_text, geojson_text, xlsx_bytes  # per command: see the note at the top
     from .views.query import Filters, select_facts  # per command: see the note at the top
 
@@ -306,9 +287,6 @@ def cmd_export(args) -> int:
 
 
 def cmd_review(args) -> int:
-    import getpass
-
-    from .views import review
     from .views import review# per command: see the note at the top
 
     store = _store(args)
@@ -334,7 +312,6 @@ def cmd_review(args) -> int:
 
 
 def cmd_reextract(args) -> int:
-    from .sources.reextract import reextract
     from .sources.reextract import reextract  # per command: see the note at the top
 
     report = reextract(_store(args), args.article_ids or None)
@@ -347,8 +324,6 @@ def cmd_reextract(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from .db.backup import backup_url
-    from .db.store import resolve_url
     from .db.store import resolve_url  # per command: see the note at the top
 
     size = backup_url(resolve_url(args.db), args.path)
@@ -357,11 +332,6 @@ def cmd_backup(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from dataclasses import asdict
-
-    from .views.search import search
-    from .views.search_syntax import notice
-
     from .views.search import search  # per command: see the note at the top
     problem = notice(args.text)
     if problem:
@@ -379,7 +349,6 @@ def cmd_search(args) -> int:
 
 
 def cmd_migrate(args) -> int:
-    from .db import migrate
     from .db import migrate# per command: see the note at the top
 
     if args.new:
@@ -396,21 +365,18 @@ COMMANDS = {"backup": cmd_backup, "validate": cmd_validate, "ingest": cmd_ingest
 
 
 def cmd_fetch(args) -> int:
-    from .sources.fetch.cli import cmd_fetch as run
     from .sources.fetch.cli import cmd_fetch as run  # per command: see the note at the top
 
     return run(args, _store(args))
 
 
 def cmd_articles(args) -> int:
-    from .sources.fetch.cli import cmd_articles as run
     from .sources.fetch.cli import cmd_articles as run  # per command: see the note at the top
 
     return run(args, _store(args))
 
 
 def cmd_events(args) -> int:
-    from .views.events import cli_events
     from .views.events import cli_events  # per command: see the note at the top
 
     return cli_events(args, _store(args))
@@ -421,13 +387,11 @@ COMMANDS["migrate"] = cmd_migrate
 
 
 def cmd_import(args) -> int:
-    from .sources.datasets.load import import_dataset
     from .sources.datasets.load import import_dataset  # per command: see the note at the top
 
     if args.download == bool(args.paths):
         raise ValidationError(["import: give the release files or --download, not both or neither"])
     if args.download:
-        from .sources.datasets.download import download_and_import
         from .sources.datasets.download import download_and_import  # per command: see the note at the top
 
         done = download_and_import(lambda: _store(args), args.dataset, skip_bad=args.skip_bad,

@@ -2,7 +2,6 @@
 import streamlit as st
 
 from atlas.views.timeline import LANES
-from ui.filters import url_choice
 from ui.urlstate import url_choice
 from ui.page import page_setup
 from ui.trends import trends_view

@@ -13,10 +13,6 @@ from atlas.sources import ingest, intake
 from atlas.core.errors import ArticleError, UnsupportedLanguage
 from atlas.core.models import Article
 from atlas.sources.worker import MSG_TIMEOUT, ExtractionTimeout, ExtractorProcess
-from tests.test_pages import atlas_db  # noqa: F401  (the prefilled store fixture)
-from tests.test_pages_editor import INGEST, PASSWORD, TIMEOUT, login, messages
-from atlas.sources import ingest
-from atlas.sources import intake
 from tests.helpers import EDITOR_TIMEOUT as TIMEOUT, INGEST, PASSWORD, login, messages  # atlas_db: tests/conftest.py
 
 from .conftest import ROOT, SEED

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas.views import maplayers
-from atlas.views import maps
+from atlas.views import maplayers, maps
 from atlas.sources.files import BOUNDARIES, load_boundaries
 from atlas.core.labels import TYPE_COLORS, power_color
 from atlas.views.query import Filters, apply_filters, load_frame

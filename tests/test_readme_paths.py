@@ -47,23 +47,25 @@ def layout_block(text: str) -> str:
 def layout_paths(block: str) -> list[tuple[str, str]]:
     """``(path, line)`` for every entry of the Layout tree and every file its descriptions name.
 
-    An entry is the leading run of comma-separated names on a line; indented entries belong to
-    the last unindented folder. In a description, ``name.py`` is in the entry's folder and a
-    name with a slash is from the repository root.
+    An entry is the leading run of comma-separated names on a line, inside the folder entry
+    above it with less indent (a tree of any depth); a line indented past the next level is the
+    previous description going on. In a description, ``name.py`` is in the entry's folder and
+    a lower-case name with a slash is from the repository root.
 
-    >>> layout_paths("atlas/   the engine\\n  models.py   the model; store.py too\\n  extract/  text\\n")
-    [('atlas/', 'atlas/   the engine'), ('atlas/core/models.py', '  models.py   the model; store.py too'), \
-('atlas/db/store.py', '  models.py   the model; store.py too'), ('atlas/sources/extract/', '  extract/  text')]
+    >>> tree = "atlas/   the engine, cli.py\\n  db/   the door\\n    store.py, schema.py  Store; see ui/page.py\\n"
+    >>> [p for p, _ in layout_paths(tree)]
+    ['atlas/', 'atlas/cli.py', 'atlas/db/', 'atlas/db/store.py', 'atlas/db/schema.py', 'ui/page.py']
     """
     out: list[tuple[str, str]] = []
-    parent = ""
+    stack: list[tuple[int, str]] = []  # (indent, folder) of the open folder entries
+    last_indent, folder = -2, ""
     for line in block.splitlines():
         if not line.strip():
             continue
         indent = len(line) - len(line.lstrip())
         tokens = line.split()
         names: list[str] = []
-        if indent <= 2:  # an entry (a continuation line of a description is indented further)
+        if indent <= last_indent + 2:  # an entry, not the previous description going on
             for tok in tokens:
                 name = tok.rstrip(",")
                 if not (name.endswith("/") or BARE_FILE.match(name) or "." in name and "/" not in name):
@@ -71,14 +73,18 @@ def layout_paths(block: str) -> list[tuple[str, str]]:
                 names.append(name)
                 if not tok.endswith(","):
                     break
-        if indent == 0 and names:
-            parent = names[0] if names[0].endswith("/") else ""
-        base = parent if indent > 0 else ""
-        folder = names[0] if names and names[0].endswith("/") and indent == 0 else base
-        out += [(base + n, line) for n in names]
+        if names:
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            parent = stack[-1][1] if stack else ""
+            last_indent = indent
+            out += [(parent + n, line) for n in names]
+            folder = parent + names[0] if names[0].endswith("/") else parent
+            if names[0].endswith("/"):
+                stack.append((indent, folder))
         for tok in tokens[len(names):]:
             word = tok.strip("(),;:'\"")
-            if "/" in word and TOKEN.fullmatch(word) and not word.startswith("/"):
+            if "/" in word and TOKEN.fullmatch(word) and word[:1].islower():
                 out.append((word, line))
             elif BARE_FILE.match(word):
                 out.append((folder + word, line))

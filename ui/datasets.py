@@ -12,8 +12,8 @@ import streamlit as st
 from atlas.sources.datasets import DATASETS
 from atlas.sources.datasets.layer import COLOR_BY, LAYER_NAME, usd
 from atlas.core.models import STATUSES
-from atlas.views.query import Filters
 from atlas.sources.datasets.panel import about_html
+from atlas.views.query import Filters
 from ui.cache import fact_frame
 from ui.urlstate import url_choice
 
@@ -85,8 +85,6 @@ def present_datasets() -> list[str]:
 
 def about_section() -> None:
     """"About the data": each dataset, its licences and citations (escaped HTML)."""
-    from atlas.sources.datasets.panel import about_html
-
     with st.expander("About the data"):
         st.html(about_html(present_datasets()))
         st.caption("Curated facts cite their own sources in the detail panel; country shapes are Natural Earth "

@@ -43,11 +43,6 @@ def serve_vendor_from_packages() -> bool:
     if not apps:
         _vendor_done = False
         return False
-    from starlette.responses import FileResponse, PlainTextResponse
-    from starlette.routing import Route
-
-    from atlas.core.webassets import URL_PREFIX, vendor_files
-
     files = vendor_files()
 
     async def vendor(request: Any) -> Any:

@@ -20,10 +20,7 @@ import streamlit.components.v1 as components
 from altair.utils.schemapi import debug_mode
 from streamlit.errors import StreamlitPageNotFoundError
 
-from atlas.views import detail
-from atlas.views import events
-from atlas.views import maplayers
-from atlas.views import maps
+from atlas.views import detail, events, maplayers, maps
 from atlas.core import markup
 from atlas.views import timeline
 from atlas.core.errors import UnknownFact

@@ -27,8 +27,6 @@ def clean_title(title: str | None) -> str:
     >>> clean_title("Kaza\\u200bkhstan \\u202egnol\\t title\\x07")
     'Kazakhstan gnol title'
     """
-    from ..sources.extract.invisible import INVISIBLE  # the extractor's set: one list of invisible characters
-
     text = INVISIBLE.sub("", title or "")
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     return " ".join(text.split())

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..core.errors import AtlasError
 import sqlalchemy as sa
 
+from ..core.errors import AtlasError
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 SUPERUSER = "atlas"

@@ -23,6 +23,7 @@ from .audit import Writer, read_log
 from .facts import iso, now, row_to_article, row_to_fact
 from .migrate import upgrade as upgrade_schema
 from .schema import articles_t, event_splits_t, facts_t, meta_t
+from .storeguard import check_sqlite_file, db_error, read_only_url
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "atlas.sqlite"
 # How long a write waits for another writer's lock before "the atlas is busy" (seconds).
@@ -55,7 +56,6 @@ class Store:
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
             raise StoreError(f"cannot use database {self.safe_url!r}: {exc}") from None
         except sa.exc.DBAPIError as exc:  # locked, "file is not a database"…: one named line, not a traceback
-            from .storeguard import db_error
 
             raise db_error(exc, f"cannot open database {self.safe_url!r}") from None
 
@@ -84,8 +84,6 @@ class Store:
         if url in ("sqlite://", "sqlite:///:memory:"):
             engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
-            from .storeguard import check_sqlite_file, read_only_url
-
             path = Path(url.split("sqlite:///", 1)[1])
             if not path.parent.exists():
                 raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")

@@ -8,8 +8,11 @@ empty atlas over it.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from urllib.parse import quote
+
+import sqlalchemy as sa
 
 from ..core.errors import StoreError
 
@@ -78,6 +81,15 @@ def read_only_url(path: Path) -> str | None:
     if os.access(path, os.W_OK) and folder_ok:
         return None
     return f"sqlite:///file:{quote(str(path))}?mode=ro{'' if folder_ok else '&immutable=1'}&uri=true"
+
+
+def is_db_error(exc: BaseException) -> bool:
+    """A database driver's or SQLAlchemy's exception (turned into one line by :func:`db_error`).
+
+    >>> is_db_error(sqlite3.OperationalError("locked")), is_db_error(ValueError("x"))
+    (True, False)
+    """
+    return isinstance(exc, (sa.exc.SQLAlchemyError, sqlite3.Error))
 
 
 def db_error(exc: BaseException, where: str = "") -> StoreError:

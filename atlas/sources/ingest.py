@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .datasets.sync import sync_dataset
+from .datasets import DATASETS_DIR
 from ..core.errors import ArticleError, AtlasError, ValidationError
 from .extract import extract
 from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_article, read_seed_articles
 from ..core.geometry import country_points
 from ..core.labels import actor_label
-from ..core.models import CENTRAL_ASIA, Article, Evidence, Fact, extracted_fact_id
-from ..db.store import Store
-from .datasets import DATASETS_DIR
 from ..core.models import Article, CENTRAL_ASIA, Evidence, Fact, extracted_fact_id
+from ..db.store import Store
 
 
 def _names(codes: Sequence[str]) -> str:

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..core.errors import ArticleError, AtlasError, UnsupportedLanguage
-from ..core.models import Article
 from .extract import extract
 from .intake import preview_light
+from ..core.models import Article
 
 EXTRACT_TIMEOUT_S = float(os.environ.get("ATLAS_EXTRACT_TIMEOUT", "120"))
 MSG_TIMEOUT = ("extraction took longer than {seconds:g} s and was stopped; nothing was stored. "

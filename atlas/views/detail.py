@@ -11,11 +11,10 @@ from datetime import date
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from ..core.labels import actor_label
-from ..core.markup import esc, evidence_html, link_or_text
-from ..core.models import CENTRAL_ASIA, Article, Fact
 from ..sources.datasets.panel import curated_links_html, record_html
 from ..sources.datasets import dataset_title
+from ..core.labels import actor_label
+from ..core.markup import esc, evidence_html, link_or_text
 from ..core.models import Article, CENTRAL_ASIA, Fact
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -129,16 +128,12 @@ def detail_html(fact: Fact, article: Article | None = None, query: Mapping[str, 
                      f'<a href="{esc(reader_link(article.id, fact.id, query))}" target="_self">'
                      f"Read the article with the evidence highlighted</a></p>")
     elif fact.origin == "dataset":
-        from ..sources.datasets.panel import record_html
-
         parts.append(record_html(fact))
     elif ev:
         parts.append(f"<h5>Evidence</h5><blockquote>{esc(ev.quote)}</blockquote>")
     else:
         parts.append(f"<p style='color:#666;font-size:0.85em'>{esc(NO_EVIDENCE)}</p>")
     if fact.origin == "curated":
-        from ..sources.datasets.panel import curated_links_html
-
         parts.append(curated_links_html(fact))
     if fact.sources:
         parts.append("<h5 style='margin:8px 0 4px 0'>Sources</h5><ul style='margin:0;padding-left:18px'>")
@@ -163,8 +158,6 @@ def fact_url(base: str, fact_id: str) -> str:
 
 def _source_text(fact: Fact, article: Article | None) -> str:
     if fact.origin == "dataset":
-        from ..sources.datasets import dataset_title
-
         return f"{dataset_title(fact.dataset)}, record {fact.dataset_record}"
     if fact.sources:
         return "; ".join(", ".join(p for p in (s.publisher, f'"{s.title}"' if s.title else "", s.date, s.url) if p)

@@ -39,12 +39,11 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..core.models import Fact
-from ..db.store import Store
 from ..core.geometry import representative_point
 from ..core.markup import esc
+from ..core.models import Fact
 from .query import load_frame
-from ..db.store import Store, audit_t, event_splits_t, now
+from ..db.store import Store
 
 NEAR_KM = 50.0
 PRECISE = ("site", "city", "approximate-route")
@@ -129,8 +128,6 @@ def item_from_fact(f: Fact) -> Item | None:
         return None
     lon = lat = None
     if f.geometry:
-        from ..core.geometry import representative_point
-
         lon, lat = representative_point(f.geometry)
     return Item(f.id, f.type, rng[0], rng[1], frozenset(f.actors), frozenset(f.countries), lon, lat,
                 f.geo_precision in PRECISE, f.origin, f.review, float(f.confidence or 0.0))
@@ -351,8 +348,6 @@ def event_html(view: EventView, titles: dict[str, str]) -> str:
 
     ``titles`` maps article ids to a label (title and publisher) for the source lines.
     """
-    from ..core.markup import esc
-
     parts = [f"<div class='atlas-event'><p><b>{esc(view.headline[:1].upper() + view.headline[1:])}</b></p><ol>"]
     for s in view.supports:
         f = s.fact

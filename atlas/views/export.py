@@ -15,8 +15,8 @@ import re
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..core.geometry import representative_point
-from ..core.models import Fact
 from ..core.labels import usd
+from ..core.models import Fact
 
 CSV_COLUMNS = [
     "id", "type", "title", "summary", "origin", "review", "confidence", "trust", "countries", "actors",
@@ -92,7 +92,6 @@ def fact_properties(f: Fact, articles: ArticleIndex | None = None) -> dict:
 
 
 def to_geojson(facts: Iterable[Fact], articles: ArticleIndex | None = None) -> dict:
-    from ..sources.datasets import about_datasets
     from ..sources.datasets import about_datasets  # atlas.sources.datasets pulls geopandas; CSV exports need none of it
 
     facts = list(facts)
@@ -146,8 +145,6 @@ def amount_display(amount: float | None, currency: str | None) -> str | None:
     >>> amount_display(457.7e6, "USD"), amount_display(1.2e9, None), amount_display(5e6, "CNY"), amount_display(None, "USD")
     ('$457.7 m', '$1.20 bn', '5,000,000 CNY', None)
     """
-    from ..sources.datasets.layer import usd
-
     if amount is None:
         return None
     if not currency or currency.startswith("USD"):  # "USD", "USD (constant 2021)"

@@ -29,13 +29,12 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..core.geometry import positions
-from ..core.labels import actor_label, first_power, power_color, short_date
-from ..core.markup import esc
-from ..core.models import CENTRAL_ASIA
 from ..sources.datasets.layer import finance_shading
 from ..sources.datasets import layer as finance_layer
 from ..core.geometry import REGION_BOUNDS as REGION_BOX, positions
+from ..core.labels import actor_label, first_power, power_color, short_date
+from ..core.markup import esc
+from ..core.models import CENTRAL_ASIA
 from .query import facts_per_country, leading_actor
 
 LAYER_COUNTRIES = "Countries"
@@ -225,8 +224,6 @@ def _country_features(frame: pd.DataFrame, boundaries: dict, measure: str) -> tu
         legend_items = [(power_color(a), f"{actor_label(a)} ({a})") for a in order]
         title = MEASURES["leading"]
     elif measure == "finance":
-        from ..sources.datasets.layer import finance_shading
-
         shade, legend_items = finance_shading(frame, NO_DATA_COLOR)
         title = MEASURES["finance"]
     else:
@@ -274,7 +271,6 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     countries, legend = _country_features(frame, boundaries, measure)
-    from ..sources.datasets import layer as finance_layer
 
     finance = finance_layer.features(frame, by=finance_color)  # dataset records: their own layer
     if finance:

@@ -304,7 +304,6 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
 
 
 def _hidden_statuses() -> dict[str, tuple[str, ...]]:
-    from ..sources.datasets import DATASETS
     from ..sources.datasets import DATASETS  # atlas.sources.datasets pulls geopandas; every CLI command imports query
 
     return {k: m.hidden_statuses for k, m in DATASETS.items() if m.hidden_statuses}

@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 
 from ..core.labels import NO_POWER_COLOR, TYPE_COLORS, actor_label, power_color
-from ..core.models import FACT_TYPES
 from .measures import tally
+from ..core.models import FACT_TYPES
 
 OTHER = "Other"
 PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}

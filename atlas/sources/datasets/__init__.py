@@ -34,8 +34,6 @@ def dataset_title(key: str) -> str:
 
 
 def mapping(key: str) -> DatasetMapping:
-    from ...core.errors import ValidationError
-
     if key not in DATASETS:
         raise ValidationError([f"unknown dataset {key!r}: known are {', '.join(DATASETS)}"])
     return DATASETS[key]

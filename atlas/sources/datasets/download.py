@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
+from ..fetch.http import FetchFailure, HttpClient
 from ...core.errors import AtlasError, ValidationError
 from ...db.store import Store
-from ..fetch.http import FetchFailure, HttpClient
 from . import DATASETS_DIR
 from .load import import_dataset
 from .ofac import DOWNLOAD_URLS as OFAC_URLS

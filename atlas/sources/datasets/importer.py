@@ -12,12 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ...core.errors import Problem, ValidationError
-from ...core.models import CENTRAL_ASIA, Fact, Source
-from .aiddata import SOURCE_URL, Precision, linked_records, osm_links
 from shapely.geometry import Point
 
+from ...core.errors import Problem, ValidationError
 from ...core.geometry import country_points
+from ...core.models import CENTRAL_ASIA, Fact, Source
 from .aiddata import Precision, SOURCE_URL, linked_records, osm_links
 from .geometry import Boundaries, Candidate, choose, read_geojson_folder, read_geopackage, read_points, representative
 from .mapping import DatasetMapping
@@ -187,8 +186,6 @@ def build_facts(m: DatasetMapping, rows: Sequence[TableRow], *, geojson_dirs: Se
                 geopackages: Sequence[Path] = (), points_files: Sequence[Path] = (),
                 skip_bad: bool = False, boundaries: dict | None = None) -> ImportResult:
     """Parse, locate and shape every row. Raises :class:`ValidationError` on bad rows unless ``skip_bad``."""
-    from ...core.geometry import country_points
-
     parsed: list[Parsed] = []
     problems: list[Problem] = []
     bad_records: set[str] = set()

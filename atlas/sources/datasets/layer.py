@@ -14,9 +14,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from ...core.labels import first_power, power_color, short_date, usd
 from ...core.markup import esc
 from ...core.models import CENTRAL_ASIA
-from ...core.labels import first_power, power_color, short_date, usd
 from . import DATASETS
 
 LAYER_NAME = "Published datasets (AidData, World Bank, OFAC)"
@@ -50,8 +50,6 @@ def radius(amount: float | None, lo: float = 1e5, hi: float = 1e10) -> float:
 
 def color(value: str, by: str) -> str:
     if by == "power":
-        from ...core.labels import power_color
-
         return power_color(value)
     if by == "status":
         return STATUS_COLORS.get(value, "#444444")
@@ -63,8 +61,6 @@ def features(frame: pd.DataFrame, by: str = "power") -> list[dict]:
 
     ``power`` is the record's first financier (its colour with ``by="power"``), ``shape`` its
     fact type (the marker's shape), ``year`` the commitment year (the map's year slider)."""
-    from ...core.labels import first_power, short_date
-
     if by not in COLOR_BY:
         raise ValueError(f"colour by one of {', '.join(COLOR_BY)}, not {by!r}")
     df = records(frame)

@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ...core.errors import ValidationError
-from ...db.store import Store
-import sqlalchemy as sa
-
-from ...db.store import Store, facts_t, resolve_url, row_to_fact
+from ...db.store import Store, resolve_url
 from . import DATASETS, DATASETS_DIR, mapping
 from .importer import ImportResult, import_files
 from .ofac import import_files as ofac
@@ -110,10 +107,6 @@ def stored_notes(store: Store) -> list[str]:
 
 def imported_notes(db: str | None) -> list[str]:
     """:func:`stored_notes` of the store ``--db``/``ATLAS_DB`` names, when it exists (validate never creates one)."""
-    import os
-
-    from ...db.store import resolve_url
-
     url = resolve_url(db)
     if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
         return []

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Sequence
 
 from ...core.errors import Problem, ValidationError
-from ...core.models import Fact, Source
 from ...core.geometry import country_points
 from ...core.models import DATASET_TITLES, Fact, Source
 from .importer import ImportResult, _title_place
@@ -200,8 +199,6 @@ def build_facts(m: DatasetMapping, files: dict, *, skip_bad: bool = False) -> Im
                 entries[ent].aliases.append(" ".join(x for x in (value(cells[2]), value(cells[3])) if x))
     if problems and not skip_bad:
         raise ValidationError(problems)
-
-    from ...core.geometry import country_points
 
     cpoints = country_points()
     facts = [_fact(m, e, cpoints) for e in entries.values() if e.addresses and e.ent not in bad]

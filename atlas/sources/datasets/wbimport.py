@@ -24,12 +24,12 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ...core.errors import Problem, ValidationError
-from ...core.models import CENTRAL_ASIA, Fact, Source
 from shapely.geometry import Point
 
+from ...core.errors import Problem, ValidationError
 from ...core.geometry import country_points
 from ...core.geometry import in_region as lonlat_in_region  # this module has its own in_region (by country name)
+from ...core.models import CENTRAL_ASIA, Fact, Source
 from .geometry import Boundaries
 from .importer import ImportResult, parse_amount
 from .mapping import DatasetMapping, norm
@@ -262,8 +262,6 @@ def build_facts(m: DatasetMapping, files: dict[str, Path], *, skip_bad: bool = F
         why = f"site {s.name or s.loc_id} ({s.lon:.3f}, {s.lat:.3f}) is outside {s.iso} (it lies in {where})"
         rejected.setdefault(p.record, []).append(why)
         flags.append(f"{m.key} project {p.record}: {s.line}: {why}; left out")
-
-    from ...core.geometry import country_points
 
     cpoints = country_points()
     facts, out_of_region = [], elsewhere

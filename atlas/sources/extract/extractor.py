@@ -25,7 +25,6 @@ def extract(text: str, published: date | None = None, language: str | None = Non
         language = detect_language(text)
     else:
         if not text or not text.strip():
-            from atlas.core.errors import ArticleError
             raise ArticleError("article text is empty or whitespace only")
         check_language(language)
     gaz = gazetteer if gazetteer is not None else default_gazetteer()

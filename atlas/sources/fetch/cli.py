@@ -60,8 +60,6 @@ def cmd_fetch(args, store: Store) -> int:
 
 
 def cmd_articles(args, store: Store) -> int:
-    from ...db.feeds import article_listing
-
     rows = article_listing(store)
     if args.json:
         keys = ("id", "title", "url", "publisher", "published", "language", "fetched_at", "facts")

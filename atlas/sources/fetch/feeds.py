@@ -21,10 +21,10 @@ from pathlib import Path
 
 import yaml
 
-from ...core.errors import Problem, ValidationError
-from ...core.models import CENTRAL_ASIA, LANGUAGES
 from ...core import safeyaml
+from ...core.errors import Problem, ValidationError
 from ..files import _LineLoader
+from ...core.models import CENTRAL_ASIA, LANGUAGES
 
 FIELDS = ("name", "url", "language", "countries", "every", "verified", "outlet_language")
 DEFAULT_INTERVAL_S = 3600
@@ -123,9 +123,6 @@ def parse_feed(rec: object, name: str, index: int) -> tuple[Feed | None, list[Pr
 
 def load_feeds(path: Path) -> list[Feed]:
     """The feeds of a ``feeds.yaml``; :class:`ValidationError` lists every problem."""
-    from ...core import safeyaml
-    from ..files import _LineLoader  # the curated loader: bounded, with line numbers
-
     path = Path(path)
     name = str(path)
     try:

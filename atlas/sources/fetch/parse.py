@@ -13,13 +13,13 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...core.models import LANGUAGES, Article
 import feedparser
 import trafilatura
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 from tld import get_fld
 
 from ..files import decode_article, first_line, html_to_text
+from ...core.models import LANGUAGES, Article
 from .http import FetchFailure, Response, check_deadline, decode_html, text_codec
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
