@@ -5,8 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.sources import intake
-from tests.test_pages import atlas_db  # noqa: F401  (the prefilled store fixture)
-from tests.test_pages_editor import INGEST, PASSWORD, TIMEOUT, login
+from tests.helpers import EDITOR_TIMEOUT as TIMEOUT, INGEST, PASSWORD, login
 
 from .conftest import SEED
 
