@@ -74,3 +74,16 @@ def test_methodology_page_names_layers_and_licences(app, page):
     body = p.locator("[data-testid=stMain]").inner_text()
     assert "What each measure counts" in body and "ODC-By 1.0" in body and "constant 2021 USD" in body
     shot(p, "methodology")
+
+
+def test_a_facts_panel_offers_a_citation_with_its_atlas_link(app, page):
+    """The detail panel's citation names the source and the atlas's own link to the fact, ready to copy."""
+    from .test_user_paths import open_page
+
+    p = open_page(page, f"{app.url}/?fact=c5-summit-xian-2023")
+    code = p.locator("[data-testid=stCode]", has_text="Central Asia Influence Atlas")
+    code.wait_for(timeout=60000)
+    text = code.inner_text()
+    assert "?fact=c5-summit-xian-2023" in text and app.url in text and "accessed" in text
+    assert "Ministry of Foreign Affairs of the People's Republic of China" in text  # the curated fact's source
+    shot(p, "citation")
