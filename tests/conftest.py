@@ -119,6 +119,16 @@ def _pages_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def page_store(tmp_path, monkeypatch, _pages_template):
+    """The page tests' store on SQLite only, open (for tests that also write to it); ATLAS_DB points at it."""
+    path = copy_sqlite(_pages_template, tmp_path / "atlas.sqlite")
+    monkeypatch.setenv("ATLAS_DB", str(path))
+    store = Store(path)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
 def atlas_db(db_url, tmp_path, monkeypatch, _pages_template) -> str:
     """The page tests' store (tests.dash_data) on SQLite and on PostgreSQL; ATLAS_DB points at it."""
     if db_url.startswith("sqlite:///"):

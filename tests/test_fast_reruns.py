@@ -10,18 +10,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.views import maps, timeline
-from atlas.db.store import Store
-from tests.dash_data import fill_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def counted(tmp_path, monkeypatch):
-    path = tmp_path / "fast.sqlite"
-    store = Store(path)
-    fill_store(store)
-    monkeypatch.setenv("ATLAS_DB", str(path))
+def counted(page_store, monkeypatch):
     calls = {"map": 0, "timeline": 0}
     real_map, real_chart = maps.map_from_data, timeline.timeline_chart
 
@@ -35,8 +29,7 @@ def counted(tmp_path, monkeypatch):
 
     monkeypatch.setattr(maps, "map_from_data", map_from_data)
     monkeypatch.setattr(timeline, "timeline_chart", timeline_chart)
-    yield store, calls
-    store.dispose()
+    return page_store, calls
 
 
 def test_map_and_timeline_are_built_once_per_filters_and_version(counted):

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from atlas.views.mapview import BadMapParam, MapView, parse_view, parse_year, view_from_component
-from atlas.db.store import Store
-from tests.dash_data import fill_store
 from ui import mapcontrols
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def store_env(tmp_path, monkeypatch):
-    path = tmp_path / "controls.sqlite"
-    store = Store(path)
-    fill_store(store)
-    monkeypatch.setenv("ATLAS_DB", str(path))
-    yield store
-    store.dispose()
 
 
 def map_page(**params) -> AppTest:
@@ -39,7 +26,7 @@ def warnings(at) -> list[str]:
     return [w.value.replace("\\", "") for w in at.warning]
 
 
-def test_year_from_the_link_sets_the_slider_and_stays_in_the_url(store_env):
+def test_year_from_the_link_sets_the_slider_and_stays_in_the_url(page_store):
     at = map_page(year="2023").run()
     assert not at.exception
     assert at.select_slider(key=mapcontrols.K_YEAR).value == 2023
@@ -48,7 +35,7 @@ def test_year_from_the_link_sets_the_slider_and_stays_in_the_url(store_env):
     assert "year" not in at.query_params
 
 
-def test_play_starts_at_the_first_year_and_steps(store_env, monkeypatch):
+def test_play_starts_at_the_first_year_and_steps(page_store, monkeypatch):
     at = map_page().run()
     years = at.select_slider(key=mapcontrols.K_YEAR).options
     at.button(key=mapcontrols.K_PLAY).click().run()
@@ -68,7 +55,7 @@ def test_play_starts_at_the_first_year_and_steps(store_env, monkeypatch):
     assert at.session_state[mapcontrols._PLAYING] is False
 
 
-def test_bad_view_or_year_in_a_link_is_one_line_not_a_traceback(store_env):
+def test_bad_view_or_year_in_a_link_is_one_line_not_a_traceback(page_store):
     at = map_page(lat="north", lon="76.9", z="99").run()
     assert not at.exception
     assert warnings(at) == ["map view in the link: lat='north' is not a number; showing the whole region."]
@@ -79,7 +66,7 @@ def test_bad_view_or_year_in_a_link_is_one_line_not_a_traceback(store_env):
     assert at.select_slider(key=mapcontrols.K_YEAR).value == mapcontrols.ALL_YEARS
 
 
-def test_a_good_view_in_a_link_is_kept(store_env):
+def test_a_good_view_in_a_link_is_kept(page_store):
     at = map_page(lat="43.25", lon="76.9", z="9").run()
     assert not at.exception and not warnings(at)
     assert at.session_state[mapcontrols._VIEW_LINK][0] == MapView(43.25, 76.9, 9.0)
@@ -113,7 +100,7 @@ def test_view_reported_by_the_map_round_trips_through_the_url():
     assert parse_view(v.to_query()) == v
 
 
-def test_back_to_the_map_from_the_reader_keeps_the_view_and_year(store_env):
+def test_back_to_the_map_from_the_reader_keeps_the_view_and_year(page_store):
     at = AppTest.from_file(str(ROOT / "pages" / "2_Articles.py"), default_timeout=60)
     at.session_state[mapcontrols._VIEW_WRITTEN] = ("43.25", "76.9", "9")
     at.session_state[mapcontrols._YEAR_WRITTEN] = "2015"

@@ -21,7 +21,7 @@ from atlas.views.query import DEFAULT_TRUST, TRUST_LEVELS, Filters, date_bounds,
 from ui import datasets as dataset_widgets
 from ui.cache import SOURCES_PROBLEM, actor_choices, source_problems
 from ui.urlstate import SAVED_FILTERS as _SAVED
-from ui.urlstate import current_filters, page_changed, query_dict, url_choice, url_flag  # noqa: F401  (re-exported)
+from ui.urlstate import page_changed, query_dict
 
 K_COUNTRIES, K_ACTORS, K_TYPES, K_DATES = "f_countries", "f_actors", "f_types", "f_dates"
 K_ORIGIN, K_TRUST, K_MINCONF = "f_origin", "f_trust", "f_minconf"

@@ -7,7 +7,7 @@ import streamlit as st
 from atlas.views.measures import CURRENCY_BASIS, MEASURES
 from atlas.views.query import Filters
 from atlas.views.trends import PERIODS, actor_colors, actor_counts, counts_chart, measure_counts
-from ui.filters import url_choice
+from ui.urlstate import url_choice
 from ui.measures import measure_choice, page_contributions
 
 TITLE = "Facts per period by outside power"

@@ -29,7 +29,7 @@ from shapely.geometry import Point
 from ...core.errors import Problem, ValidationError
 from ...core.geometry import country_points
 from ...core.geometry import in_region as lonlat_in_region  # this module has its own in_region (by country name)
-from ...core.models import CENTRAL_ASIA, Fact, Source
+from ...core.models import Fact, Source
 from .geometry import Boundaries
 from .importer import ImportResult, parse_amount
 from .mapping import DatasetMapping, norm

@@ -10,7 +10,6 @@ Asia at all) and records the rule that did.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple
