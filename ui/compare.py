@@ -13,8 +13,7 @@ import streamlit as st
 
 from atlas.views.compare import (COLUMNS, METHOD, compare, facts_behind, facts_by_type, facts_text, money_by_year,
                            side_by_side_chart)
-from atlas.sources.datasets.layer import usd
-from atlas.core.labels import actor_label
+from atlas.core.labels import actor_label, usd
 from atlas.core.markup import md_plain
 from atlas.core.models import CENTRAL_ASIA, FACT_TYPES
 from atlas.views.query import Filters

@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from atlas.sources.datasets import DATASETS
-from atlas.sources.datasets.layer import COLOR_BY, LAYER_NAME, usd
+from atlas.core.labels import usd
+from atlas.sources.datasets.layer import COLOR_BY, LAYER_NAME
 from atlas.core.models import STATUSES
 from atlas.sources.datasets.panel import about_html
 from atlas.views.query import Filters

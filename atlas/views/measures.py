@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..sources.datasets.layer import usd
+from ..core.labels import usd
 from ..core.models import CENTRAL_ASIA
 from ..db.store import Store
 

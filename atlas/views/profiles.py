@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..sources.datasets.layer import usd
+from ..core.labels import usd
 from ..sources.datasets.panel import amount_text
 from .measures import is_usd
 from ..core.models import CENTRAL_ASIA

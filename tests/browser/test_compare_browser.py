@@ -20,7 +20,7 @@ def wait_table(p, text: str) -> None:
 
 def expected_money(app, country: str, power: str) -> str:
     """What the engine says the power committed in the state, for the page's default filters."""
-    from atlas.sources.datasets.layer import usd
+    from atlas.core.labels import usd
     from atlas.views.measures import by_power, contributions, money_index
     from atlas.views.query import Filters, apply_filters, load_frame
     from atlas.db.store import Store

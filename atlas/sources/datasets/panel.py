@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...core.markup import esc as _esc, link_or_text as _link
 from ...core.models import Fact
 from . import DATASETS, about_datasets
-from .layer import usd
+from ...core.labels import usd
 
 # The record fields the panel lists, in this order (the mapping's field names).
 PANEL_FIELDS = ("record", "amount", "status", "sector", "commitment_date", "start_date", "completion_date",
