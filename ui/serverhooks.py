@@ -1,6 +1,6 @@
 """Hooks into the running Streamlit server (Starlette, since Streamlit 1.67) for what
-Streamlit has no setting for: guarding its upload route and serving the map's vendor
-files straight from the installed packages.
+Streamlit has no setting for: guarding its upload route, serving the map's vendor
+files straight from the installed packages, and the map's points resource (ui/pointserver.py).
 
 The server's Starlette app exists before any page script runs; page code finds it once
 per process (:func:`starlette_apps`) and edits its route list, which Starlette reads on
@@ -57,3 +57,20 @@ def serve_vendor_from_packages() -> bool:
     LOG.info("serving %d map vendor files from the installed packages", len(files))
     _vendor_done = True
     return True
+
+
+_routes_added: dict[str, bool] = {}
+
+
+def add_route(path: str, endpoint: Any, methods: tuple[str, ...] = ("GET", "HEAD")) -> bool:
+    """Answer ``path`` with ``endpoint`` (ahead of Streamlit's own routes), once per process;
+    True if a running server was hooked (False under AppTest and in scripts)."""
+    if path in _routes_added:
+        return _routes_added[path]
+    apps = starlette_apps()
+    for app in apps:
+        app.router.routes.insert(0, Route(path, endpoint, methods=list(methods)))
+    _routes_added[path] = bool(apps)
+    if apps:
+        LOG.info("serving %s", path)
+    return bool(apps)

@@ -11,6 +11,7 @@ import copy
 from datetime import date
 import json
 import logging
+import os
 
 from urllib.parse import urlencode
 
@@ -20,12 +21,13 @@ import streamlit.components.v1 as components
 from altair.utils.schemapi import debug_mode
 from streamlit.errors import StreamlitPageNotFoundError
 
-from atlas.views import detail, events, maplayers, maps
+from atlas.views import detail, events, maplayers, maps, pointdata
 from atlas.core import markup
 from atlas.views import timeline
 from atlas.core.errors import UnknownFact
 from atlas.views.export import article_index, csv_text, geojson_text, xlsx_bytes
 from atlas.sources.files import BOUNDARIES, load_boundaries
+from atlas.views.pointdata import PointsRequest
 from atlas.views.query import Filters, filter_mask, select_facts, sort_for_display
 from atlas.views.reader import NO_MENTIONS, facts_citing, reader_document
 from atlas.core.webassets import ensure_vendor
@@ -35,10 +37,12 @@ from ui.fastmap import cached_folium
 from ui.filters import request_filters
 from ui.page import app_root_url
 from ui.routes import FACT_KEY, MAP_PAGE
+from ui.pointserver import serve_points
 from ui.serverhooks import serve_vendor_from_packages
 from ui.urlstate import current_filters
 from ui.st_internals import altair_to_vega_lite_spec
 
+LOG = logging.getLogger("atlas.app")
 _MAP_SEEN = "_atlas_map_click_seen"
 _CLICKED = "_atlas_fact_clicked"  # the fact last chosen by a click on the map
 _MAP_FOCUS = "_atlas_map_focus"  # the fact drawn highlighted in the map's HTML
@@ -74,12 +78,30 @@ def boundaries() -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
+def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "power",
+              whole: bool = False) -> maplayers.MapData:
     # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
     frame = _filtered(url, version, f)
     # One marker per event: facts reporting the same event are drawn once (atlas.views.events).
     frame = events.collapse(frame, _events(url, version, f))
-    return maplayers.map_data(frame, boundaries(), measure=measure, finance_color=finance_color)
+    # whole: the points travel as a resource and the browser clusters them, so every fact is
+    # drawn; inside the websocket message (whole=False) they are grid cells above POINT_LIMIT.
+    limits = ({"point_limit": maplayers.WHOLE_POINT_LIMIT, "route_limit": maplayers.WHOLE_ROUTE_LIMIT}
+              if whole else {})
+    return maplayers.map_data(frame, boundaries(), measure=measure, finance_color=finance_color, **limits)
+
+
+def _whole_map_data(store, request: PointsRequest) -> maplayers.MapData:
+    """The map data a points URL names (ui/pointserver.py): the page's own cache entry."""
+    return _map_data(store.url, request.version, request.filters, request.measure, request.color, whole=True)
+
+
+def points_url(f: Filters, measure: str, finance_color: str) -> str | None:
+    """The URL the map fetches its points from, or None when they go inside the map:
+    ``ATLAS_MAP_POINTS=inline`` (the previous design, for benchmarks) or no server to hook."""
+    if os.environ.get("ATLAS_MAP_POINTS") == "inline" or not serve_points(get_store, _whole_map_data):
+        return None
+    return pointdata.points_url(get_store().version(), f, measure, finance_color)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -117,9 +139,10 @@ def _years(url: str, version: str, f: Filters) -> tuple[int, ...]:  # the map's 
     return tuple(sorted(int(y) for y in _filtered(url, version, f)["date_start"].dropna().dt.year.unique()))
 
 
-def cached_map_data(f: Filters, measure: str, finance_color: str = "power") -> maplayers.MapData:
+def cached_map_data(f: Filters, measure: str, finance_color: str = "power", whole: bool = False
+                    ) -> maplayers.MapData:
     store = get_store()
-    return _map_data(store.url, store.version(), f, measure, finance_color)
+    return _map_data(store.url, store.version(), f, measure, finance_color, whole)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -173,8 +196,9 @@ def clear_fact() -> None:
 def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power") -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
     vendor_assets()
+    url = points_url(f, measure, finance_color)
     with st.spinner("Drawing the map…"):
-        data = cached_map_data(f, measure, finance_color)
+        data = cached_map_data(f, measure, finance_color, whole=url is not None)
     # The highlighted fact is part of the map's HTML only when chosen elsewhere (search, a
     # link): a click highlights in the browser, and a new HTML would reset the user's zoom.
     fid = selected_fact()
@@ -182,11 +206,16 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power"
         st.session_state[_MAP_FOCUS] = fid
     focus = st.session_state.get(_MAP_FOCUS)
     store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
-    map_key = (store.url, store.version(), f, measure, tiles, focus, finance_color)
+    map_key = (store.url, store.version(), f, measure, tiles, focus, finance_color, url)
     js = mapcontrols.controls_js(_years(store.url, store.version(), f), map_key)  # year slider, Play, link view
-    out = cached_folium(map_key, lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries),
+    out = cached_folium(map_key, lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries,
+                                                            points_url=url),
                         key="map", returned_objects=["last_active_drawing", "center", "zoom"], height=MAP_HEIGHT,
                         js=js)
+    # The map's points were for an older store version (a write since it was drawn): this
+    # rerun has drawn the map anew with the current version's URL; nothing else to do.
+    if (out or {}).get("atlas_stale_points"):
+        LOG.info("map points %s were stale; sent a new map", out["atlas_stale_points"])
     mapcontrols.remember_view(out)
     drawing = (out or {}).get("last_active_drawing")
     seen = json.dumps(drawing, sort_keys=True) if drawing else None

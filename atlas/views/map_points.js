@@ -5,7 +5,12 @@
 // Colour = the fact's first outside power, shape = its fact type. Strings in the records
 // are HTML-escaped on the server (they reach tooltips as HTML).
 var ATLAS_YEAR = null;  // the year slider: facts dated up to the end of this year (null: all)
-var atlasCluster = null, atlasByLayer = [], atlasPlaceholders = [], atlasFocusGroup = null;
+var atlasCluster = null, atlasByLayer = [], atlasPlaceholders = [], atlasFocusGroup = null, atlasRoutes = null;
+var atlasById = {}, atlasIcons = {};
+// For the page's tests and benchmarks: 'loading' until every point is inside the cluster group.
+// ms: milliseconds since this frame opened at each step (shell, fetched, drawn, ready).
+window.atlasPointsState = {state: 'loading', url: '', facts: 0, markers: 0, lines: 0, ms: {}};
+function atlasMark(step) { window.atlasPointsState.ms[step] = Math.round(performance.now()); }
 
 function atlasShapeSvg(shape, size, fill, stroke, fo, sw, dash, ring) {
   var pad = sw + 1 + (ring ? 3 : 0), box = size + 2 * pad, st = 'fill="' + fill + '" fill-opacity="' + fo +
@@ -23,7 +28,13 @@ function atlasShapeSvg(shape, size, fill, stroke, fo, sw, dash, ring) {
       '</svg>', box: box};
 }
 
+// Icons are shared between markers that look alike: 100,000 markers, a few hundred icons.
 function atlasIcon(d, rec, focused) {
+  var k = [rec.n > 1 || !rec.id ? 'cell' + rec.n : rec.origin, rec.shape, rec.power, rec.r, rec.hollow, focused].join('|');
+  return atlasIcons[k] || (atlasIcons[k] = atlasMakeIcon(d, rec, focused));
+}
+
+function atlasMakeIcon(d, rec, focused) {
   var c = d.colors[rec.power] || '#9e9e9e', shape = d.shapes[rec.shape], s;
   if (rec.n > 1 || !rec.id) {  // a grid cell of many facts (above the point limit)
     s = Math.min(30, 8 + 3 * Math.log2(rec.n));
@@ -88,14 +99,19 @@ function atlasUnfocus(l) {
 function atlasVisible(rec) { return ATLAS_YEAR === null || (rec.year !== null && rec.year <= ATLAS_YEAR); }
 
 // Put the markers of the layers switched on, and dated up to the chosen year, in the clusters.
-function atlasRefresh(map) {
-  var want = [];
+// Only the difference moves (a Play step adds one year's facts), not all 100,000.
+function atlasRefresh(map, done) {
+  var add = [], drop = [];
   atlasByLayer.forEach(function(ms, k) {
-    if (!map.hasLayer(atlasPlaceholders[k])) { return; }
-    ms.forEach(function(m) { if (atlasVisible(m._atlasRec)) { want.push(m); } });
+    var layerOn = map.hasLayer(atlasPlaceholders[k]);
+    ms.forEach(function(m) {
+      var on = layerOn && atlasVisible(m._atlasRec);
+      if (on && !m._atlasIn) { add.push(m); } else if (!on && m._atlasIn) { drop.push(m); }
+      m._atlasIn = on;
+    });
   });
-  atlasCluster.clearLayers();
-  atlasCluster.addLayers(want);
+  if (drop.length) { atlasCluster.removeLayers(drop); }
+  atlasAddChunked(add, done);
   atlasFocusGroup.eachLayer(function(m) {
     var on = atlasVisible(m._atlasRec) && map.hasLayer(atlasPlaceholders[m._atlasRec.layer]);
     m.setOpacity(on ? 1 : 0);
@@ -108,6 +124,10 @@ function atlasYear(y) {
   var map = window.map;
   if (!map || !atlasCluster) { return; }
   atlasRefresh(map);
+  atlasFilterRoutes();
+}
+
+function atlasFilterRoutes() {
   (window.atlasRouteLayers || []).forEach(function(g) {
     if (!g._atlasAll) { g._atlasAll = g.getLayers(); }
     g._atlasAll.forEach(function(l) {
@@ -118,12 +138,31 @@ function atlasYear(y) {
   });
 }
 
-function atlasPoints(map, d, placeholders) {
+// markercluster's chunked loading: the page stays responsive while 100,000 markers go in;
+// its progress callback says when the last one is in.
+var atlasBatches = 0, atlasWhenIn = [];
+function atlasAddChunked(markers, done) {
+  if (done) { atlasWhenIn.push(done); }
+  if (markers.length) { atlasBatches++; atlasCluster.addLayers(markers); }
+  if (!atlasBatches) { atlasAllIn(); }
+}
+
+function atlasAllIn() {
+  var fs = atlasWhenIn; atlasWhenIn = [];
+  fs.forEach(function(f) { f(); });
+}
+
+function atlasPoints(map, d, placeholders, routes) {
   atlasPlaceholders = placeholders;
+  atlasRoutes = routes;
   atlasByLayer = placeholders.map(function() { return []; });
   atlasCluster = L.markerClusterGroup({
     maxClusterRadius: d.radius, showCoverageOnHover: false, zoomToBoundsOnClick: false, spiderfyOnMaxZoom: true,
-    chunkedLoading: true, iconCreateFunction: atlasClusterIcon, spiderLegPolylineOptions: {weight: 1.5, color: '#555'}
+    chunkedLoading: true, chunkDelay: 5, iconCreateFunction: atlasClusterIcon,
+    spiderLegPolylineOptions: {weight: 1.5, color: '#555'},
+    chunkProgress: function(done, total) {  // called once with done === total per addLayers
+      if (done === total && --atlasBatches <= 0) { atlasBatches = 0; atlasAllIn(); }
+    }
   });
   // One click opens a small cluster (or one at a single spot) into its facts; a big one zooms in.
   atlasCluster.on('clusterclick', function(e) {
@@ -132,34 +171,130 @@ function atlasPoints(map, d, placeholders) {
       c.spiderfy();
     } else { c.zoomToBounds({padding: [30, 30]}); }
   });
-  atlasFocusGroup = L.layerGroup();
-  d.rows.forEach(function(r) {
+  atlasFocusGroup = L.featureGroup();  // a feature group passes its markers' clicks on to the page
+  // A marker's tooltip is made when first needed, not for all 100,000 up front.
+  [atlasCluster, atlasFocusGroup].forEach(function(g) {
+    g.on('click', function(e) { if (e.layer._atlasRec && e.layer._atlasRec.id) { atlasMarkerFocus(e.layer); } });
+    g.on('mouseover', function(e) { if (e.layer._atlasRec && !e.layer.getTooltip()) { atlasTooltip(d, e.layer).openTooltip(); } });
+  });
+  map.addLayer(atlasCluster);
+  map.addLayer(atlasFocusGroup);
+  map.on('overlayadd overlayremove', function() { atlasRefresh(map); });
+  atlasMark('shell');
+  if (d.rows) { atlasDraw(map, d, d.rows, null); return; }
+  window.atlasPointsState.url = d.url;
+  atlasFetch(map, d, d.url);
+}
+
+// The points resource (atlas/views/pointdata.py): cached by the browser under its URL, which
+// names the store version and the filters. 404: the store changed since this map was drawn,
+// so ask the page for a new map (it reruns and names the current version's URL).
+function atlasFetch(map, d, url) {
+  fetch(url, {credentials: 'same-origin'}).then(function(resp) {
+    if (resp.status === 404) { atlasAskForNewMap(url); throw new Error('stale'); }
+    if (!resp.ok) { throw new Error('HTTP ' + resp.status); }
+    return resp.json();
+  }).then(function(doc) {
+    atlasMark('fetched');
+    if (doc.fields.join() !== d.fields.join()) { throw new Error('unexpected record fields'); }
+    atlasDraw(map, d, doc.rows, doc.routes);
+  }).catch(function(err) {
+    window.atlasPointsState.state = 'error';
+    window.atlasPointsState.error = String(err && err.message || err);
+  });
+}
+
+function atlasAskForNewMap(url) {
+  if (window.atlasAskedFor === url) { return; }  // once per URL: never a loop of reruns
+  window.atlasAskedFor = url;
+  // Streamlit's component protocol: this frame's value changes, so the page's script reruns.
+  window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue',
+                             value: {atlas_stale_points: url}, dataType: 'json'}, '*');
+}
+
+function atlasDraw(map, d, rows, routes) {
+  var ids = {}, lines = 0;
+  rows.forEach(function(r) {
     var rec = atlasRecord(d, r), z = rec.origin === 'dataset' ? -1000 : (rec.origin === 'curated' ? 1000 : 500);
-    var m = L.marker([rec.lat, rec.lon], {icon: atlasIcon(d, rec, false), zIndexOffset: z, keyboard: false,
+    var m = new AtlasMarker([rec.lat, rec.lon], {icon: atlasIcon(d, rec, false), zIndexOffset: z, keyboard: false,
                                           riseOnHover: true});
     m._atlasRec = rec; m._atlasZ = z;
     if (rec.id) {
-      m.feature = {type: 'Feature', geometry: {type: 'Point', coordinates: [rec.lon, rec.lat]},
-                   properties: {id: rec.id, title: rec.title, type: rec.type, origin: rec.origin, date: rec.date,
-                                power: rec.power}};
-      var tip = {title: rec.title, date: rec.date, type: rec.type, origin: rec.origin, status: rec.note};
-      m.bindTooltip(atlasTip(tip) + (rec.power ? '<br>' + (d.names[rec.power] || rec.power) +
-                    (rec.more ? ' and others (colour: the first named)' : '') : ''), {direction: 'top'});
-      m.on('click', function() { atlasMarkerFocus(m); });
-    } else {
-      m.feature = {type: 'Feature', geometry: {type: 'Point', coordinates: [rec.lon, rec.lat]}, properties: {n: rec.n}};
-      m.bindTooltip(atlasTip({n: rec.n}), {direction: 'top'});
+      ids[rec.id] = 1;
+      if (!atlasById[rec.id]) { atlasById[rec.id] = m; }
     }
     if (rec.id && rec.id === ATLAS_FOCUS) {  // chosen by a search or a link: drawn on top, never hidden in a cluster
       atlasFocusGroup.addLayer(m);
       setTimeout(function() { atlasMarkerFocus(m); }, 0);
     } else { atlasByLayer[rec.layer].push(m); }
   });
-  map.addLayer(atlasCluster);
-  map.addLayer(atlasFocusGroup);
-  atlasRefresh(map);
-  map.on('overlayadd overlayremove', function() { atlasRefresh(map); });
+  if (routes && atlasRoutes) {
+    atlasRoutes.addData(routes);
+    atlasRoutes._atlasAll = null;  // the year filter's list of lines (atlasYear) is made anew
+    atlasRoutes.eachLayer(function(l) {
+      var p = l.feature && l.feature.properties;
+      if (p && p.id) { ids[p.id] = 1; lines++; if (!atlasById[p.id]) { atlasById[p.id] = l; } }
+    });
+  }
+  var state = window.atlasPointsState;
+  state.markers = rows.length; state.lines = lines; state.facts = Object.keys(ids).length;
+  atlasMark('drawn');
+  atlasRefresh(map, function() { atlasMark('ready'); state.state = 'ready'; });
+  atlasFilterRoutes();
 }
+
+// A marker whose GeoJSON (read by streamlit-folium on a click, and by tests) is made when first read.
+var AtlasMarker = L.Marker.extend({});
+Object.defineProperty(AtlasMarker.prototype, 'feature', {
+  get: function() {
+    var rec = this._atlasRec;
+    if (!this._atlasFeature && rec) {
+      this._atlasFeature = {type: 'Feature', geometry: {type: 'Point', coordinates: [rec.lon, rec.lat]}, properties: rec.id ?
+          {id: rec.id, title: rec.title, type: rec.type, origin: rec.origin, date: rec.date, power: rec.power} : {n: rec.n}};
+    }
+    return this._atlasFeature;
+  },
+  set: function(v) { this._atlasFeature = v; }
+});
+
+function atlasTooltip(d, m) {
+  var rec = m._atlasRec;
+  if (!rec.id) { return m.bindTooltip(atlasTip({n: rec.n}), {direction: 'top'}); }
+  var tip = {title: rec.title, date: rec.date, type: rec.type, origin: rec.origin, status: rec.note};
+  return m.bindTooltip(atlasTip(tip) + (rec.power ? '<br>' + (d.names[rec.power] || rec.power) +
+                       (rec.more ? ' and others (colour: the first named)' : '') : ''), {direction: 'top'});
+}
+
+// Zoom or open clusters until one fact's marker can be clicked; its centre in this frame's
+// viewport (for the page's browser tests and benchmarks: they click there with the mouse).
+window.atlasRevealFact = function(id) {
+  var l = atlasById[id], map = window.map;
+  if (!l || !map) { return Promise.resolve(null); }
+  var title = l._atlasRec ? l._atlasRec.title : (l.feature.properties.title || '');
+  function centre(el, latlng) {
+    if (el) { var b = el.getBoundingClientRect(); return {x: b.left + b.width / 2, y: b.top + b.height / 2, title: title}; }
+    var p = map.latLngToContainerPoint(latlng), c = map.getContainer().getBoundingClientRect();
+    return {x: c.left + p.x, y: c.top + p.y, title: title};
+  }
+  if (!l._atlasRec) {  // a route line: fit it, then its middle point
+    map.fitBounds(l.getBounds(), {animate: false});
+    var pts = l.getLatLngs(), flat = [].concat.apply([], pts);
+    return Promise.resolve(centre(null, flat[Math.floor(flat.length / 2)] || l.getBounds().getCenter()));
+  }
+  if (!atlasCluster.hasLayer(l)) { return Promise.resolve(l._icon ? centre(l._icon) : null); }
+  return new Promise(function(resolve) {
+    atlasCluster.zoomToShowLayer(l, function() {
+      // Wait out the zoom and the cluster's spider animation: the icon must stay put for
+      // three frames (bounded: two seconds of frames).
+      var last = null, still = 0, frames = 0;
+      (function settle() {
+        var c = l._icon ? centre(l._icon) : null, same = c && last && c.x === last.x && c.y === last.y;
+        still = same && !map._animatingZoom ? still + 1 : 0; last = c;
+        if (still >= 3 || ++frames > 120) { resolve(c); } else { requestAnimationFrame(settle); }
+      })();
+    });
+  });
+};
 
 // A shared link's view (ui/mapcontrols.py): applied once per link, after the map's own first fit.
 function atlasView(lat, lon, z) {

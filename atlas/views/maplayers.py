@@ -35,6 +35,7 @@ from ..core.geometry import REGION_BOUNDS as REGION_BOX, positions
 from ..core.labels import actor_label, first_power, power_color, short_date
 from ..core.markup import esc
 from ..core.models import CENTRAL_ASIA
+from .mappoints import point_records
 from .query import facts_per_country, leading_actor
 
 LAYER_COUNTRIES = "Countries"
@@ -52,6 +53,10 @@ LINE_TYPES = ("LineString", "MultiLineString")
 POINT_LIMIT = 2500  # individual point facts shown; above this, grid cells
 ROUTE_LIMIT = 1000  # individual lines shown; above this, grid cells of their midpoints
 MAX_CELLS = 2500
+# When the browser fetches the points as a resource and clusters them itself (atlas.views.pointdata),
+# every fact is drawn; cells only past these (a guard for the browser's memory, ~1 KB a marker).
+WHOLE_POINT_LIMIT = 400_000
+WHOLE_ROUTE_LIMIT = 50_000
 CELL_TOOLTIP = "{n} facts — zoom in or narrow the filters"
 
 ROUTE_DASH = {"operating": None, "completed": None, "construction": "8 6", "proposed": "2 6",
@@ -100,6 +105,13 @@ class MapData:
     unlocated: int = 0  # filtered facts without a geometry (not on the map)
     counts: Mapping[str, int] = field(default_factory=dict)  # facts per layer
     finance: dict = field(default_factory=lambda: _fc([]))  # dataset records (atlas.sources.datasets.layer)
+    point_rows: list | None = None  # events, pressure and finance as compact records, made once (point_rows())
+
+    def rows(self) -> list[list]:
+        """Every point as a compact record (:func:`atlas.views.mappoints.point_records`)."""
+        if self.point_rows is not None:
+            return self.point_rows
+        return point_records({"events": self.events, "pressure": self.pressure, "finance": self.finance})
 
 
 def _fc(features: list[dict]) -> dict:
@@ -293,11 +305,13 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
         aggregated.append(LAYER_ROUTES)
     else:
         rt_feats = _line_features(lines)
+    ev_fc, pr_fc, fin_fc = _fc(ev_feats), _fc(pr_feats), _fc(finance)
     return MapData(
-        countries=_fc(countries), events=_fc(ev_feats), routes=_fc(rt_feats), pressure=_fc(pr_feats),
+        countries=_fc(countries), events=ev_fc, routes=_fc(rt_feats), pressure=pr_fc,
+        point_rows=point_records({"events": ev_fc, "pressure": pr_fc, "finance": fin_fc}),
         legend_html=legend, measure=measure, aggregated=tuple(aggregated),
         unlocated=int(len(frame_rest) - len(located)),
         counts={LAYER_EVENTS: len(events), LAYER_ROUTES: len(lines), LAYER_PRESSURE: len(pressure),
                 LAYER_FINANCE: len(finance["features"] if isinstance(finance, dict) else finance)},
-        finance=_fc(finance),
+        finance=fin_fc,
     )

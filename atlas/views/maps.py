@@ -26,7 +26,7 @@ from ..core.geometry import positions
 from ..core.labels import TYPE_COLORS, actor_label, power_color
 from .maplayers import (CELL_TOOLTIP, LAYER_COUNTRIES, LAYER_EVENTS, LAYER_FINANCE, LAYER_PRESSURE, LAYER_ROUTES,
                         POINT_LIMIT, ROUTE_DASH, ROUTE_GREY, ROUTE_LIMIT, MapData, map_data, view_bounds)
-from .mappoints import (POINT_LAYERS, RECORD_FIELDS, SHAPES, point_records, power_colors, power_names,
+from .mappoints import (POINT_LAYERS, RECORD_FIELDS, SHAPES, power_colors, power_names,
                         powers_shown, shape_svg)
 from ..core.markup import esc
 from ..core.webassets import MARKERCLUSTER_CSS, MARKERCLUSTER_JS, offline_map
@@ -100,14 +100,16 @@ class AtlasCommon(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, data: MapData, focus: str | None, selected: tuple[str, ...]):
+    def __init__(self, data: MapData, focus: str | None, selected: tuple[str, ...], points_url: str | None = None):
         super().__init__()
         self._name = "AtlasCommon"
-        records = point_records({"events": data.events, "pressure": data.pressure, "finance": data.finance})
+        records = data.rows()
         powers = [p for p, _ in powers_shown(records, data.routes.get("features", []))]
-        self.points = {"fields": list(RECORD_FIELDS), "rows": records, "colors": power_colors(powers),
-                       "names": power_names(powers), "shapes": SHAPES, "radius": CLUSTER_RADIUS_PX,
-                       "spiderfy": SPIDERFY_AT_MOST}
+        # With points_url the browser fetches the rows and routes (atlas.views.pointdata): the
+        # page's message stays the same small shell however many facts there are.
+        self.points = {"fields": list(RECORD_FIELDS), "rows": None if points_url else records,
+                       "url": points_url or "", "colors": power_colors(powers), "names": power_names(powers),
+                       "shapes": SHAPES, "radius": CLUSTER_RADIUS_PX, "spiderfy": SPIDERFY_AT_MOST}
         self.js = (_JS_COMMON % {
             "dash": json.dumps(ROUTE_DASH), "grey": json.dumps(ROUTE_GREY), "cell_tip": json.dumps(CELL_TOOLTIP),
             "focus": _json_js(focus or ""), "sel": _json_js(list(selected)), "points": _json_js(self.points),
@@ -142,11 +144,12 @@ class AtlasGeoJson(folium.map.Layer):
     """)
 
     def __init__(self, data: dict, name: str, *, style_js: str = "", point_js: str = "",
-                 country_tip: bool = False, show: bool = True, year_filtered: bool = False):
+                 country_tip: bool = False, show: bool = True, year_filtered: bool = False, fetched: bool = False):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "GeoJson"
         self.data = data
-        self.data_js = _json_js(data)
+        # fetched: the browser adds the features from the points resource (map_points.js)
+        self.data_js = _json_js({"type": "FeatureCollection", "features": []} if fetched else data)
         self.style_js = style_js
         self.point_js = point_js
         self.country_tip = country_tip
@@ -181,16 +184,17 @@ class AtlasClusters(JSCSSMixin):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        atlasPoints({{ this._parent.get_name() }}, ATLAS_POINTS, [{{ this.placeholders }}]);
+        atlasPoints({{ this._parent.get_name() }}, ATLAS_POINTS, [{{ this.placeholders }}], {{ this.routes }});
         {% endmacro %}
     """)
     default_js = list(MARKERCLUSTER_JS)
     default_css = list(MARKERCLUSTER_CSS)
 
-    def __init__(self, placeholders: list[AtlasPoints]):
+    def __init__(self, placeholders: list[AtlasPoints], routes: AtlasGeoJson):
         super().__init__()
         self._name = "AtlasClusters"
         self.placeholders = ", ".join(p.get_name() for p in placeholders)
+        self.routes = routes.get_name()
 
 
 def _swatch(css: str) -> str:
@@ -207,7 +211,7 @@ def legend_html(data: MapData) -> str:
     shown (marker and route colour), the marker shape of each fact type, filled / hollow /
     translucent (curated / extracted / dataset), clusters, and line style by route status.
     Colours are fixed; text takes the page's colour, so it reads in light and dark themes."""
-    records = point_records({"events": data.events, "pressure": data.pressure, "finance": data.finance})
+    records = data.rows()
     shown = powers_shown(records, data.routes.get("features", []))
     powers = "".join(
         f"<span class='atlas-key-power' data-power='{esc(code)}' style='white-space:nowrap'>"
@@ -237,27 +241,29 @@ def legend_html(data: MapData) -> str:
 
 
 def map_from_data(data: MapData, *, tiles: bool = False, height: int | str = "100%", focus: str | None = None,
-                  countries: tuple[str, ...] = ()) -> folium.Map:
+                  countries: tuple[str, ...] = (), points_url: str | None = None) -> folium.Map:
     """A folium Map drawing ``data``; offline unless ``tiles`` adds OpenStreetMap.
 
     ``countries`` are outlined and the first view fits them; ``focus`` (a fact id) is
-    drawn highlighted. The key is :func:`legend_html`, shown outside the map.
+    drawn highlighted. The key is :func:`legend_html`, shown outside the map. With
+    ``points_url`` the map carries no points or routes itself: the browser fetches them
+    from that URL (:mod:`atlas.views.pointdata`); without it they are inside the map.
     """
     # Without tiles Leaflet has no zoom limits; 1:110m polygons are useless past ~12.
     m = folium.Map(location=[44.0, 66.0], zoom_start=4, tiles=None, prefer_canvas=True,
                    control_scale=True, height=height)
     # folium gives min/max_zoom to tile layers only; quarter steps let fitBounds fill the frame.
     m.options.update(minZoom=2, maxZoom=12, zoomSnap=0.25, zoomDelta=0.5)
-    AtlasCommon(data, focus, countries).add_to(m)
+    AtlasCommon(data, focus, countries, points_url).add_to(m)
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True).add_to(m)
     AtlasGeoJson(data.countries, LAYER_COUNTRIES, style_js=STYLE_JS["countries"], country_tip=True).add_to(m)
-    AtlasGeoJson(data.routes, LAYER_ROUTES, style_js=STYLE_JS["routes"], point_js=CELL_POINT_JS,
-                 year_filtered=True).add_to(m)
+    routes = AtlasGeoJson(data.routes, LAYER_ROUTES, style_js=STYLE_JS["routes"], point_js=CELL_POINT_JS,
+                          year_filtered=True, fetched=bool(points_url)).add_to(m)
     by_name = {"events": (data.events, LAYER_EVENTS), "pressure": (data.pressure, LAYER_PRESSURE),
                "finance": (data.finance, LAYER_FINANCE)}
     placeholders = [AtlasPoints(*by_name[k]).add_to(m) for k in POINT_LAYERS]
-    AtlasClusters(placeholders).add_to(m)
+    AtlasClusters(placeholders, routes).add_to(m)
     # Collapsed: an open layer list covers a phone's map and, at the default view, markers.
     folium.LayerControl(collapsed=True).add_to(m)
     # Margins (px, [x, y]) as wide as the controls plus a cluster's radius: a fact at the edge of the
