@@ -6,7 +6,8 @@ from ui import datasets as dataset_widgets
 from ui import mapcontrols
 from ui.urlstate import url_choice, url_flag
 from ui.page import APP_TITLE, page_setup
-from ui.views import detail_panel, filtered_frame, header_metrics, map_view, timeline_view
+from ui.mapview import map_view
+from ui.views import detail_panel, filtered_frame, header_metrics, timeline_view
 
 filters = page_setup("Map", heading=APP_TITLE)
 measure = url_choice(st.sidebar.selectbox, "Shade countries by", list(MEASURES), key="measure", default="facts",

@@ -14,7 +14,7 @@ from atlas.views.query import Filters, load_frame
 from atlas.db.store import Store
 from tests.dash_data import ARTICLE, EVIL, SCRIPT, fill_store
 from tests.helpers import PAGE_TIMEOUT, app, metric, qp  # noqa: F401  (atlas_db: tests/conftest.py)
-from ui import views
+from ui import mapview
 from ui.views import download_contents
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,10 +185,10 @@ def test_download_contents_are_exactly_the_facts_in_the_table(atlas_db):
 
 def test_filters_are_the_map_cache_key(atlas_db):
     """Equal filters reuse the built layers; any changed field builds new ones."""
-    views._map_data.clear()
+    mapview._map_data.clear()
     kaz = Filters(countries=("KAZ",), since=date(2020, 1, 1))
-    first = views.cached_map_data(kaz, "facts")
-    assert views.cached_map_data(Filters(countries=("KAZ",), since=date(2020, 1, 1)), "facts") is first
-    later = views.cached_map_data(Filters(countries=("KAZ",), since=date(2024, 1, 1)), "facts")
+    first = mapview.cached_map_data(kaz, "facts")
+    assert mapview.cached_map_data(Filters(countries=("KAZ",), since=date(2020, 1, 1)), "facts") is first
+    later = mapview.cached_map_data(Filters(countries=("KAZ",), since=date(2024, 1, 1)), "facts")
     assert later is not first
     assert sum(later.counts.values()) < sum(first.counts.values())

@@ -214,6 +214,7 @@ function atlasAskForNewMap(url) {
 
 function atlasDraw(map, d, rows, routes) {
   var ids = {}, lines = 0;
+  d.rows = rows;  // every record drawn, as if it had come inside the map (tests read them here)
   rows.forEach(function(r) {
     var rec = atlasRecord(d, r), z = rec.origin === 'dataset' ? -1000 : (rec.origin === 'curated' ? 1000 : 500);
     var m = new AtlasMarker([rec.lat, rec.lon], {icon: atlasIcon(d, rec, false), zIndexOffset: z, keyboard: false,

@@ -25,6 +25,7 @@ def map_frame(p):
 def settled(frame) -> None:
     """Wait until the map stopped moving and the clusters were drawn for the current zoom."""
     frame.wait_for_function("() => window.map && !window.map._animatingZoom && window.atlasCluster"
+                            " && window.atlasPointsState.state === 'ready'"
                             " && !window.atlasCluster._inZoomAnimation"
                             " && document.querySelectorAll('.atlas-mk, .atlas-cluster').length > 0", timeout=60000)
 

@@ -26,7 +26,8 @@ MAP_FRAME = "iframe[src*='streamlit_folium']"
 MAP_JS = "document.querySelector(\"" + MAP_FRAME.replace('"', '\\"') + "\").contentWindow.map"
 # Facts drawn on the map: layers on the map, and markers held in the point clusters (atlas/map_points.js).
 FACT_IDS_JS = f"""() => {{ const w = document.querySelector("{MAP_FRAME}").contentWindow, m = w && w.map;
-    if (!m) return null;
+    // Points arrive from their own resource after the map (atlas/views/pointdata.py): wait for all.
+    if (!m || !w.atlasPointsState || w.atlasPointsState.state !== 'ready') return null;
     const ids = new Set(Object.values(m._layers).filter(l => l.feature && l.feature.properties.id)
                              .map(l => l.feature.properties.id));
     if (w.atlasCluster) w.atlasCluster.getLayers().forEach(l => l.feature.properties.id && ids.add(l.feature.properties.id));
