@@ -119,3 +119,29 @@ def test_unguarded_production_page_shows_only_the_refusal(monkeypatch, tmp_path)
     assert not at.exception
     assert [e.value for e in at.error] == [upload_guard.MSG_UNGUARDED]
     assert not at.title and not (tmp_path / "never-opened.sqlite").exists()
+
+
+def test_the_missing_context_warning_is_dropped_only_in_the_named_threads():
+    import logging
+    import threading
+
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(f"{threading.current_thread().name}: {record.getMessage()}")
+
+    logger = logging.getLogger(st_internals.MISSING_CONTEXT_LOGGER)
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        st_internals.quiet_missing_context("Points worker")
+        for name in ("Points worker 3", "Other thread"):
+            t = threading.Thread(name=name, target=lambda: logger.warning("Thread 'x': missing ScriptRunContext!"))
+            t.start()
+            t.join()
+        logger.warning("something else")
+    finally:
+        logger.removeHandler(handler)
+        logger.filters.clear()
+    assert seen == ["Other thread: Thread 'x': missing ScriptRunContext!", "MainThread: something else"]

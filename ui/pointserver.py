@@ -30,12 +30,14 @@ from atlas.views.maplayers import MapData
 from atlas.views.pointdata import (POINTS_PATH, BadPointsRequest, PointsRequest, StalePoints, points_payload,
                                    read_points_request)
 from ui.serverhooks import add_route
+from ui.st_internals import quiet_missing_context
 
 LOG = logging.getLogger("atlas.points")
 CACHED_PAYLOADS = 8  # gzip'd payloads kept (~1.5 MB each at 100,000 points)
 MSG_FAILED = "The map's points could not be built (reference {ref}). Reload the page; if it persists, tell the editors."
 
 DataFor = Callable[[Store, PointsRequest], MapData]
+WORKER_THREADS = "AnyIO worker thread"  # where run_in_threadpool runs the requests (anyio's name)
 _hooked: dict[str, Any] = {}
 _payloads: "OrderedDict[tuple, bytes]" = OrderedDict()
 _lock = threading.Lock()
@@ -44,6 +46,7 @@ _lock = threading.Lock()
 def serve_points(get_store: Callable[[], Store], data_for: DataFor) -> bool:
     """Hook the points route into the running server; True if the browser can fetch points."""
     _hooked.update(store=get_store, data=data_for)
+    quiet_missing_context(WORKER_THREADS)
     return add_route(POINTS_PATH, _endpoint)
 
 

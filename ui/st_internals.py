@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import inspect
+import logging
+import threading
 from importlib.metadata import version
 from types import SimpleNamespace
 from typing import Any, Callable
@@ -28,6 +30,7 @@ try:  # private modules: a newer Streamlit may move them; say so in one line ins
     from streamlit.elements import vega_charts
     from streamlit.runtime.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils import script_run_context
     from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
     from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
     from streamlit.web.server import server
@@ -81,6 +84,7 @@ def private_names() -> dict[str, Callable[[], Any]]:
         "streamlit.elements.vega_charts._convert_altair_to_vega_lite_spec":
             lambda: _need(vega_charts, "_convert_altair_to_vega_lite_spec"),
         "route /_stcore/upload_file/": _upload_route,
+        "logger " + MISSING_CONTEXT_LOGGER: _missing_context_logger,
         **{f"streamlit_folium.{n}": (lambda n=n: _need(streamlit_folium, n)) for n in FOLIUM_NAMES},
     }
 
@@ -103,6 +107,14 @@ def _on_script_error_attribute() -> str:  # likewise, in WebsocketSessionManager
         raise StreamlitInternalsChanged(
             f"SessionManager._on_script_error is gone in {versions()}: update ui/st_internals.py")
     return "_on_script_error"
+
+
+def _missing_context_logger() -> str:
+    logger = getattr(script_run_context, "_LOGGER", None)
+    if logger is None or logger.name != MISSING_CONTEXT_LOGGER:
+        raise StreamlitInternalsChanged(f"{MISSING_CONTEXT_LOGGER} no longer logs there in {versions()}: "
+                                        "update ui/st_internals.py")
+    return MISSING_CONTEXT_LOGGER
 
 
 def _upload_route() -> str:
@@ -158,6 +170,29 @@ def is_ended_session(session_id: str) -> bool:
 def altair_to_vega_lite_spec(chart: Any) -> dict:
     """The spec ``st.altair_chart`` would send for ``chart`` (Streamlit's own conversion)."""
     return vega_charts._convert_altair_to_vega_lite_spec(chart)
+
+
+# Streamlit's logger that warns when a cached function runs outside a script run.
+MISSING_CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+
+
+class _SkipMissingContext(logging.Filter):
+    def __init__(self, thread_names: tuple[str, ...]):
+        super().__init__()
+        self.thread_names = thread_names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not ("missing ScriptRunContext" in record.getMessage()
+                    and threading.current_thread().name.startswith(self.thread_names))
+
+
+def quiet_missing_context(*thread_names: str) -> None:
+    """Drop Streamlit's "missing ScriptRunContext" warning in threads named so: the points
+    route (ui/pointserver.py) reads the page's caches from the server's worker threads on
+    purpose, and a warning per request would bury real ones in the log."""
+    logger = logging.getLogger(MISSING_CONTEXT_LOGGER)
+    if not any(isinstance(f, _SkipMissingContext) for f in logger.filters):
+        logger.addFilter(_SkipMissingContext(tuple(thread_names)))
 
 
 def starlette_apps() -> list[Any]:
