@@ -133,21 +133,54 @@ def _point_geometry(geom_type: Any, geom: Any, lon: float, lat: float) -> dict:
 
 
 def _point_features(df: pd.DataFrame) -> list[dict]:
-    """Point facts at their true place; the map clusters markers that come too close (atlas.views.maps)."""
+    """Point facts at their true place; the map clusters markers that come too close (atlas.views.maps).
+
+    Column at a time, values that repeat (types, dates, actor lists) worked out once each:
+    at 100,000 facts this ran a second and a half row by row."""
+    if not len(df):
+        return []
+    n = len(df)
+    geom_types = df["geom_type"].tolist() if "geom_type" in df.columns else [None] * n
+    geoms = df["geometry"].tolist() if "geometry" in df.columns else [None] * n
+    lons = np.round(df["lon"].to_numpy(dtype=float), 4).tolist()
+    lats = np.round(df["lat"].to_numpy(dtype=float), 4).tolist()
+    titles = [esc(t) for t in df["title"].tolist()]
+    types, origins = _escaped_column(df["type"]), _escaped_column(df["origin"])
+    starts = df["date_start"].tolist()
+    dates = _memo_column(zip(starts, df["date_precision"].tolist()), lambda k: short_date(*k))
+    actors = df["actors"].tolist()
+    powers = _memo_column(actors, lambda a: esc(first_power(a)))
+    years = [None if pd.isna(ts) else int(ts.year) for ts in starts]
     out = []
-    geom_types = df["geom_type"] if "geom_type" in df.columns else pd.Series([None] * len(df), index=df.index)
-    geoms = df["geometry"] if "geometry" in df.columns else pd.Series([None] * len(df), index=df.index)
-    cols = zip(df["id"], df["title"], df["type"], df["origin"], df["date_start"], df["date_precision"],
-               df["lon"], df["lat"], df["actors"], geom_types, geoms)
-    for fid, title, ftype, origin, ds, prec, lon, lat, actors, gtype, geom in cols:
-        out.append({
-            "type": "Feature",
-            "geometry": _point_geometry(gtype, geom, lon, lat),
-            "properties": {"id": fid, "title": esc(title), "type": esc(ftype), "origin": esc(origin),
-                           "date": short_date(ds, prec), "power": esc(first_power(actors)), "year": _year(ds),
-                           **({"more": 1} if isinstance(actors, str) and "|" in actors else {})},
-        })
+    for k, fid in enumerate(df["id"].tolist()):
+        gtype = geom_types[k]
+        geometry = (_point_geometry(gtype, geoms[k], lons[k], lats[k]) if gtype == "MultiPoint"
+                    else {"type": "Point", "coordinates": [lons[k], lats[k]]})
+        props = {"id": fid, "title": titles[k], "type": types[k], "origin": origins[k], "date": dates[k],
+                 "power": powers[k], "year": years[k]}
+        if isinstance(actors[k], str) and "|" in actors[k]:
+            props["more"] = 1
+        out.append({"type": "Feature", "geometry": geometry, "properties": props})
     return out
+
+
+def _memo_column(values: Any, fn: Any) -> list:
+    """``[fn(v) for v in values]`` with ``fn`` run once per distinct (hashable) value."""
+    seen: dict = {}
+    out = []
+    for v in values:
+        try:
+            got = seen[v]
+        except KeyError:
+            got = seen[v] = fn(v)
+        except TypeError:  # unhashable (a list of actors): no memo
+            got = fn(v)
+        out.append(got)
+    return out
+
+
+def _escaped_column(col: pd.Series) -> list[str]:
+    return _memo_column(col.tolist(), esc)
 
 
 def _round_coords(coords: Any) -> Any:
