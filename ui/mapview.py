@@ -81,6 +81,12 @@ def points_url(f: Filters, measure: str, finance_color: str) -> str | None:
     return pointdata.points_url(get_store().version(), f, measure, finance_color)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _legend(url: str, version: str, f: Filters, measure: str, finance_color: str, whole: bool) -> str:
+    # Counting the powers drawn walks every point: once per map, not on every click.
+    return maps.legend_html(_map_data(url, version, f, measure, finance_color, whole))
+
+
 def cached_map_data(f: Filters, measure: str, finance_color: str = "power", whole: bool = False
                     ) -> maplayers.MapData:
     store = get_store()
@@ -135,5 +141,5 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power"
     if notes:
         st.caption(" ".join(notes))
     with st.expander("Map key", expanded=True):
-        st.html(maps.legend_html(data))
+        st.html(_legend(store.url, store.version(), f, measure, finance_color, url is not None))
     return data
