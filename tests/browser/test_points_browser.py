@@ -20,7 +20,10 @@ from .test_user_paths import MAP_FRAME
 
 pytestmark = pytest.mark.browser
 FACTS = 4000  # ~3,300 shown with unreviewed facts: above POINT_LIMIT, where the previous design drew cells
-READY_JS = "() => window.atlasPointsState && window.atlasPointsState.state === 'ready'"
+# Read from the page: the map's frame may not have its address yet when the page first has the iframe.
+PAGE_READY_JS = f"""() => {{ const f = document.querySelector("{MAP_FRAME}");
+    const s = f && f.contentWindow && f.contentWindow.atlasPointsState;
+    return !!(s && s.state === 'ready'); }}"""
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +61,8 @@ def open_map(watched, url: str):
     frames: list[int] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
     page.goto(url)
-    page.wait_for_selector(MAP_FRAME, state="attached", timeout=60000)
+    page.wait_for_function(PAGE_READY_JS, timeout=120000)
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    frame.wait_for_function(READY_JS, timeout=120000)
     return page, frame, frames
 
 

@@ -55,6 +55,12 @@ def test_a_browser_stays_on_one_replica_through_nginx(replicas, pg_url):
         expect(shown).to_contain_text(tjk, timeout=60_000)
         page.goto(f"{replicas.proxy_url}/")  # a new page load, a new session: same replica
         expect(shown).to_contain_text(everything, timeout=60_000)
+        # The map's points come through nginx too, from the replica that drew the page, out of PostgreSQL.
+        state = """() => { const f = document.querySelector("iframe[src*='streamlit_folium']");
+            const s = f && f.contentWindow && f.contentWindow.atlasPointsState;
+            return s && s.state === 'ready' ? s.facts : null; }"""
+        page.wait_for_function(state, timeout=60_000)
+        drawn = page.evaluate(state)
         cookies = {c["name"]: c for c in ctx.cookies()}
         ctx.close()  # closes the websockets, so nginx logs them
         browser.close()
@@ -67,3 +73,23 @@ def test_a_browser_stays_on_one_replica_through_nginx(replicas, pg_url):
     streams = [m for m in with_cookie if m["request"].startswith("GET /_stcore/stream")]
     assert len(streams) == 2, [m["request"] for m in with_cookie]  # both page loads' websockets carried it
     assert len({m["upstream"] for m in with_cookie}) == 1, {m["upstream"] for m in with_cookie}
+    points = [m for m in with_cookie if m["request"].startswith("GET /app/atlas/points?")]
+    assert points and all(m["status"] == "200" for m in points), [m["request"] for m in with_cookie]
+    assert drawn == located_count(pg_url)
+
+
+def located_count(url: str) -> int:
+    """Facts the map draws under the default filters (one per merged event), from the database."""
+    from atlas.sources.files import load_boundaries
+    from atlas.views import events, maplayers
+    from atlas.views.query import Filters, apply_filters, load_frame
+    from atlas.db.store import Store
+
+    store = Store(url)
+    try:
+        frame = apply_filters(load_frame(store), Filters())
+        frame = events.collapse(frame, events.events_of_frame(frame, events.split_ids(store)))
+        data = maplayers.map_data(frame, load_boundaries(), point_limit=maplayers.WHOLE_POINT_LIMIT)
+        return len({r[3] for r in data.rows()} | {f["properties"]["id"] for f in data.routes["features"]})
+    finally:
+        store.dispose()
