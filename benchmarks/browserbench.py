@@ -286,7 +286,7 @@ def change_filter(visit: Visit, state: dict) -> dict:
 
     new = visit.poll(lambda: map_state(visit.page, redrawn), "map after the filter change")
     out = {"browser_filter_s": round(time.perf_counter() - t, 2), "points_drawn_filtered": new.get("facts")}
-    out["ws_bytes_filter"], _ = visit.bytes_since(start, lambda name: True)
+    out["ws_bytes_filter"], out["ws_map_bytes_filter"] = visit.bytes_since(start, lambda name: "streamlit_folium" in name)
     visit.page.keyboard.press("Escape")
     return out
 
