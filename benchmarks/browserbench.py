@@ -156,9 +156,8 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def element_name(payload: bytes) -> str | None:
-    """The kind of element a websocket frame (a ``ForwardMsg``) adds: a component's name for
-    custom components (``streamlit_folium.st_folium``), else the element type; None otherwise."""
+def decode(payload: bytes):
+    """A websocket frame as Streamlit's ``ForwardMsg`` (None if it is not one)."""
     from google.protobuf.message import DecodeError
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -167,7 +166,14 @@ def element_name(payload: bytes) -> str | None:
         msg.ParseFromString(payload)
     except DecodeError:
         return None
-    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+    return msg
+
+
+def element_name(payload: bytes) -> str | None:
+    """The kind of element a websocket frame adds: a component's name for custom components
+    (``streamlit_folium.st_folium``), else the element type; None for other frames."""
+    msg = decode(payload)
+    if msg is None or msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
         return None
     element = msg.delta.new_element
     kind = element.WhichOneof("type")
@@ -180,6 +186,7 @@ class Visit:
     def __init__(self, browser) -> None:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.frames: list[bytes] = []
+        self._kinds: dict[int, tuple[str | None, str | None]] = {}
         self.external: list[str] = []
         self.context.route(EXTERNAL, self._block)  # only these reach Python: local requests are not slowed
         self.page = self.context.new_page()
@@ -192,11 +199,40 @@ class Visit:
     def _frame(self, payload) -> None:
         self.frames.append(payload if isinstance(payload, bytes) else payload.encode())
 
-    def bytes_since(self, start: int, match: Callable[[str], bool]) -> tuple[int, int]:
-        """(all bytes received since frame ``start``, the largest single frame whose element matches)."""
-        frames = self.frames[start:]
-        matched = [len(f) for f in frames if (name := element_name(f)) and match(name)]
-        return sum(map(len, frames)), max(matched, default=0)
+    def kind(self, i: int) -> tuple[str | None, str | None]:
+        """(ForwardMsg type, element name) of frame ``i``, decoded once."""
+        if i not in self._kinds:
+            msg = decode(self.frames[i])
+            self._kinds[i] = (msg.WhichOneof("type") if msg is not None else None, element_name(self.frames[i]))
+        return self._kinds[i]
+
+    def idle(self) -> bool:
+        """Every script run the session started (``new_session``) has ended (``script_finished``)."""
+        types = [self.kind(i)[0] for i in range(len(self.frames))]
+        return types.count("new_session") > 0 and types.count("new_session") <= types.count("script_finished")
+
+    def settle(self, quiet_s: float = 0.6) -> None:
+        """Wait until no script run is in flight and no frame arrived for ``quiet_s``: the map's
+        own moves (a reveal's zoom) ask for reruns after streamlit-folium's 250 ms debounce."""
+        last = {"n": -1, "at": 0.0}
+
+        def quiet() -> bool:
+            if len(self.frames) != last["n"] or not self.idle():
+                last.update(n=len(self.frames), at=time.perf_counter())
+                return False
+            return time.perf_counter() - last["at"] >= quiet_s
+
+        self.poll(quiet, "a quiet session")
+
+    def run_bytes(self, start: int, match: Callable[[str], bool]) -> tuple[int, int]:
+        """Bytes of the script run whose first frame is ``start``, through its ``script_finished``
+        (waited for), and the largest single frame whose element ``match``es (0 if none)."""
+        def stop() -> int | None:  # one past the run's script_finished frame
+            return next((i + 1 for i in range(start, len(self.frames)) if self.kind(i)[0] == "script_finished"), None)
+
+        run = range(start, self.poll(stop, "end of the script run"))
+        matched = [len(self.frames[i]) for i in run if (name := self.kind(i)[1]) and match(name)]
+        return sum(len(self.frames[i]) for i in run), max(matched, default=0)
 
     def poll(self, check: Callable[[], object], what: str, timeout_s: float = TIMEOUT_S):
         """``check()``'s first truthy value; Playwright's own wait between tries lets events arrive."""
@@ -255,12 +291,14 @@ def pick_fact(db: Path) -> tuple[str, str]:
 def click_fact(visit: Visit, state: dict, fact: tuple[str, str]) -> dict:
     """Reveal ``fact`` on the map, click it with the mouse, time until the detail panel shows it."""
     fid, title = fact
+    visit.settle()
     visit.page.locator("iframe[src*='streamlit_folium']").first.scroll_into_view_if_needed()
     t = time.perf_counter()
     spot = state["frame"].evaluate(REVEAL_JS, fid)
     reveal_s = round(time.perf_counter() - t, 2)
     if not isinstance(spot, dict):  # null: not drawn as a single marker (e.g. inside a grid cell)
         return {"browser_click_s": None, "click_fact": fid, "click_note": f"reveal gave {spot!r}"}
+    visit.settle()  # the reruns the reveal's zoom asked for are over: the click's own is timed
     box = visit.page.locator("iframe[src*='streamlit_folium']").first.bounding_box()
     t = time.perf_counter()
     visit.page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
@@ -271,6 +309,7 @@ def click_fact(visit: Visit, state: dict, fact: tuple[str, str]) -> dict:
 def change_filter(visit: Visit, state: dict) -> dict:
     """Choose FILTER_COUNTRY in the sidebar's country multiselect; time until a new map is ready."""
     old_url = state.get("url")
+    visit.settle()  # a rerun in flight would be cut short by the change
     state["frame"].evaluate(TAG_JS)
     box = visit.page.locator(".st-key-f_countries input")
     box.click()
@@ -285,7 +324,7 @@ def change_filter(visit: Visit, state: dict) -> dict:
 
     new = visit.poll(lambda: map_state(visit.page, redrawn), "map after the filter change")
     out = {"browser_filter_s": round(time.perf_counter() - t, 2), "points_drawn_filtered": new.get("facts")}
-    out["ws_bytes_filter"], out["ws_map_bytes_filter"] = visit.bytes_since(start, lambda name: "streamlit_folium" in name)
+    out["ws_bytes_filter"], out["ws_map_bytes_filter"] = visit.run_bytes(start, lambda name: "streamlit_folium" in name)
     visit.page.keyboard.press("Escape")
     return out
 
@@ -301,7 +340,7 @@ def measure_map(db: Path, inline: bool = False, fact: tuple[str, str] | None = N
         first.page.goto(url)
         state = first.poll(lambda: map_state(first.page, lambda s: True), "ready map")
         out: dict = {"browser_first_load_s": round(time.perf_counter() - t, 2), "design": state["design"]}
-        out["ws_bytes_total"], out["ws_map_bytes_all"] = first.bytes_since(0, is_map)
+        out["ws_bytes_total"], out["ws_map_bytes_all"] = first.run_bytes(0, is_map)
         out.update({"points_drawn_all": state.get("facts"), "markers_all": state.get("markers"),
                     "lines_all": state.get("lines"), "grid_cells_all": state.get("grid_cells")})
         out.update(click_fact(first, state, fact))
@@ -345,7 +384,7 @@ def measure_pydeck(db: Path) -> dict:
         need = min(spec, 20)
         visit.poll(lambda: red_pixels(chart.screenshot()) >= need, "points drawn on the deck.gl canvas")
         out = {"pydeck_first_load_s": round(time.perf_counter() - t, 2), "pydeck_points": spec}
-        out["pydeck_ws_bytes_total"], out["pydeck_ws_bytes"] = visit.bytes_since(
+        out["pydeck_ws_bytes_total"], out["pydeck_ws_bytes"] = visit.run_bytes(
             0, lambda name: name == "deck_gl_json_chart")
         out["pydeck_external_requests"] = len(visit.external)
         visit.close()
