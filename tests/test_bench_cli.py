@@ -1,4 +1,4 @@
-"""benchmarks/bench.py's command line and browserbench's decoders (issue 25's benchmark contract).
+"""benchmarks/bench.py's command line and the browser benchmarks' decoders (issue 25's benchmark contract).
 Fast: no server, no browser; the browser measurements themselves are run by hand."""
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench  # noqa: E402
 import browserbench  # noqa: E402
+import stbrowser  # noqa: E402
 
 
 def test_browser_and_first_visit_are_opt_in():
@@ -56,12 +57,15 @@ def test_element_name_finds_the_map_component_and_the_deck_chart():
     def finished(msg):
         msg.script_finished = 0
 
-    assert browserbench.element_name(_forward_msg(folium)) == "streamlit_folium.st_folium"
-    assert browserbench.element_name(_forward_msg(deck)) == "deck_gl_json_chart"
-    assert browserbench.element_name(_forward_msg(finished)) is None
-    assert browserbench.element_name(b"\xff\xff not protobuf") is None
-    assert browserbench.deck_points([_forward_msg(finished), _forward_msg(deck)]) == 3
-    assert browserbench.deck_points([_forward_msg(folium)]) is None
+    assert stbrowser.element_name(_forward_msg(folium)) == "streamlit_folium.st_folium"
+    assert stbrowser.element_name(_forward_msg(deck)) == "deck_gl_json_chart"
+    assert stbrowser.element_name(_forward_msg(finished)) is None
+    assert stbrowser.element_name(b"\xff\xff not protobuf") is None
+    visit = stbrowser.Visit.__new__(stbrowser.Visit)  # its frames only: no browser
+    visit.frames, visit._kinds = [_forward_msg(finished), _forward_msg(folium)], {}
+    assert browserbench.deck_points(visit) is None
+    visit.frames.append(_forward_msg(deck))
+    assert browserbench.deck_points(visit) == 3
 
 
 def test_red_pixels_counts_only_the_point_colour():
