@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -231,15 +232,23 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(run_job(args.one)), flush=True)
         return
     for job in jobs_for(args):
+        proc = subprocess.Popen([sys.executable, __file__, "--one", job], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
         try:
-            proc = subprocess.run([sys.executable, __file__, "--one", job], capture_output=True, text=True,
-                                  timeout=JOB_TIMEOUT_S)
+            stdout, stderr = proc.communicate(timeout=JOB_TIMEOUT_S)
         except subprocess.TimeoutExpired:
+            # SIGINT, not a kill: the job's `finally` blocks stop the servers it started.
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
             print(json.dumps({"job": job, "error": f"no result within {JOB_TIMEOUT_S} s"}), flush=True)
             continue
-        line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+        line = stdout.strip().splitlines()[-1] if stdout.strip() else ""
         if proc.returncode != 0 or not line.startswith("{"):
-            print(json.dumps({"job": job, "error": proc.stderr.strip().splitlines()[-1:]}), flush=True)
+            print(json.dumps({"job": job, "error": stderr.strip().splitlines()[-1:]}), flush=True)
         else:
             print(line, flush=True)
 
