@@ -47,7 +47,8 @@ FILTER_COUNTRY = "Kazakhstan"  # chosen in the sidebar's f_countries multiselect
 STATE_JS = """() => {
   const s = window.atlasPointsState, map = window.map, seen = !!(map && map._atlasBenchSeen);
   if (s) return {design: s.url ? 'resource' : 'inline', state: s.state, ready: s.state === 'ready',
-                 url: s.url || null, facts: s.facts, markers: s.markers, lines: s.lines, ms: s.ms || null, seen};
+                 url: s.url || null, facts: s.facts, markers: s.markers, lines: s.lines, ms: s.ms || null,
+                 error: s.state === 'error' ? String(s.error || 'error') : null, seen};
   // main before issue 25: no atlasPointsState, points inline
   if (!map || !window.atlasCluster || !window.atlasByLayer) return {design: 'main', ready: false, seen};
   let want = 0;
@@ -102,6 +103,8 @@ def map_state(page, accept: Callable[[dict], bool]) -> dict | None:
             state = frame.evaluate(STATE_JS)
         except PlaywrightError:  # a frame being replaced by the rerun's new one
             continue
+        if state.get("error") and state["error"] != "stale":  # stale: the page asks for a new map itself
+            raise BenchFailed(f"the map frame reports an error: {state['error']}")
         if state.get("ready") and accept(state):
             return {**state, "frame": frame}
     return None
