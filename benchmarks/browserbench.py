@@ -15,8 +15,10 @@ Signals (all read inside the ``streamlit_folium`` frame, see :data:`STATE_JS`):
   and at least one marker or cluster icon is in the DOM.
 - *filter change*: before choosing "Kazakhstan" in the sidebar's country multiselect the
   current map is tagged (``window.map._atlasBenchSeen``) and its points URL kept; done when a
-  map frame is ready again with a different ``atlasPointsState.url`` (or, without that
-  object, with an untagged ``window.map``: the rerun drew a new map).
+  map frame is ready again with a different ``atlasPointsState.url`` or an untagged
+  ``window.map`` (the inline designs: the rerun drew a new map).
+- *pydeck drawn*: deck.gl's instanced draw call of as many instances as points (a WebGL hook,
+  :data:`DECK_DRAWS_JS`), then a screenshot must show the points' colour.
 - *click*: ``await window.atlasRevealFact(id)`` (previous design: markercluster's
   ``zoomToShowLayer``) gives the marker's centre in the frame; a real mouse click there
   (offset by the iframe's box) is timed until ``.st-key-detail`` shows the fact's title.
