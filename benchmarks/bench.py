@@ -1,6 +1,7 @@
-"""Scale benchmark: prints one JSON line per store size, one for the naive map, one for extraction.
+"""Scale benchmark: one JSON line per store size, one for the naive map, one for extraction (and one for a first visit).
 
     python benchmarks/bench.py --sizes 1000,10000,100000
+    python benchmarks/bench.py --sizes 1000,100000 --browser --first-visit   # issue 25's contract
 
 Each size runs in a fresh subprocess so ``peak_mb`` is that size's own peak. Synthetic
 stores are generated at run time in a temporary folder and deleted afterwards.
@@ -12,6 +13,7 @@ import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 TYPICAL = {"country": ["KAZ", "UZB"], "type": ["energy", "trade", "infrastructure"], "since": "2015-01-01"}
+JOB_TIMEOUT_S = 1800  # a 100,000-fact size with --browser takes minutes; a hung job must not hang the run
 CHANGED = {"country": ["KAZ"], "type": ["energy", "trade", "infrastructure"], "since": "2015-01-01"}
 
 
@@ -64,7 +67,7 @@ def make_store(path: Path, n: int):
     return store
 
 
-def one_size(n: int) -> dict:
+def one_size(n: int, browser: bool = False) -> dict:
     from atlas.sources.files import load_boundaries
     from atlas.views.maps import build_map
     from atlas.views.query import Filters, apply_filters, load_frame
@@ -105,61 +108,31 @@ def one_size(n: int) -> dict:
         out["load_snapshot_s"] = round(time.perf_counter() - t, 3)
         again.dispose()
         out["peak_mb"] = peak_mb()  # this process: store, frame, maps and the AppTest runs
-        out.update(browser_first_load(db))
+        if browser:
+            out.update(browser_fields(db))
     return out
 
 
-def browser_first_load(db: Path) -> dict:
-    """Wall time from opening the page in headless Chromium until the map has drawn its
-    markers, against a real `streamlit run` server (skipped without /usr/bin/chromium)."""
+def browser_fields(db: Path) -> dict:
+    """Issue 25's browser measurements on the unfiltered page (benchmarks/browserbench.py): the
+    current map design, the previous one (``ATLAS_MAP_POINTS=inline``, fields ``previous_*``)
+    and ``st.pydeck_chart`` with every point (``pydeck_*``), each against its own fresh server.
+    A part that fails gives ``<prefix>error`` and the others still run."""
     if not Path("/usr/bin/chromium").exists():
-        return {"browser_first_load_s": None}
-    import socket
-    import urllib.request
+        return {"browser_error": "no /usr/bin/chromium"}
+    from browserbench import measure_map, measure_pydeck, pick_fact
 
-    from playwright.sync_api import sync_playwright
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "ATLAS_DB": str(db)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-                             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=0.2)
-                break
-            except OSError:
-                try:
-                    proc.wait(timeout=0.1)
-                except subprocess.TimeoutExpired:
-                    pass
-        query = "&".join(f"{k}={v}" for k, vs in TYPICAL.items() for v in (vs if isinstance(vs, list) else [vs]))
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            timings = []
-            for _ in range(2):  # a first visitor (cold caches), then a second one (warm server)
-                page = b.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-                t = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/?{query}")
-                page.frame_locator("iframe[src*='streamlit_folium']").locator(".leaflet-container").wait_for(
-                    timeout=120000)
-                frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-                # Markers are drawn on a canvas: wait until the map holds its fact layers.
-                frame.wait_for_function("() => window.map && Object.values(window.map._layers)"
-                                        ".filter(l => l.feature && l.feature.properties.id).length > 0",
-                                        timeout=120000)
-                timings.append(round(time.perf_counter() - t, 2))
-                page.context.close()
-            b.close()
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
-    return {"browser_first_load_s": timings[0], "browser_second_visit_s": timings[1]}
+    fact = pick_fact(db)  # the same fact is clicked in both designs
+    out: dict = {}
+    parts = (("browser_", "", lambda: measure_map(db, fact=fact)),  # (error field, field prefix, run)
+             ("previous_", "previous_", lambda: measure_map(db, inline=True, fact=fact)),
+             ("pydeck_", "", lambda: measure_pydeck(db)))  # its fields are pydeck_* already
+    for name, prefix, run in parts:
+        try:
+            out.update({f"{prefix}{k}": v for k, v in run().items()})
+        except Exception as exc:  # noqa: BLE001 -- reported in the JSON line; the other parts still run
+            out[f"{name}error"] = f"{type(exc).__name__}: {exc}"
+    return out
 
 
 def app_times(db: Path) -> dict:
@@ -210,24 +183,72 @@ def extraction(n_articles: int) -> dict:
     return run_extract_bench(n_articles)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+def first_visit_line() -> dict:
+    """A fresh clone's first map against a warm visit (benchmarks/first_visit.py, branch firstvisit)."""
+    try:
+        from first_visit import first_visit
+    except ImportError as exc:
+        raise SystemExit(f"first-visit: benchmarks/first_visit.py is not available ({exc})") from None
+    return {"job": "first-visit", **first_visit(sys.executable)}
+
+
+def jobs_for(args: argparse.Namespace) -> list[str]:
+    """The jobs one run prints a line for, in order.
+
+    >>> jobs_for(argparse.Namespace(sizes="1000, 100000", articles=20, browser=True, first_visit=True))
+    ['size:1000:browser', 'size:100000:browser', 'naive:2000', 'extract:20', 'first-visit:']
+    """
+    flag = ":browser" if args.browser else ""
+    jobs = [f"size:{int(s)}{flag}" for s in args.sizes.split(",") if s.strip()]
+    jobs += ["naive:2000", f"extract:{args.articles}"]
+    return jobs + (["first-visit:"] if args.first_visit else [])
+
+
+def run_job(job: str) -> dict:
+    kind, _, value = job.partition(":")
+    if kind == "size":
+        n, _, flag = value.partition(":")
+        return one_size(int(n), browser=flag == "browser")
+    return {"naive": lambda: naive(int(value)), "extract": lambda: extraction(int(value)),
+            "first-visit": first_visit_line}[kind]()
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--articles", type=int, default=2000, help="articles for the extraction line")
+    ap.add_argument("--browser", action="store_true",
+                    help="per size, also the map page in headless Chromium: this design, the previous one "
+                         "(previous_*) and st.pydeck_chart with every point (pydeck_*); benchmarks/browserbench.py")
+    ap.add_argument("--first-visit", action="store_true",
+                    help="one more line: a fresh clone's first map against a warm visit (benchmarks/first_visit.py)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
-    args = ap.parse_args()
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     if args.one:
-        kind, _, value = args.one.partition(":")
-        result = {"size": lambda: one_size(int(value)), "naive": lambda: naive(int(value)),
-                  "extract": lambda: extraction(int(value))}[kind]()
-        print(json.dumps(result), flush=True)
+        print(json.dumps(run_job(args.one)), flush=True)
         return
-    jobs = [f"size:{int(s)}" for s in args.sizes.split(",") if s.strip()] + ["naive:2000", f"extract:{args.articles}"]
-    for job in jobs:
-        proc = subprocess.run([sys.executable, __file__, "--one", job], capture_output=True, text=True)
-        line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    for job in jobs_for(args):
+        proc = subprocess.Popen([sys.executable, __file__, "--one", job], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            stdout, stderr = proc.communicate(timeout=JOB_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            # SIGINT, not a kill: the job's `finally` blocks stop the servers it started.
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+            print(json.dumps({"job": job, "error": f"no result within {JOB_TIMEOUT_S} s"}), flush=True)
+            continue
+        line = stdout.strip().splitlines()[-1] if stdout.strip() else ""
         if proc.returncode != 0 or not line.startswith("{"):
-            print(json.dumps({"job": job, "error": proc.stderr.strip().splitlines()[-1:] }), flush=True)
+            print(json.dumps({"job": job, "error": stderr.strip().splitlines()[-1:]}), flush=True)
         else:
             print(line, flush=True)
 
