@@ -232,6 +232,8 @@ function atlasDraw(map, d, rows, routes) {
   if (routes && atlasRoutes) {
     atlasRoutes.addData(routes);
     atlasRoutes._atlasAll = null;  // the year filter's list of lines (atlasYear) is made anew
+  }
+  if (atlasRoutes) {  // fetched just now, or inside the map (ATLAS_MAP_POINTS=inline)
     atlasRoutes.eachLayer(function(l) {
       var p = l.feature && l.feature.properties;
       if (p && p.id) { ids[p.id] = 1; lines++; if (!atlasById[p.id]) { atlasById[p.id] = l; } }
