@@ -176,3 +176,38 @@ def test_the_maps_own_message_does_not_grow_with_the_facts():
 
 def test_query_pairs_flattens_a_query_dict():
     assert query_pairs({"country": ["KAZ", "UZB"], "v": "1"}) == [("country", "KAZ"), ("country", "UZB"), ("v", "1")]
+
+
+def test_a_warm_up_and_a_request_at_once_make_the_payload_once(served, monkeypatch):
+    import threading
+
+    calls: list[int] = []
+    started, release = threading.Event(), threading.Event()
+    real = pointserver._hooked["data"]
+
+    def slow(store, req):
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return real(store, req)
+
+    waiting = threading.Event()
+
+    class Watched(pointserver.Future):
+        def result(self, timeout=None):
+            waiting.set()  # the request found the warm-up's payload in the making
+            return super().result(timeout)
+
+    monkeypatch.setattr(pointserver, "Future", Watched)
+    monkeypatch.setitem(pointserver._hooked, "data", slow)
+    req = PointsRequest(served.version(), Filters())
+    pointserver.prepare(served, req)
+    assert started.wait(10)
+    got: list = []
+    asking = threading.Thread(target=lambda: got.append(pointserver.answer(
+        pairs(points_url(served.version(), Filters())), accepts_gzip=True)))
+    asking.start()
+    assert waiting.wait(10)
+    release.set()
+    asking.join(10)
+    assert got[0].status_code == 200 and calls == [1]

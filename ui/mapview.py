@@ -22,7 +22,7 @@ from ui import mapcontrols
 from ui.cache import get_store
 from ui.fastmap import cached_folium
 from ui.filters import request_filters
-from ui.pointserver import serve_points
+from ui.pointserver import prepare, serve_points
 from ui.routes import FACT_KEY
 from ui.serverhooks import serve_vendor_from_packages
 from ui.views import _CLICKED, _SCROLL, _events, _filtered, _years, selected_fact
@@ -99,6 +99,8 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power"
     url = points_url(f, measure, finance_color)
     with st.spinner("Drawing the map…"):
         data = cached_map_data(f, measure, finance_color, whole=url is not None)
+    if url is not None:  # the browser asks for these points next: have them ready
+        prepare(get_store(), pointdata.request_of(url))
     # The highlighted fact is part of the map's HTML only when chosen elsewhere (search, a
     # link): a click highlights in the browser, and a new HTML would reset the user's zoom.
     fid = selected_fact()

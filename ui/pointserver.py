@@ -20,6 +20,7 @@ import logging
 import threading
 import uuid
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -40,7 +41,9 @@ DataFor = Callable[[Store, PointsRequest], MapData]
 WORKER_THREADS = "AnyIO worker thread"  # where run_in_threadpool runs the requests (anyio's name)
 _hooked: dict[str, Any] = {}
 _payloads: "OrderedDict[tuple, bytes]" = OrderedDict()
+_making: dict[tuple, Future] = {}
 _lock = threading.Lock()
+_warmer = ThreadPoolExecutor(max_workers=1, thread_name_prefix=WORKER_THREADS + " (warm-up)")
 
 
 def serve_points(get_store: Callable[[], Store], data_for: DataFor) -> bool:
@@ -51,18 +54,50 @@ def serve_points(get_store: Callable[[], Store], data_for: DataFor) -> bool:
 
 
 def payload(store: Store, request: PointsRequest, data_for: DataFor) -> bytes:
-    """The gzip'd points for ``request`` (kept for the last few requests)."""
+    """The gzip'd points for ``request`` (kept for the last few requests); made once even when
+    the page's warm-up (:func:`prepare`) and the browser's request ask at the same time."""
     key = (store.url, request)
     with _lock:
         if key in _payloads:
             _payloads.move_to_end(key)
             return _payloads[key]
-    body = points_payload(data_for(store, request))
+        making = _making.get(key)
+        if making is None:
+            making = _making[key] = Future()
+            mine = True
+        else:
+            mine = False
+    if not mine:
+        return making.result()
+    try:
+        body = points_payload(data_for(store, request))
+    except BaseException as exc:
+        making.set_exception(exc)
+        raise
+    finally:
+        with _lock:
+            _making.pop(key, None)
     with _lock:
         _payloads[key] = body
         while len(_payloads) > CACHED_PAYLOADS:
             _payloads.popitem(last=False)
+    making.set_result(body)
     return body
+
+
+def prepare(store: Store, request: PointsRequest) -> None:
+    """Start making ``request``'s payload in the background (the page calls this as it sends
+    the map): when the browser asks for the points a moment later they are ready or nearly."""
+    data_for = _hooked.get("data")
+    if data_for is not None:
+        _warmer.submit(_quietly, payload, store, request, data_for)
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> None:
+    try:
+        fn(*args)
+    except Exception:  # noqa: BLE001 -- the browser's own request reports it (with a reference)
+        LOG.debug("warming the points failed", exc_info=True)
 
 
 def answer(pairs: list[tuple[str, str]], accepts_gzip: bool) -> Response:

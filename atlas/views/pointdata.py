@@ -20,7 +20,7 @@ import gzip
 import json
 from dataclasses import dataclass
 from typing import Iterable, Mapping
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..core.errors import AtlasError
 from ..sources.datasets.layer import COLOR_BY
@@ -100,6 +100,17 @@ def read_points_request(params: Iterable[tuple[str, str]], current_version: str)
     if own["v"] != current_version:
         raise StalePoints(f"points for store version {own['v']!r} are gone (now {current_version!r})")
     return PointsRequest(own["v"], filters, measure, color)
+
+
+def request_of(url: str) -> PointsRequest:
+    """What a URL made by :func:`points_url` asks for (as the server will read it).
+
+    >>> request_of(points_url("4.ab", Filters(countries=("TJK",)), "leading")).measure
+    'leading'
+    """
+    pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    version = next((v for k, v in pairs if k == "v"), "")
+    return read_points_request(pairs, version)
 
 
 def points_document(data: MapData) -> dict:
