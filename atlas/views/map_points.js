@@ -183,7 +183,23 @@ function atlasPoints(map, d, placeholders, routes) {
   atlasMark('shell');
   if (d.rows) { atlasDraw(map, d, d.rows, null); return; }
   window.atlasPointsState.url = d.url;
+  atlasSay(map, 'Loading the facts…');
   atlasFetch(map, d, d.url);
+}
+
+// One line in the map's corner while the points load, or why they did not (plain text, never HTML).
+var atlasNote = null;
+function atlasSay(map, text) {
+  if (!atlasNote) {
+    atlasNote = L.control({position: 'bottomright'});
+    atlasNote.onAdd = function() { var el = L.DomUtil.create('div', 'atlas-points-note');
+      el.style.cssText = 'background:rgba(255,255,255,.92);color:#222;padding:3px 8px;border-radius:4px;font:12px sans-serif;max-width:320px';
+      return el; };
+    atlasNote.addTo(map);
+  }
+  var el = atlasNote.getContainer();
+  el.textContent = text || '';
+  el.style.display = text ? '' : 'none';
 }
 
 // The points resource (atlas/views/pointdata.py): cached by the browser under its URL, which
@@ -199,8 +215,11 @@ function atlasFetch(map, d, url) {
     if (doc.fields.join() !== d.fields.join()) { throw new Error('unexpected record fields'); }
     atlasDraw(map, d, doc.rows, doc.routes);
   }).catch(function(err) {
+    var why = String(err && err.message || err);
     window.atlasPointsState.state = 'error';
-    window.atlasPointsState.error = String(err && err.message || err);
+    window.atlasPointsState.error = why;
+    atlasSay(map, why === 'stale' ? 'The atlas changed: drawing the map again…'
+                                  : "The map's facts could not be loaded (" + why + '). Reload the page to try again.');
   });
 }
 
@@ -242,7 +261,8 @@ function atlasDraw(map, d, rows, routes) {
   var state = window.atlasPointsState;
   state.markers = rows.length; state.lines = lines; state.facts = Object.keys(ids).length;
   atlasMark('drawn');
-  atlasRefresh(map, function() { atlasMark('ready'); state.state = 'ready'; });
+  if (d.url) { atlasSay(map, 'Grouping ' + state.facts.toLocaleString('en') + ' facts…'); }
+  atlasRefresh(map, function() { atlasMark('ready'); state.state = 'ready'; if (atlasNote) { atlasSay(map, ''); } });
   atlasFilterRoutes();
 }
 

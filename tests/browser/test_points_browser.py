@@ -116,3 +116,16 @@ def test_points_gone_stale_are_fetched_anew_with_the_new_fact(big_app, page):
                              && w.atlasPointsState.state === 'ready'; }""", arg=old, timeout=60000)
     frame = next(f for f in p.frames if "streamlit_folium" in f.url)
     assert "fact-added-later" in drawn_ids(frame)
+
+
+def test_points_that_cannot_be_loaded_say_so_on_the_map(big_app, page):
+    url, _ = big_app
+    p = page.page
+    p.route("**/app/atlas/points?**", lambda route: route.fulfill(status=500, body="no"))
+    p.goto(f"{url}/?review=all")
+    note = p.frame_locator(MAP_FRAME).locator(".atlas-points-note")
+    note.wait_for(timeout=60000)
+    p.wait_for_function(f"""() => {{ const f = document.querySelector("{MAP_FRAME}");
+        return f && f.contentWindow.atlasPointsState && f.contentWindow.atlasPointsState.state === 'error'; }}""",
+                        timeout=60000)
+    assert note.inner_text() == "The map's facts could not be loaded (HTTP 500). Reload the page to try again."
