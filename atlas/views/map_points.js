@@ -1,6 +1,6 @@
 // The map's point markers (atlas/views/mappoints.py makes the records, atlas/views/maps.py embeds this file).
-// One Leaflet.markercluster group holds every point of every point layer, so no two markers
-// come closer than the cluster radius at any zoom; the layer list's entries for the point
+// One cluster group (atlas/views/map_cluster.js) holds every point of every point layer, so no two
+// markers come closer than the cluster radius at any zoom; the layer list's entries for the point
 // layers are empty placeholder groups whose add/remove puts their markers in or out of it.
 // Colour = the fact's first outside power, shape = its fact type. Strings in the records
 // are HTML-escaped on the server (they reach tooltips as HTML).
@@ -98,20 +98,15 @@ function atlasUnfocus(l) {
 
 function atlasVisible(rec) { return ATLAS_YEAR === null || (rec.year !== null && rec.year <= ATLAS_YEAR); }
 
-// Put the markers of the layers switched on, and dated up to the chosen year, in the clusters.
-// Only the difference moves (a Play step adds one year's facts), not all 100,000.
+// Put the markers of the layers switched on, and dated up to the chosen year, in the clusters
+// (the hierarchy is built anew for them: a Play step or a layer switched off).
 function atlasRefresh(map, done) {
-  var add = [], drop = [];
+  var want = [];
   atlasByLayer.forEach(function(ms, k) {
-    var layerOn = map.hasLayer(atlasPlaceholders[k]);
-    ms.forEach(function(m) {
-      var on = layerOn && atlasVisible(m._atlasRec);
-      if (on && !m._atlasIn) { add.push(m); } else if (!on && m._atlasIn) { drop.push(m); }
-      m._atlasIn = on;
-    });
+    if (!map.hasLayer(atlasPlaceholders[k])) { return; }
+    ms.forEach(function(m) { if (atlasVisible(m._atlasRec)) { want.push(m); } });
   });
-  if (drop.length) { atlasCluster.removeLayers(drop); }
-  atlasAddChunked(add, done);
+  atlasCluster.setMarkers(want, done);
   atlasFocusGroup.eachLayer(function(m) {
     var on = atlasVisible(m._atlasRec) && map.hasLayer(atlasPlaceholders[m._atlasRec.layer]);
     m.setOpacity(on ? 1 : 0);
@@ -138,32 +133,12 @@ function atlasFilterRoutes() {
   });
 }
 
-// markercluster's chunked loading: the page stays responsive while 100,000 markers go in;
-// its progress callback says when the last one is in.
-var atlasBatches = 0, atlasWhenIn = [];
-function atlasAddChunked(markers, done) {
-  if (done) { atlasWhenIn.push(done); }
-  if (markers.length) { atlasBatches++; atlasCluster.addLayers(markers); }
-  if (!atlasBatches) { atlasAllIn(); }
-}
-
-function atlasAllIn() {
-  var fs = atlasWhenIn; atlasWhenIn = [];
-  fs.forEach(function(f) { f(); });
-}
-
 function atlasPoints(map, d, placeholders, routes) {
   atlasPlaceholders = placeholders;
   atlasRoutes = routes;
   atlasByLayer = placeholders.map(function() { return []; });
-  atlasCluster = L.markerClusterGroup({
-    maxClusterRadius: d.radius, showCoverageOnHover: false, zoomToBoundsOnClick: false, spiderfyOnMaxZoom: true,
-    chunkedLoading: true, chunkDelay: 5, iconCreateFunction: atlasClusterIcon,
-    spiderLegPolylineOptions: {weight: 1.5, color: '#555'},
-    chunkProgress: function(done, total) {  // called once with done === total per addLayers
-      if (done === total && --atlasBatches <= 0) { atlasBatches = 0; atlasAllIn(); }
-    }
-  });
+  atlasCluster = new AtlasClusterGroup({radius: d.radius, iconCreateFunction: atlasClusterIcon,
+                                        spiderLegPolylineOptions: {weight: 1.5, color: '#555'}});
   // One click opens a small cluster (or one at a single spot) into its facts; a big one zooms in.
   atlasCluster.on('clusterclick', function(e) {
     var c = e.layer, b = c.getBounds();

@@ -31,7 +31,8 @@ from .mappoints import (POINT_LAYERS, RECORD_FIELDS, SHAPES, power_colors, power
 from ..core.markup import esc
 from ..core.webassets import MARKERCLUSTER_CSS, MARKERCLUSTER_JS, offline_map
 
-_POINTS_JS = (Path(__file__).with_name("map_points.js")).read_text(encoding="utf-8")
+_POINTS_JS = "\n".join((Path(__file__).with_name(name)).read_text(encoding="utf-8")
+                       for name in ("map_cluster.js", "map_points.js"))
 CLUSTER_RADIUS_PX = 30  # markers closer than this (at the current zoom) share a cluster
 SPIDERFY_AT_MOST = 8  # a cluster of this many facts or fewer opens into its facts in one click
 
