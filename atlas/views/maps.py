@@ -2,7 +2,7 @@
 
 Countries and routes are each ONE ``L.geoJson`` whose style comes from a small JS function;
 every point (events, pressure, dataset records) is one compact record in ONE JSON array
-(:mod:`atlas.views.mappoints`) drawn by ``map_points.js`` into one Leaflet.markercluster group, so
+(:mod:`atlas.views.mappoints`) drawn by ``map_points.js`` into one cluster group (``map_cluster.js``), so
 nearby markers merge into a cluster that shows its count and its split by outside power.
 Colour = the fact's first outside power (:func:`atlas.core.labels.power_color`), shape = fact type. The key (:func:`legend_html`)
 is plain HTML the page shows beside the map, so it never covers a marker (and no branca
@@ -17,7 +17,6 @@ from pathlib import Path
 import folium
 import pandas as pd
 from branca.element import MacroElement
-from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import get_bounds
 from jinja2.utils import htmlsafe_json_dumps
@@ -29,7 +28,7 @@ from .maplayers import (CELL_TOOLTIP, LAYER_COUNTRIES, LAYER_EVENTS, LAYER_FINAN
 from .mappoints import (POINT_LAYERS, RECORD_FIELDS, SHAPES, power_colors, power_names,
                         powers_shown, shape_svg)
 from ..core.markup import esc
-from ..core.webassets import MARKERCLUSTER_CSS, MARKERCLUSTER_JS, offline_map
+from ..core.webassets import offline_map
 
 _POINTS_JS = "\n".join((Path(__file__).with_name(name)).read_text(encoding="utf-8")
                        for name in ("map_cluster.js", "map_points.js"))
@@ -180,16 +179,14 @@ class AtlasPoints(folium.map.Layer):
         return get_bounds(self.data, lonlat=True) if self.data.get("features") else [[None, None], [None, None]]
 
 
-class AtlasClusters(JSCSSMixin):
-    """Every point marker in one Leaflet.markercluster group (served offline: atlas.core.webassets)."""
+class AtlasClusters(MacroElement):
+    """Every point marker in one cluster group (``map_cluster.js``: no third-party clustering code)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         atlasPoints({{ this._parent.get_name() }}, ATLAS_POINTS, [{{ this.placeholders }}], {{ this.routes }});
         {% endmacro %}
     """)
-    default_js = list(MARKERCLUSTER_JS)
-    default_css = list(MARKERCLUSTER_CSS)
 
     def __init__(self, placeholders: list[AtlasPoints], routes: AtlasGeoJson):
         super().__init__()
