@@ -1,0 +1,160 @@
+"""A fresh clone's first visitor against a later one: seconds until the map is drawn.
+
+Copies the repository's tracked files as they are in the working tree (``git ls-files``;
+copied, so uncommitted edits count) into a temporary folder with no ``data/atlas.sqlite``
+and no ``static/vendor``, starts ``streamlit run dashboard.py`` there with ``ATLAS_DB``
+unset (so the app builds its store from the shipped seeds, curated files and datasets,
+as on a fresh machine), and times in headless Chromium:
+
+- ``server_ready_s``: from starting the server until ``/_stcore/health`` answers;
+- ``fresh_first_map_s``: the first visit to ``/`` until the map is drawn (the app builds
+  its store during this visit);
+- ``warm_map_s``: a second visit in a new browser context (a new session, warm server);
+- ``third_map_s`` (with ``--visits 3``): one more warm visit, to show the noise.
+
+"Map drawn": inside the ``streamlit_folium`` frame, ``window.atlasPointsState.state ===
+'ready'`` when the page exposes that object, else at least one ``.leaflet-marker-icon``.
+The browser is started before the server, so its start-up is not counted and gives the
+server no head start. The temporary folder and the server's process group are removed
+afterwards.
+
+    python benchmarks/first_visit.py            # one JSON line
+    python benchmarks/first_visit.py --visits 3
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+LEFT_OUT = ("data/atlas.sqlite", "static/vendor/")  # what a fresh clone does not have
+MAP_DRAWN = """() => {
+  const s = window.atlasPointsState;
+  if (s) return s.state === 'ready';
+  return document.querySelectorAll('.leaflet-marker-icon').length > 0;
+}"""
+TIMEOUT_MS = 120_000
+
+
+class ServerFailed(RuntimeError):
+    """The copied app's server exited or never answered its health check."""
+
+
+def copy_tracked(dest: Path, root: Path = ROOT) -> int:
+    """Copy the working-tree state of every tracked file under ``root`` to ``dest``; the count."""
+    names = subprocess.run(["git", "ls-files", "-z"], cwd=root, check=True, capture_output=True).stdout
+    copied = 0
+    for name in names.decode().split("\0"):
+        if not name or name.startswith(LEFT_OUT):
+            continue
+        src = root / name
+        if not src.is_file():  # deleted in the working tree: a clone of it would not have it either
+            continue
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+        copied += 1
+    return copied
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(proc: subprocess.Popen, port: int, limit_s: float = 120.0) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ServerFailed(f"the server exited with code {proc.returncode} before answering")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)  # short polling: the health route is not up yet
+    raise ServerFailed(f"no answer from /_stcore/health within {limit_s:.0f} s")
+
+
+def visit(browser, port: int) -> float:
+    """Seconds from opening ``/`` in a new context until the map is drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        t = time.perf_counter()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.frame_locator("iframe[src*='streamlit_folium']").locator(".leaflet-container").wait_for(
+            timeout=TIMEOUT_MS)
+        frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+        frame.wait_for_function(MAP_DRAWN, timeout=TIMEOUT_MS, polling=50)
+        return round(time.perf_counter() - t, 2)
+    finally:
+        context.close()
+
+
+def first_visit(python: str = sys.executable, visits: int = 2) -> dict:
+    """Time a fresh copy's first map and the warm ones after it (see the module doc)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise FileNotFoundError(f"{CHROMIUM}: Chromium is needed for this benchmark")
+    work = Path(tempfile.mkdtemp(prefix="atlas-first-visit-"))
+    proc = None
+    try:
+        files = copy_tracked(work)
+        env = {k: v for k, v in os.environ.items() if k != "ATLAS_DB"}
+        port = free_port()
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                t0 = time.perf_counter()
+                proc = subprocess.Popen(
+                    [python, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+                     "--server.port", str(port), "--server.address", "127.0.0.1"],
+                    cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True)
+                wait_healthy(proc, port)
+                ready = time.perf_counter() - t0
+                times = [visit(browser, port) for _ in range(max(2, visits))]
+            finally:
+                browser.close()
+        out = {"fresh_first_map_s": times[0], "warm_map_s": times[1],
+               "ratio": round(times[0] / times[1], 2), "server_ready_s": round(ready, 2),
+               "fresh_total_s": round(ready + times[0], 2), "files_copied": files,
+               "store_built": (work / "data" / "atlas.sqlite").exists()}
+        if len(times) > 2:
+            out["third_map_s"] = times[2]
+        return out
+    finally:
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 epilog="example: python benchmarks/first_visit.py --visits 3")
+    ap.add_argument("--python", default=sys.executable, help="the interpreter that runs streamlit")
+    ap.add_argument("--visits", type=int, default=2, help="visits in all (2: first and warm; 3 adds one)")
+    args = ap.parse_args(argv)
+    print(json.dumps(first_visit(args.python, args.visits)))
+
+
+if __name__ == "__main__":
+    main()
