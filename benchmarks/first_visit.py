@@ -27,16 +27,17 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "scripts")]
+
+from serve_replicas import free_port, stop, wait_healthy  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 LEFT_OUT = ("data/atlas.sqlite", "static/vendor/")  # what a fresh clone does not have
 MAP_DRAWN = """() => {
@@ -45,10 +46,6 @@ MAP_DRAWN = """() => {
   return document.querySelectorAll('.leaflet-marker-icon').length > 0;
 }"""
 TIMEOUT_MS = 120_000
-
-
-class ServerFailed(RuntimeError):
-    """The copied app's server exited or never answered its health check."""
 
 
 def copy_tracked(dest: Path, root: Path = ROOT) -> int:
@@ -66,25 +63,6 @@ def copy_tracked(dest: Path, root: Path = ROOT) -> int:
         shutil.copy2(src, target)
         copied += 1
     return copied
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(proc: subprocess.Popen, port: int, limit_s: float = 120.0) -> None:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise ServerFailed(f"the server exited with code {proc.returncode} before answering")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)  # short polling: the health route is not up yet
-    raise ServerFailed(f"no answer from /_stcore/health within {limit_s:.0f} s")
 
 
 def visit(browser, port: int) -> float:
@@ -124,7 +102,7 @@ def first_visit(python: str = sys.executable, visits: int = 2) -> dict:
                      "--server.port", str(port), "--server.address", "127.0.0.1"],
                     cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     start_new_session=True)
-                wait_healthy(proc, port)
+                wait_healthy(port, proc, timeout_s=120)
                 ready = time.perf_counter() - t0
                 times = [visit(browser, port) for _ in range(max(2, visits))]
             finally:
@@ -137,13 +115,8 @@ def first_visit(python: str = sys.executable, visits: int = 2) -> dict:
             out["third_map_s"] = times[2]
         return out
     finally:
-        if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        if proc is not None:
+            stop(proc)  # the server's whole process group (its extraction worker too)
         shutil.rmtree(work, ignore_errors=True)
 
 
