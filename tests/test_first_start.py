@@ -1,0 +1,91 @@
+"""A quick first start (issue 25): the curated files are read once, the extraction worker
+is started before the store is filled, and the worker no longer imports the dataset
+importers. The article text here is written for these tests.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from atlas.sources import ingest
+from atlas.sources.extract.gazetteer import _is_cyrillic
+from atlas.sources.worker import ExtractorProcess
+from atlas.db.store import Store
+
+from .conftest import ROOT, SEEDS
+
+
+def test_seeding_reads_the_curated_files_once_and_stores_what_it_checked(monkeypatch, curated_copy):
+    reads = []
+    real = ingest.load_curated
+    monkeypatch.setattr(ingest, "load_curated", lambda *a, **k: reads.append(a) or real(*a, **k))
+    store = Store("sqlite://")
+    assert ingest.ensure_seeded(store, SEEDS, curated_copy, datasets_dir=curated_copy / "none")
+    assert len(reads) == 1
+    assert store.count(origin="curated") == len(real(curated_copy).facts) >= 25
+
+
+def test_before_loading_runs_only_when_the_store_is_filled(curated_copy, tmp_path):
+    calls = []
+    store = Store("sqlite://")
+    none = tmp_path / "no-datasets"
+    assert ingest.ensure_seeded(store, SEEDS, curated_copy, none, before_loading=lambda: calls.append(store.count()))
+    assert calls == [0]  # called before anything was written
+    assert not ingest.ensure_seeded(store, SEEDS, curated_copy, none, before_loading=lambda: calls.append("again"))
+    assert calls == [0]
+
+
+def test_the_extraction_worker_does_not_import_the_dataset_importers():
+    code = ("import sys, json, atlas.sources.worker; "
+            "print(json.dumps([m for m in ('geopandas', 'shapely', 'atlas.sources.datasets') if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == []
+
+
+def test_seeding_still_loads_the_shipped_datasets_without_an_import_at_the_top():
+    store = Store("sqlite://")
+    report = ingest.ingest_paths(store, [SEEDS])
+    assert report.datasets and store.count(origin="dataset") > 0
+
+
+@pytest.fixture
+def extractor():
+    proc = ExtractorProcess()
+    yield proc
+    proc.close()
+
+
+def test_warm_up_starts_the_worker_that_the_seeds_then_use(monkeypatch, extractor):
+    import ui.cache
+
+    monkeypatch.setattr(ui.cache, "worker", lambda: extractor)
+    assert extractor.pid is None
+    ui.cache.warm_extractor().join(timeout=120)
+    pid = extractor.pid
+    assert pid is not None
+    from atlas.sources.files import read_seed_articles
+
+    seed = next(iter(read_seed_articles(SEEDS).values()))
+    assert extractor(seed)["facts"]  # the same process extracts the seed article
+    assert extractor.pid == pid
+
+
+def test_a_failed_warm_up_is_logged_not_raised(monkeypatch, caplog):
+    import ui.cache
+
+    def broken(article):
+        raise RuntimeError("no worker here")
+
+    monkeypatch.setattr(ui.cache, "worker", lambda: broken)
+    ui.cache.warm_extractor().join(timeout=10)
+    assert "warm-up failed" in caplog.text
+
+
+@pytest.mark.parametrize("name,expected", [("Astana", False), ("Zürich", False), ("Астана", True),
+                                           ("Kyzyl-Кия", True), ("", False)])
+def test_cyrillic_check_with_its_ascii_shortcut(name, expected):
+    assert _is_cyrillic(name) is expected
