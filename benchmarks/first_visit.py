@@ -20,6 +20,7 @@ afterwards.
 
     python benchmarks/first_visit.py            # one JSON line
     python benchmarks/first_visit.py --visits 3
+    python benchmarks/first_visit.py --root ../main   # another checkout, e.g. before a change
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def visit(browser, port: int) -> float:
         context.close()
 
 
-def first_visit(python: str = sys.executable, visits: int = 2) -> dict:
+def first_visit(python: str = sys.executable, visits: int = 2, root: Path = ROOT) -> dict:
     """Time a fresh copy's first map and the warm ones after it (see the module doc)."""
     from playwright.sync_api import sync_playwright
 
@@ -90,7 +91,7 @@ def first_visit(python: str = sys.executable, visits: int = 2) -> dict:
     work = Path(tempfile.mkdtemp(prefix="atlas-first-visit-"))
     proc = None
     try:
-        files = copy_tracked(work)
+        files = copy_tracked(work, root)
         env = {k: v for k, v in os.environ.items() if k != "ATLAS_DB"}
         port = free_port()
         with sync_playwright() as pw:
@@ -125,8 +126,10 @@ def main(argv: list[str] | None = None) -> None:
                                  epilog="example: python benchmarks/first_visit.py --visits 3")
     ap.add_argument("--python", default=sys.executable, help="the interpreter that runs streamlit")
     ap.add_argument("--visits", type=int, default=2, help="visits in all (2: first and warm; 3 adds one)")
+    ap.add_argument("--root", type=Path, default=ROOT,
+                    help="the git checkout to copy (default: this one; another, to compare versions in one run)")
     args = ap.parse_args(argv)
-    print(json.dumps(first_visit(args.python, args.visits)))
+    print(json.dumps(first_visit(args.python, args.visits, args.root)))
 
 
 if __name__ == "__main__":

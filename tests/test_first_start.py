@@ -1,6 +1,6 @@
 """A quick first start (issue 25): the curated files are read once, the extraction worker
 is started before the store is filled, and the worker no longer imports the dataset
-importers. The article text here is written for these tests.
+importers or pandas. The article text here is written for these tests.
 """
 from __future__ import annotations
 
@@ -38,9 +38,9 @@ def test_before_loading_runs_only_when_the_store_is_filled(curated_copy, tmp_pat
     assert calls == [0]
 
 
-def test_the_extraction_worker_does_not_import_the_dataset_importers():
-    code = ("import sys, json, atlas.sources.worker; "
-            "print(json.dumps([m for m in ('geopandas', 'shapely', 'atlas.sources.datasets') if m in sys.modules]))")
+def test_the_extraction_worker_does_not_import_the_dataset_importers_or_pandas():
+    code = ("import sys, json, atlas.sources.worker; print(json.dumps([m for m in "
+            "('geopandas', 'shapely', 'pandas', 'atlas.sources.datasets', 'atlas.core.labels') if m in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []

@@ -16,12 +16,12 @@ from .extract import extract
 from .files import (CURATED_DIR, DATASETS_DIR, SEEDS_DIR, CuratedSet, article_files, load_curated, read_article,
                     read_seed_articles)
 from ..core.geometry import country_points
-from ..core.labels import actor_label
 from ..core.models import Article, CENTRAL_ASIA, Evidence, Fact, extracted_fact_id
 from ..db.store import Store
 
 
 def _names(codes: Sequence[str]) -> str:
+    from ..core.labels import actor_label  # labels pulls pandas, which the extraction worker needs nowhere else
     if set(CENTRAL_ASIA) <= set(codes) and len(codes) == len(CENTRAL_ASIA):
         return "Central Asia"
     return ", ".join(CENTRAL_ASIA.get(c) or actor_label(c) for c in codes)
@@ -222,7 +222,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
     if curated is not None:
         report.curated = load_curated_into(store, curated_dir, seeds_dir, curated=curated, seeds=seeds)
     if datasets:
-        from .datasets.sync import sync_dataset
+        from .datasets.sync import sync_dataset  # with the importers above: only seeding needs it
     for key, result in datasets:
         report.datasets.append(sync_dataset(store, key, result.facts, who="ingest").summary())
     if curated is not None and Path(seeds_dir).resolve() in {Path(p).resolve() for p in paths}:

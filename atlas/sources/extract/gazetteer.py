@@ -111,10 +111,10 @@ class Gazetteer:
         # names): the loops skip work that changes nothing (ASCII names hold no Cyrillic, a
         # name with one place needs no sorting).
         namesakes: dict[str, list[int]] = {}
-        cyrillic = _is_cyrillic
+        cyrillic, search = _is_cyrillic, _CYRILLIC.search
         for i, p in enumerate(self.places):
             for n in p.names:
-                for f in (russian_forms(n) if cyrillic(n) else (n,)):
+                for f in (russian_forms(n) if not n.isascii() and search(n) else (n,)):
                     key = f.lower()
                     if len(key) != len(f):
                         key = lower_same_length(f)
@@ -130,7 +130,7 @@ class Gazetteer:
         add_word = self.automaton.add_word
         for key, ids in namesakes.items():
             ids = tuple(sorted(ids, key=by_pop)[:MAX_NAMESAKES]) if len(ids) > 1 else (ids[0],)
-            add_word(key, (len(key), ids, cyrillic(key)))
+            add_word(key, (len(key), ids, not key.isascii() and search(key) is not None))
         if namesakes:
             self.automaton.make_automaton()
         self.size = len(namesakes)
