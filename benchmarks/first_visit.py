@@ -21,6 +21,7 @@ afterwards.
     python benchmarks/first_visit.py            # one JSON line
     python benchmarks/first_visit.py --visits 3
     python benchmarks/first_visit.py --root ../main   # another checkout, e.g. before a change
+    python benchmarks/first_visit.py --repeat 3       # medians of three fresh starts
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,8 +130,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--visits", type=int, default=2, help="visits in all (2: first and warm; 3 adds one)")
     ap.add_argument("--root", type=Path, default=ROOT,
                     help="the git checkout to copy (default: this one; another, to compare versions in one run)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="fresh copies in turn; the line then gives medians and every run's pair")
     args = ap.parse_args(argv)
-    print(json.dumps(first_visit(args.python, args.visits, args.root)))
+    runs = [first_visit(args.python, args.visits, args.root) for _ in range(max(1, args.repeat))]
+    print(json.dumps(runs[0] if len(runs) == 1 else summary(runs)))
+
+
+def summary(runs: list[dict]) -> dict:
+    """Medians over several fresh starts (the machine is shared: single runs vary by seconds)."""
+    keys = ("fresh_first_map_s", "warm_map_s", "ratio", "server_ready_s", "fresh_total_s")
+    out = {k: round(statistics.median(r[k] for r in runs), 2) for k in keys}
+    out["runs"] = [[r["fresh_first_map_s"], r["warm_map_s"]] for r in runs]
+    return out
 
 
 if __name__ == "__main__":

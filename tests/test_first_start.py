@@ -89,3 +89,26 @@ def test_a_failed_warm_up_is_logged_not_raised(monkeypatch, caplog):
                                            ("Kyzyl-Кия", True), ("", False)])
 def test_cyrillic_check_with_its_ascii_shortcut(name, expected):
     assert _is_cyrillic(name) is expected
+
+
+def test_first_visit_copies_the_working_tree_as_a_fresh_clone_would_have_it(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from first_visit import copy_tracked
+
+    repo, dest = tmp_path / "repo", tmp_path / "copy"
+    for name, text in {"app.py": "committed\n", "gone.py": "x\n", "data/atlas.sqlite": "db\n",
+                       "static/vendor/leaflet.js": "js\n", "data/curated/a.yaml": "facts: []\n"}.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    (repo / "untracked.txt").write_text("not in git\n", encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
+    subprocess.run(git + ["add", "app.py", "gone.py", "data", "static"], cwd=repo, check=True)
+    subprocess.run(git + ["commit", "-qm", "t"], cwd=repo, check=True)
+    (repo / "app.py").write_text("edited, not committed\n", encoding="utf-8")
+    (repo / "gone.py").unlink()
+    assert copy_tracked(dest, repo) == 2
+    assert (dest / "app.py").read_text(encoding="utf-8") == "edited, not committed\n"
+    assert (dest / "data/curated/a.yaml").exists()
+    for absent in ("gone.py", "untracked.txt", "data/atlas.sqlite", "static/vendor/leaflet.js"):
+        assert not (dest / absent).exists()
