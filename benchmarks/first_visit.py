@@ -10,7 +10,10 @@ as on a fresh machine), and times in headless Chromium:
 - ``fresh_first_map_s``: the first visit to ``/`` until the map is drawn (the app builds
   its store during this visit);
 - ``warm_map_s``: a second visit in a new browser context (a new session, warm server);
-- ``third_map_s`` (with ``--visits 3``): one more warm visit, to show the noise.
+- ``third_map_s`` (with ``--visits 3``): one more warm visit, to show the noise;
+- ``server_cpu_first_s``, ``server_cpu_warm_s``: CPU seconds the server's process group
+  (the server and its extraction worker) used during the first and the warm visit, which
+  other work on a shared machine changes far less than the wall-clock times.
 
 "Map drawn": inside the ``streamlit_folium`` frame, ``window.atlasPointsState.state ===
 'ready'`` when the page exposes that object, else at least one ``.leaflet-marker-icon``.
@@ -68,6 +71,20 @@ def copy_tracked(dest: Path, root: Path = ROOT) -> int:
     return copied
 
 
+def group_cpu_s(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of one process group
+    (the server and its extraction worker): a measure the other load on the machine barely moves."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ..., utime (12), stime (13)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def visit(browser, port: int) -> float:
     """Seconds from opening ``/`` in a new context until the map is drawn."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -107,12 +124,17 @@ def first_visit(python: str = sys.executable, visits: int = 2, root: Path = ROOT
                     start_new_session=True)
                 wait_healthy(port, proc, timeout_s=120)
                 ready = time.perf_counter() - t0
-                times = [visit(browser, port) for _ in range(max(2, visits))]
+                times, cpu = [], []
+                for _ in range(max(2, visits)):
+                    before = group_cpu_s(proc.pid)
+                    times.append(visit(browser, port))
+                    cpu.append(round(group_cpu_s(proc.pid) - before, 2))
             finally:
                 browser.close()
         out = {"fresh_first_map_s": times[0], "warm_map_s": times[1],
                "ratio": round(times[0] / times[1], 2), "server_ready_s": round(ready, 2),
-               "fresh_total_s": round(ready + times[0], 2), "files_copied": files,
+               "fresh_total_s": round(ready + times[0], 2), "server_cpu_first_s": cpu[0],
+               "server_cpu_warm_s": cpu[1], "files_copied": files,
                "store_built": (work / "data" / "atlas.sqlite").exists()}
         if len(times) > 2:
             out["third_map_s"] = times[2]
@@ -139,7 +161,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def summary(runs: list[dict]) -> dict:
     """Medians over several fresh starts (the machine is shared: single runs vary by seconds)."""
-    keys = ("fresh_first_map_s", "warm_map_s", "ratio", "server_ready_s", "fresh_total_s")
+    keys = ("fresh_first_map_s", "warm_map_s", "ratio", "server_ready_s", "fresh_total_s", "server_cpu_first_s",
+            "server_cpu_warm_s")
     out = {k: round(statistics.median(r[k] for r in runs), 2) for k in keys}
     out["runs"] = [[r["fresh_first_map_s"], r["warm_map_s"]] for r in runs]
     return out
