@@ -112,3 +112,35 @@ def test_first_visit_copies_the_working_tree_as_a_fresh_clone_would_have_it(tmp_
     assert (dest / "data/curated/a.yaml").exists()
     for absent in ("gone.py", "untracked.txt", "data/atlas.sqlite", "static/vendor/leaflet.js"):
         assert not (dest / absent).exists()
+
+
+def test_seeding_extracts_with_the_extractor_it_is_given(curated_copy, tmp_path):
+    seen = []
+
+    def here(article):
+        seen.append(article.id)
+        return ingest.extract_here(article)
+
+    store = Store("sqlite://")
+    assert ingest.ensure_seeded(store, SEEDS, curated_copy, tmp_path / "none", extractor=here)
+    assert seen and set(seen) == {a["id"] for a in store.articles()}
+    assert store.count(origin="extracted") > 0
+
+
+def test_small_seed_sets_are_extracted_in_the_server_large_ones_in_the_warmed_worker(monkeypatch, tmp_path):
+    import ui.cache
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Kasachstan und China unterzeichnen in Astana ein Abkommen.\n", encoding="utf-8")
+    assert ui.cache.seed_extraction(seeds) == (ingest.extract_here, None)
+    assert ui.cache.seed_extraction(tmp_path / "no-seeds") == (ingest.extract_here, None)
+    monkeypatch.setattr(ui.cache, "SEEDS_IN_PROCESS_BYTES", 10)
+    assert ui.cache.seed_extraction(seeds) == (ingest.run_extractor, ui.cache.warm_extractor)
+
+
+def test_the_server_and_the_worker_extract_a_seed_alike(extractor):
+    from atlas.sources.files import read_seed_articles
+
+    seed = next(iter(read_seed_articles(SEEDS).values()))
+    assert extractor(seed) == ingest.extract_here(seed)

@@ -100,12 +100,16 @@ def use_runner(runner: Callable[[Article], dict] | None) -> None:
     _runner = runner
 
 
+def extract_here(article: Article) -> dict:
+    """The extractor's JSON for ``article``, made in this process whatever runner is set."""
+    return extract(article.text, published=article.published, language=article.language).to_dict()
+
+
 def run_extractor(article: Article) -> dict:
     """The extractor's JSON for ``article``: in this process, or through the runner set by :func:`use_runner`."""
     if _runner is not None:
         return _runner(article)
-    ex = extract(article.text, published=article.published, language=article.language)
-    return ex.to_dict()
+    return extract_here(article)
 
 
 @dataclass
@@ -149,7 +153,8 @@ def store_prepared(store: Store, prepared: Prepared) -> bool:
 
 
 def load_curated_into(store: Store, curated_dir: Path = CURATED_DIR, seeds_dir: Path = SEEDS_DIR, *,
-                      curated: CuratedSet | None = None, seeds: dict[str, Article] | None = None) -> int:
+                      curated: CuratedSet | None = None, seeds: dict[str, Article] | None = None,
+                      extractor: Callable[[Article], dict] = run_extractor) -> int:
     """(Re)load curated facts; on any problem raise and leave the store as it was.
 
     ``curated`` and ``seeds`` are the files as already read (by :func:`ingest_paths`, which
@@ -164,17 +169,18 @@ def load_curated_into(store: Store, curated_dir: Path = CURATED_DIR, seeds_dir: 
     cited = {e.article for f in cs.facts for e in f.evidence}
     for art in {a.id: a for a in seeds.values()}.values():
         if art.id in cited and not store.has_article(art.id):
-            store_prepared(store, prepare(art))
+            store_prepared(store, prepare(art, extractor=extractor))
     return store.replace_curated(cs.facts)
 
 
 def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | None = CURATED_DIR,
                  seeds_dir: Path = SEEDS_DIR, progress: Callable[[Iterable], Iterable] | None = None,
-                 datasets_dir: Path | None = DATASETS_DIR) -> IngestReport:
+                 datasets_dir: Path | None = DATASETS_DIR,
+                 extractor: Callable[[Article], dict] = run_extractor) -> IngestReport:
     """Ingest article files and reload curated facts and the shipped published datasets.
 
-    Everything is read and extracted first; if any input has a problem nothing at all
-    is written and :class:`ValidationError` lists the problems.
+    Everything is read and extracted (by ``extractor``) first; if any input has a problem
+    nothing at all is written and :class:`ValidationError` lists the problems.
     """
     report = IngestReport()
     problems: list[str] = []
@@ -208,7 +214,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
                 report.duplicates.append(str(f))
                 continue
             seen.add(art.id)
-            prepared.append(prepare(art))
+            prepared.append(prepare(art, extractor=extractor))
         except ArticleError as exc:
             problems.append(str(exc))
     if problems:
@@ -220,7 +226,8 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
         else:
             report.duplicates.append(p.article.path)
     if curated is not None:
-        report.curated = load_curated_into(store, curated_dir, seeds_dir, curated=curated, seeds=seeds)
+        report.curated = load_curated_into(store, curated_dir, seeds_dir, curated=curated, seeds=seeds,
+                                           extractor=extractor)
     if datasets:
         from .datasets.sync import sync_dataset  # with the importers above: only seeding needs it
     for key, result in datasets:
@@ -244,12 +251,14 @@ def sources_fingerprint(seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED
 
 
 def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR,
-                  datasets_dir: Path = DATASETS_DIR, before_loading: Callable[[], None] | None = None) -> bool:
+                  datasets_dir: Path = DATASETS_DIR, before_loading: Callable[[], None] | None = None,
+                  extractor: Callable[[Article], dict] = run_extractor) -> bool:
     """Load seeds, curated facts and datasets when the store is new or those files changed since.
 
-    True if it loaded; ``before_loading`` is called first then (the app starts its
-    extraction worker with it). Raises :class:`ValidationError` (nothing written) when
-    the files have problems; the store keeps what it had.
+    True if it loaded; ``before_loading`` is called first then (the app may start its
+    extraction worker with it), and ``extractor`` extracts the seed articles. Raises
+    :class:`ValidationError` (nothing written) when the files have problems; the store
+    keeps what it had.
     """
     stamp = sources_fingerprint(seeds_dir, curated_dir, datasets_dir)
     known = store.get_meta("sources_fingerprint")
@@ -263,6 +272,7 @@ def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path =
             return False
     if before_loading is not None:
         before_loading()
-    ingest_paths(store, [seeds_dir], curated_dir=curated_dir, seeds_dir=seeds_dir, datasets_dir=datasets_dir)
+    ingest_paths(store, [seeds_dir], curated_dir=curated_dir, seeds_dir=seeds_dir, datasets_dir=datasets_dir,
+                 extractor=extractor)
     store.set_meta("sources_fingerprint", stamp)
     return True
