@@ -133,8 +133,8 @@ def test_small_seed_sets_are_extracted_in_the_server_large_ones_in_the_warmed_wo
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "a.txt").write_text("Kasachstan und China unterzeichnen in Astana ein Abkommen.\n", encoding="utf-8")
-    assert ui.cache.seed_extraction(seeds) == (ingest.extract_here, None)
-    assert ui.cache.seed_extraction(tmp_path / "no-seeds") == (ingest.extract_here, None)
+    assert ui.cache.seed_extraction(seeds) == (ui.cache.extract_seed_here, None)
+    assert ui.cache.seed_extraction(tmp_path / "no-seeds") == (ui.cache.extract_seed_here, None)
     monkeypatch.setattr(ui.cache, "SEEDS_IN_PROCESS_BYTES", 10)
     assert ui.cache.seed_extraction(seeds) == (ingest.run_extractor, ui.cache.warm_extractor)
 
@@ -144,3 +144,18 @@ def test_the_server_and_the_worker_extract_a_seed_alike(extractor):
 
     seed = next(iter(read_seed_articles(SEEDS).values()))
     assert extractor(seed) == ingest.extract_here(seed)
+
+
+def test_a_bug_met_extracting_a_seed_in_the_server_is_listed_like_the_workers(monkeypatch, curated_copy, tmp_path):
+    import ui.cache
+    from atlas.core.errors import ValidationError
+
+    def broken(article):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(ui.cache, "extract_here", broken)
+    store = Store("sqlite://")
+    with pytest.raises(ValidationError) as info:
+        ingest.ensure_seeded(store, SEEDS, curated_copy, tmp_path / "none", extractor=ui.cache.extract_seed_here)
+    assert any("TypeError: a bug" in str(p) for p in info.value.problems)
+    assert store.count() == 0  # nothing written

@@ -11,7 +11,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from atlas.core.errors import AtlasError, ValidationError
+from atlas.core.errors import ArticleError, AtlasError, ValidationError
 from atlas.core.models import Article
 from atlas.sources.files import SEEDS_DIR, article_files
 from atlas.sources.ingest import ensure_seeded, extract_here, run_extractor
@@ -43,8 +43,19 @@ def seed_extraction(seeds_dir: Path = SEEDS_DIR) -> tuple[Callable[[Article], di
     except (OSError, AtlasError):
         size = SEEDS_IN_PROCESS_BYTES + 1
     if size <= SEEDS_IN_PROCESS_BYTES:
-        return extract_here, None
+        return extract_seed_here, None
     return run_extractor, warm_extractor
+
+
+def extract_seed_here(article: Article) -> dict:
+    """:func:`atlas.sources.ingest.extract_here`, failing as the worker fails: with an
+    ArticleError, so a bug met in one seed is listed and the app serves what it holds."""
+    try:
+        return extract_here(article)
+    except AtlasError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the worker turns any error into a message the same way
+        raise ArticleError(f"{type(exc).__name__}: {exc}") from None
 
 
 def _warm_up(extractor: ExtractorProcess) -> None:
