@@ -11,8 +11,9 @@ Every refusal is a ``yaml.YAMLError`` with a line, so callers need one ``except`
 
 :func:`load` reads with libyaml's C parser where PyYAML has it (six times faster: the
 curated files are read on every first start) under the same Python composer, limits
-and constructors; any error is reported by a second reading with the pure-Python
-parser, so messages and lines are exactly those of :class:`BoundedLoader`.
+and constructors. Any error, and the few texts where the two parsers part (tabs, inner
+byte-order marks, ``|#``, explicit tags), go to the pure-Python parser, so values,
+messages and lines are exactly those of :class:`BoundedLoader`.
 """
 from __future__ import annotations
 
