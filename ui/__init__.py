@@ -12,6 +12,6 @@ _install_upload_guard()
 from atlas.sources.ingest import use_runner as _use_runner  # noqa: E402
 from ui.extraction import run_in_worker as _run_in_worker  # noqa: E402
 
-# Extraction (Preview, Save, Re-extract, seeds at start-up) runs in a worker process with a
-# time limit, so one heavy article never stalls the other sessions of this server.
+# Extraction (Preview, Save, Re-extract; at start-up a large seed set, see ui.cache.seed_extraction)
+# runs in a worker process with a time limit, so one heavy article never stalls the other sessions.
 _use_runner(_run_in_worker)

@@ -1,8 +1,8 @@
 """The app extracts in a worker process (:mod:`atlas.sources.worker`) and shows progress.
 
 Installed for the whole app by ``ui/__init__``: every ingest path the app runs
-(Preview, Save, Re-extract, loading seeds at start-up) goes through
-:func:`atlas.sources.ingest.run_extractor`, which then hands the article to the worker.
+(Preview, Save, Re-extract, a large seed set at start-up: see ``ui.cache.seed_extraction``) goes
+through :func:`atlas.sources.ingest.run_extractor`, which then hands the article to the worker.
 """
 from __future__ import annotations
 

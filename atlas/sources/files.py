@@ -23,6 +23,7 @@ from .records import parse_curated
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = ROOT / "seeds"
 CURATED_DIR = ROOT / "data" / "curated"
+DATASETS_DIR = ROOT / "data" / "datasets"  # the shipped published datasets (atlas.sources.datasets)
 BOUNDARIES = ROOT / "data" / "boundaries" / "countries.geojson"
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")

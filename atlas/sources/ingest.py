@@ -11,18 +11,17 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from .datasets.sync import sync_dataset
-from .datasets import DATASETS_DIR
 from ..core.errors import ArticleError, AtlasError, ValidationError
 from .extract import extract
-from .files import CURATED_DIR, SEEDS_DIR, article_files, load_curated, read_article, read_seed_articles
+from .files import (CURATED_DIR, DATASETS_DIR, SEEDS_DIR, CuratedSet, article_files, load_curated, read_article,
+                    read_seed_articles)
 from ..core.geometry import country_points
-from ..core.labels import actor_label
 from ..core.models import Article, CENTRAL_ASIA, Evidence, Fact, extracted_fact_id
 from ..db.store import Store
 
 
 def _names(codes: Sequence[str]) -> str:
+    from ..core.labels import actor_label  # labels pulls pandas, which the extraction worker needs nowhere else
     if set(CENTRAL_ASIA) <= set(codes) and len(codes) == len(CENTRAL_ASIA):
         return "Central Asia"
     return ", ".join(CENTRAL_ASIA.get(c) or actor_label(c) for c in codes)
@@ -101,12 +100,16 @@ def use_runner(runner: Callable[[Article], dict] | None) -> None:
     _runner = runner
 
 
+def extract_here(article: Article) -> dict:
+    """The extractor's JSON for ``article``, made in this process whatever runner is set."""
+    return extract(article.text, published=article.published, language=article.language).to_dict()
+
+
 def run_extractor(article: Article) -> dict:
     """The extractor's JSON for ``article``: in this process, or through the runner set by :func:`use_runner`."""
     if _runner is not None:
         return _runner(article)
-    ex = extract(article.text, published=article.published, language=article.language)
-    return ex.to_dict()
+    return extract_here(article)
 
 
 @dataclass
@@ -149,27 +152,35 @@ def store_prepared(store: Store, prepared: Prepared) -> bool:
     return store.add_article(prepared.article, prepared.facts, prepared.extraction)
 
 
-def load_curated_into(store: Store, curated_dir: Path = CURATED_DIR, seeds_dir: Path = SEEDS_DIR) -> int:
-    """(Re)load curated facts; on any problem raise and leave the store as it was."""
-    cs = load_curated(curated_dir, read_seed_articles(seeds_dir))
+def load_curated_into(store: Store, curated_dir: Path = CURATED_DIR, seeds_dir: Path = SEEDS_DIR, *,
+                      curated: CuratedSet | None = None, seeds: dict[str, Article] | None = None,
+                      extractor: Callable[[Article], dict] = run_extractor) -> int:
+    """(Re)load curated facts; on any problem raise and leave the store as it was.
+
+    ``curated`` and ``seeds`` are the files as already read (by :func:`ingest_paths`, which
+    checked them before writing anything): then they are stored as read, not read again.
+    """
+    if seeds is None:
+        seeds = read_seed_articles(seeds_dir)
+    cs = curated if curated is not None else load_curated(curated_dir, seeds)
     if cs.problems:
         raise ValidationError(list(cs.problems))
     # Curated evidence cites seed articles: make sure those are stored too.
-    seeds = read_seed_articles(seeds_dir)
     cited = {e.article for f in cs.facts for e in f.evidence}
     for art in {a.id: a for a in seeds.values()}.values():
         if art.id in cited and not store.has_article(art.id):
-            store_prepared(store, prepare(art))
+            store_prepared(store, prepare(art, extractor=extractor))
     return store.replace_curated(cs.facts)
 
 
 def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | None = CURATED_DIR,
                  seeds_dir: Path = SEEDS_DIR, progress: Callable[[Iterable], Iterable] | None = None,
-                 datasets_dir: Path | None = DATASETS_DIR) -> IngestReport:
+                 datasets_dir: Path | None = DATASETS_DIR,
+                 extractor: Callable[[Article], dict] = run_extractor) -> IngestReport:
     """Ingest article files and reload curated facts and the shipped published datasets.
 
-    Everything is read and extracted first; if any input has a problem nothing at all
-    is written and :class:`ValidationError` lists the problems.
+    Everything is read and extracted (by ``extractor``) first; if any input has a problem
+    nothing at all is written and :class:`ValidationError` lists the problems.
     """
     report = IngestReport()
     problems: list[str] = []
@@ -182,14 +193,16 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
         files = article_files(paths)
     except ArticleError as exc:
         raise ValidationError([str(exc)]) from None
-    curated = None
+    curated = seeds = None
     if curated_dir is not None:
-        cs = load_curated(curated_dir, read_seed_articles(seeds_dir))
-        problems.extend(str(p) for p in cs.problems)
-        curated = cs.facts
+        seeds = read_seed_articles(seeds_dir)
+        curated = load_curated(curated_dir, seeds)
+        problems.extend(str(p) for p in curated.problems)
     datasets = []
     if curated_dir is not None and datasets_dir is not None:
-        from .datasets.load import read_shipped  # the dataset importers pull geopandas: only seeding needs them
+        # The dataset importers pull geopandas and pandas: only seeding needs them, not the
+        # extraction worker (which imports this module for prepare()).
+        from .datasets.load import read_shipped
 
         datasets, dataset_problems = read_shipped(datasets_dir)
         problems.extend(dataset_problems)
@@ -201,7 +214,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
                 report.duplicates.append(str(f))
                 continue
             seen.add(art.id)
-            prepared.append(prepare(art))
+            prepared.append(prepare(art, extractor=extractor))
         except ArticleError as exc:
             problems.append(str(exc))
     if problems:
@@ -213,7 +226,10 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, curated_dir: Path | Non
         else:
             report.duplicates.append(p.article.path)
     if curated is not None:
-        report.curated = load_curated_into(store, curated_dir, seeds_dir)
+        report.curated = load_curated_into(store, curated_dir, seeds_dir, curated=curated, seeds=seeds,
+                                           extractor=extractor)
+    if datasets:
+        from .datasets.sync import sync_dataset  # with the importers above: only seeding needs it
     for key, result in datasets:
         report.datasets.append(sync_dataset(store, key, result.facts, who="ingest").summary())
     if curated is not None and Path(seeds_dir).resolve() in {Path(p).resolve() for p in paths}:
@@ -235,11 +251,14 @@ def sources_fingerprint(seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED
 
 
 def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path = CURATED_DIR,
-                  datasets_dir: Path = DATASETS_DIR) -> bool:
+                  datasets_dir: Path = DATASETS_DIR, before_loading: Callable[[], None] | None = None,
+                  extractor: Callable[[Article], dict] = run_extractor) -> bool:
     """Load seeds, curated facts and datasets when the store is new or those files changed since.
 
-    True if it loaded. Raises :class:`ValidationError` (nothing written) when the
-    files have problems; the store keeps what it had.
+    True if it loaded; ``before_loading`` is called first then (the app may start its
+    extraction worker with it), and ``extractor`` extracts the seed articles. Raises
+    :class:`ValidationError` (nothing written) when the files have problems; the store
+    keeps what it had.
     """
     stamp = sources_fingerprint(seeds_dir, curated_dir, datasets_dir)
     known = store.get_meta("sources_fingerprint")
@@ -251,6 +270,9 @@ def ensure_seeded(store: Store, seeds_dir: Path = SEEDS_DIR, curated_dir: Path =
             # and watch the files from now on.
             store.set_meta("sources_fingerprint", stamp)
             return False
-    ingest_paths(store, [seeds_dir], curated_dir=curated_dir, seeds_dir=seeds_dir, datasets_dir=datasets_dir)
+    if before_loading is not None:
+        before_loading()
+    ingest_paths(store, [seeds_dir], curated_dir=curated_dir, seeds_dir=seeds_dir, datasets_dir=datasets_dir,
+                 extractor=extractor)
     store.set_meta("sources_fingerprint", stamp)
     return True

@@ -10,15 +10,13 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...core.errors import ValidationError
 from .aiddata import AIDDATA
 from .mapping import DatasetMapping
 from .ofac import OFAC
 from .worldbank import WORLDBANK
+from ..files import DATASETS_DIR  # noqa: F401 - the shipped datasets' folder, defined with the project's others
 
-DATASETS_DIR = Path(__file__).resolve().parents[3] / "data" / "datasets"
 # Only AidData ships (data/datasets/); World Bank and OFAC are imported from the publisher's files.
 DATASETS: dict[str, DatasetMapping] = {AIDDATA.key: AIDDATA, WORLDBANK.key: WORLDBANK,
                                        OFAC.key: OFAC}

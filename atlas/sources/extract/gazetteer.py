@@ -99,7 +99,7 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _is_cyrillic(s: str) -> bool:
-    return _CYRILLIC.search(s) is not None
+    return not s.isascii() and _CYRILLIC.search(s) is not None  # most names are ASCII: no search
 
 
 class Gazetteer:
@@ -107,11 +107,14 @@ class Gazetteer:
 
     def __init__(self, places: Iterable[Place], refused: set[str] = REFUSED):
         self.places = list(places)
+        # Built at every start of the app and of its extraction worker (45,000 places, 96,000
+        # names): the loops skip work that changes nothing (ASCII names hold no Cyrillic, a
+        # name with one place needs no sorting).
         namesakes: dict[str, list[int]] = {}
-        cyrillic = _CYRILLIC.search
+        cyrillic, search = _is_cyrillic, _CYRILLIC.search
         for i, p in enumerate(self.places):
             for n in p.names:
-                for f in (russian_forms(n) if cyrillic(n) else (n,)):
+                for f in (russian_forms(n) if not n.isascii() and search(n) else (n,)):
                     key = f.lower()
                     if len(key) != len(f):
                         key = lower_same_length(f)
@@ -124,9 +127,10 @@ class Gazetteer:
                         ids.append(i)
         self.automaton = ahocorasick.Automaton()
         by_pop = lambda i: (-self.places[i].population, i)
+        add_word = self.automaton.add_word
         for key, ids in namesakes.items():
-            ids = sorted(ids, key=by_pop)[:MAX_NAMESAKES]
-            self.automaton.add_word(key, (len(key), tuple(ids), _is_cyrillic(key)))
+            ids = tuple(sorted(ids, key=by_pop)[:MAX_NAMESAKES]) if len(ids) > 1 else (ids[0],)
+            add_word(key, (len(key), ids, not key.isascii() and search(key) is not None))
         if namesakes:
             self.automaton.make_automaton()
         self.size = len(namesakes)
