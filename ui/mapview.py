@@ -54,7 +54,8 @@ def boundaries() -> dict:
     return load_boundaries(BOUNDARIES)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+# 8 entries: at 100,000 facts one whole map's data (points as compact records) is ~20 MB.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: str = "power",
               whole: bool = False) -> maplayers.MapData:
     # Filters is a frozen dataclass: Streamlit's cache hashes its fields, so it is the key itself.
@@ -63,8 +64,8 @@ def _map_data(url: str, version: str, f: Filters, measure: str, finance_color: s
     frame = events.collapse(frame, _events(url, version, f))
     # whole: the points travel as a resource and the browser clusters them, so every fact is
     # drawn; inside the websocket message (whole=False) they are grid cells above POINT_LIMIT.
-    limits = ({"point_limit": maplayers.WHOLE_POINT_LIMIT, "route_limit": maplayers.WHOLE_ROUTE_LIMIT}
-              if whole else {})
+    limits = ({"point_limit": maplayers.WHOLE_POINT_LIMIT, "route_limit": maplayers.WHOLE_ROUTE_LIMIT,
+               "point_features": False} if whole else {})
     return maplayers.map_data(frame, boundaries(), measure=measure, finance_color=finance_color, **limits)
 
 
