@@ -181,3 +181,13 @@ def test_clean_title_property(raw):
     assert not any(ch in out for ch in "\n\r\t\x00\x1b")
     assert out == out.strip() and "  " not in out
     assert clean_title(out) == out
+
+
+def test_a_typed_value_of_the_wrong_type_is_a_located_problem(curated_copy):
+    """``!!int x`` raised a bare ValueError inside PyYAML, past every ``except yaml.YAMLError``."""
+    (curated_copy / "typed.yaml").write_text("facts:\n  - id: typed-1\n    confidence: !!int high\n", encoding="utf-8")
+    proc = run("validate", "--curated", str(curated_copy))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    typed = [line for line in proc.stderr.splitlines() if "typed.yaml" in line]
+    assert typed and typed[0].startswith(f"{curated_copy / 'typed.yaml'}:3: ")
+    assert "the value is not a valid int" in typed[0]

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer, ComposerError
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 try:
@@ -98,6 +98,21 @@ class BoundedLoader(yaml.SafeLoader):
         self._depth -= 1
         self._count(1, event.start_mark)
         return node
+
+
+def _construct_or_refuse(self: BoundedLoader, node: yaml.Node, deep: bool = False) -> Any:
+    # A typed value that is not of its type ("!!int x", "!!binary ?") raised a bare
+    # ValueError from PyYAML's constructors, past every caller's ``except yaml.YAMLError``.
+    try:
+        return SafeConstructor.construct_object(self, node, deep)
+    except yaml.YAMLError:
+        raise
+    except (ValueError, TypeError, OverflowError) as exc:
+        tag = (node.tag or "").rsplit(":", 1)[-1]
+        raise ConstructorError(None, None, f"the value is not a valid {tag}: {exc}", node.start_mark) from None
+
+
+BoundedLoader.construct_object = _construct_or_refuse
 
 
 def _timestamp_or_text(loader: SafeConstructor, node: yaml.ScalarNode) -> Any:
