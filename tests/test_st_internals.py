@@ -132,10 +132,13 @@ def test_the_missing_context_warning_is_dropped_only_in_the_named_threads():
             seen.append(f"{threading.current_thread().name}: {record.getMessage()}")
 
     logger = logging.getLogger(st_internals.MISSING_CONTEXT_LOGGER)
-    handler = Keep()
+    handler, before = Keep(), list(logger.filters)
     logger.addHandler(handler)
+    logger.filters.clear()  # whatever an earlier page test installed in this process
     try:
         st_internals.quiet_missing_context("Points worker")
+        st_internals.quiet_missing_context("Points worker", "Warm-up")  # once: one filter, names added
+        assert len(logger.filters) == 1
         for name in ("Points worker 3", "Other thread"):
             t = threading.Thread(name=name, target=lambda: logger.warning("Thread 'x': missing ScriptRunContext!"))
             t.start()
@@ -143,5 +146,5 @@ def test_the_missing_context_warning_is_dropped_only_in_the_named_threads():
         logger.warning("something else")
     finally:
         logger.removeHandler(handler)
-        logger.filters.clear()
+        logger.filters[:] = before
     assert seen == ["Other thread: Thread 'x': missing ScriptRunContext!", "MainThread: something else"]

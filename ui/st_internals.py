@@ -191,8 +191,11 @@ def quiet_missing_context(*thread_names: str) -> None:
     route (ui/pointserver.py) reads the page's caches from the server's worker threads on
     purpose, and a warning per request would bury real ones in the log."""
     logger = logging.getLogger(MISSING_CONTEXT_LOGGER)
-    if not any(isinstance(f, _SkipMissingContext) for f in logger.filters):
+    mine = next((f for f in logger.filters if isinstance(f, _SkipMissingContext)), None)
+    if mine is None:
         logger.addFilter(_SkipMissingContext(tuple(thread_names)))
+    else:
+        mine.thread_names = tuple(dict.fromkeys(mine.thread_names + tuple(thread_names)))
 
 
 def starlette_apps() -> list[Any]:
