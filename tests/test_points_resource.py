@@ -211,3 +211,20 @@ def test_a_warm_up_and_a_request_at_once_make_the_payload_once(served, monkeypat
     release.set()
     asking.join(10)
     assert got[0].status_code == 200 and calls == [1]
+
+
+def test_records_made_straight_from_the_frame_equal_those_made_from_the_features():
+    from atlas.core.synthetic import synthetic_facts
+    store = Store("sqlite://")
+    facts = list(synthetic_facts(800, seed=11))
+    multi = replace(facts[0], id="multi-site", geometry={"type": "MultiPoint", "coordinates": [[70.1, 40.2], [71.3, 41.4]]})
+    store.bulk_insert_facts(facts[1:] + [multi])
+    frame = apply_filters(load_frame(store), Filters(reviews=("accepted", "pending")))
+    store.dispose()
+    kw = {"point_limit": maplayers.WHOLE_POINT_LIMIT, "route_limit": maplayers.WHOLE_ROUTE_LIMIT}
+    with_features = maplayers.map_data(frame, BOUNDARIES, **kw)
+    records_only = maplayers.map_data(frame, BOUNDARIES, point_features=False, **kw)
+    assert records_only.rows() == with_features.rows() and len(records_only.rows()) > 500
+    assert sum(1 for r in records_only.rows() if r[3] == "multi-site") == 2
+    assert records_only.events["features"] == [] and maplayers.view_bounds(records_only) == maplayers.view_bounds(
+        with_features)

@@ -133,35 +133,62 @@ def _point_geometry(geom_type: Any, geom: Any, lon: float, lat: float) -> dict:
     return {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]}
 
 
-def _point_features(df: pd.DataFrame) -> list[dict]:
-    """Point facts at their true place; the map clusters markers that come too close (atlas.views.maps).
+def _point_columns(df: pd.DataFrame) -> dict[str, list]:
+    """The point layers' values, a column at a time, values that repeat (types, dates, actor
+    lists) worked out once each: at 100,000 facts this ran a second and a half row by row."""
+    n = len(df)
+    starts = df["date_start"].tolist()
+    actors = df["actors"].tolist()
+    return {
+        "id": df["id"].tolist(),
+        "gtype": df["geom_type"].tolist() if "geom_type" in df.columns else [None] * n,
+        "geom": df["geometry"].tolist() if "geometry" in df.columns else [None] * n,
+        "lon": np.round(df["lon"].to_numpy(dtype=float), 4).tolist(),
+        "lat": np.round(df["lat"].to_numpy(dtype=float), 4).tolist(),
+        "title": [esc(t) for t in df["title"].tolist()],
+        "type": _escaped_column(df["type"]), "origin": _escaped_column(df["origin"]),
+        "date": _memo_column(zip(starts, df["date_precision"].tolist()), lambda k: short_date(*k)),
+        "power": _memo_column(actors, lambda a: esc(first_power(a))),
+        "year": [None if pd.isna(ts) else int(ts.year) for ts in starts],
+        "more": [isinstance(a, str) and "|" in a for a in actors],
+    }
 
-    Column at a time, values that repeat (types, dates, actor lists) worked out once each:
-    at 100,000 facts this ran a second and a half row by row."""
+
+def _geometry_at(c: dict[str, list], k: int) -> dict:
+    if c["gtype"][k] == "MultiPoint":
+        return _point_geometry("MultiPoint", c["geom"][k], c["lon"][k], c["lat"][k])
+    return {"type": "Point", "coordinates": [c["lon"][k], c["lat"][k]]}
+
+
+def _point_features(df: pd.DataFrame) -> list[dict]:
+    """Point facts at their true place; the map clusters markers that come too close (atlas.views.maps)."""
     if not len(df):
         return []
-    n = len(df)
-    geom_types = df["geom_type"].tolist() if "geom_type" in df.columns else [None] * n
-    geoms = df["geometry"].tolist() if "geometry" in df.columns else [None] * n
-    lons = np.round(df["lon"].to_numpy(dtype=float), 4).tolist()
-    lats = np.round(df["lat"].to_numpy(dtype=float), 4).tolist()
-    titles = [esc(t) for t in df["title"].tolist()]
-    types, origins = _escaped_column(df["type"]), _escaped_column(df["origin"])
-    starts = df["date_start"].tolist()
-    dates = _memo_column(zip(starts, df["date_precision"].tolist()), lambda k: short_date(*k))
-    actors = df["actors"].tolist()
-    powers = _memo_column(actors, lambda a: esc(first_power(a)))
-    years = [None if pd.isna(ts) else int(ts.year) for ts in starts]
+    c = _point_columns(df)
     out = []
-    for k, fid in enumerate(df["id"].tolist()):
-        gtype = geom_types[k]
-        geometry = (_point_geometry(gtype, geoms[k], lons[k], lats[k]) if gtype == "MultiPoint"
-                    else {"type": "Point", "coordinates": [lons[k], lats[k]]})
-        props = {"id": fid, "title": titles[k], "type": types[k], "origin": origins[k], "date": dates[k],
-                 "power": powers[k], "year": years[k]}
-        if isinstance(actors[k], str) and "|" in actors[k]:
+    for k, fid in enumerate(c["id"]):
+        props = {"id": fid, "title": c["title"][k], "type": c["type"][k], "origin": c["origin"][k],
+                 "date": c["date"][k], "power": c["power"][k], "year": c["year"][k]}
+        if c["more"][k]:
             props["more"] = 1
-        out.append({"type": "Feature", "geometry": geometry, "properties": props})
+        out.append({"type": "Feature", "geometry": _geometry_at(c, k), "properties": props})
+    return out
+
+
+def _point_rows(df: pd.DataFrame, layer: int) -> list[list]:
+    """The same facts straight as compact records (:func:`atlas.views.mappoints.point_records`
+    of :func:`_point_features`, without making the features first)."""
+    if not len(df):
+        return []
+    c = _point_columns(df)
+    out = []
+    for k, fid in enumerate(c["id"]):
+        rest = [fid, c["title"][k], c["type"][k], c["type"][k], c["origin"][k], c["date"][k], c["power"][k],
+                c["year"][k], 0, "", 0, 1, 1 if c["more"][k] else 0]
+        if c["gtype"][k] == "MultiPoint":
+            out.extend([layer, lon, lat, *rest] for lon, lat in _geometry_at(c, k)["coordinates"])
+        else:
+            out.append([layer, c["lon"][k], c["lat"][k], *rest])
     return out
 
 
@@ -336,6 +363,8 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
     if len(events) + len(pressure) > point_limit:
         ev_feats, pr_feats = _cell_features(events), _cell_features(pressure)
         aggregated += [LAYER_EVENTS, LAYER_PRESSURE]
+    elif not point_features:  # records only (below): no features made
+        ev_feats, pr_feats = [], []
     else:
         ev_feats, pr_feats = _point_features(events), _point_features(pressure)
     if len(lines) > route_limit:
@@ -344,7 +373,10 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
     else:
         rt_feats = _line_features(lines)
     ev_fc, pr_fc, fin_fc = _fc(ev_feats), _fc(pr_feats), _fc(finance)
-    rows = point_records({"events": ev_fc, "pressure": pr_fc, "finance": fin_fc})
+    if point_features or LAYER_EVENTS in aggregated:  # features (or grid cells) made above
+        rows = point_records({"events": ev_fc, "pressure": pr_fc, "finance": fin_fc})
+    else:
+        rows = _point_rows(events, 0) + _point_rows(pressure, 1) + point_records({"finance": fin_fc})
     if not point_features:
         ev_fc, pr_fc, fin_fc = _fc([]), _fc([]), _fc([])
     return MapData(
