@@ -228,3 +228,15 @@ def test_records_made_straight_from_the_frame_equal_those_made_from_the_features
     assert sum(1 for r in records_only.rows() if r[3] == "multi-site") == 2
     assert records_only.events["features"] == [] and maplayers.view_bounds(records_only) == maplayers.view_bounds(
         with_features)
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), st.datetimes(min_value=__import__("datetime").datetime(1000, 1, 1),
+                                                                 max_value=__import__("datetime").datetime(2100, 1, 1))),
+                          st.sampled_from(["day", "month", "year", None])), min_size=1, max_size=30))
+def test_short_dates_for_a_column_equal_short_date_row_by_row(rows):
+    import pandas as pd
+
+    from atlas.core.labels import short_date
+    starts = pd.Series(pd.to_datetime([d for d, _ in rows]), dtype="datetime64[us]")
+    precision = pd.Series([p for _, p in rows], dtype="category")
+    assert maplayers.short_dates(starts, precision) == [short_date(s, p) for s, p in zip(starts, precision)]

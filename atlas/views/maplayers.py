@@ -137,7 +137,7 @@ def _point_columns(df: pd.DataFrame) -> dict[str, list]:
     """The point layers' values, a column at a time, values that repeat (types, dates, actor
     lists) worked out once each: at 100,000 facts this ran a second and a half row by row."""
     n = len(df)
-    starts = df["date_start"].tolist()
+    starts = df["date_start"]
     actors = df["actors"].tolist()
     return {
         "id": df["id"].tolist(),
@@ -147,11 +147,25 @@ def _point_columns(df: pd.DataFrame) -> dict[str, list]:
         "lat": np.round(df["lat"].to_numpy(dtype=float), 4).tolist(),
         "title": [esc(t) for t in df["title"].tolist()],
         "type": _escaped_column(df["type"]), "origin": _escaped_column(df["origin"]),
-        "date": _memo_column(zip(starts, df["date_precision"].tolist()), lambda k: short_date(*k)),
+        "date": short_dates(starts, df["date_precision"]),
         "power": _memo_column(actors, lambda a: esc(first_power(a))),
-        "year": [None if pd.isna(ts) else int(ts.year) for ts in starts],
+        "year": [None if y != y else int(y) for y in starts.dt.year.tolist()],  # y != y: NaN (no date)
         "more": [isinstance(a, str) and "|" in a for a in actors],
     }
+
+
+def short_dates(starts: pd.Series, precision: pd.Series) -> list[str]:
+    """:func:`atlas.core.labels.short_date` for whole columns (Timestamps one by one cost most
+    of the map's data at 100,000 facts).
+
+    >>> short_dates(pd.Series(pd.to_datetime(["2023-05-19", "2023-05-19", None, "2001-01-02"])),
+    ...             pd.Series(["day", "month", "day", "year"]))
+    ['2023-05-19', '2023-05', '', '2001']
+    """
+    full = pd.Series(pd.to_datetime(starts).dt.strftime("%Y-%m-%d"), index=starts.index).fillna("")
+    prec = precision.astype(object).to_numpy()
+    out = np.where(prec == "year", full.str[:4], np.where(prec == "month", full.str[:7], full))
+    return out.tolist()
 
 
 def _geometry_at(c: dict[str, list], k: int) -> dict:
