@@ -99,10 +99,20 @@ def app(tmp_path_factory) -> App:
     store.decide([f.id for f in evil_facts], "accepted", who="browser-test")
     store.dispose()
 
+    url, proc = start_app(db, tmp / "streamlit.log")
+    try:
+        yield App(url, db, evil, evil_facts[0].id, proc)
+    finally:
+        stop_server(proc)
+
+
+def start_app(db: Path, log: Path) -> tuple[str, subprocess.Popen]:
+    """``streamlit run dashboard.py`` on a free port over the store ``db``, once healthy: (its URL, the process).
+    No editor password and the default map design whatever this shell has set."""
     port = _free_port()
-    log = tmp / "streamlit.log"
     env = {**os.environ, "ATLAS_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    env.pop("ATLAS_EDITOR_PASSWORD", None)
+    for name in ("ATLAS_EDITOR_PASSWORD", "ATLAS_MAP_POINTS"):
+        env.pop(name, None)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
@@ -112,9 +122,10 @@ def app(tmp_path_factory) -> App:
         )
     try:
         _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health", log)
-        yield App(f"http://127.0.0.1:{port}", db, evil, evil_facts[0].id, proc)
-    finally:
+    except RuntimeError:
         stop_server(proc)
+        raise
+    return f"http://127.0.0.1:{port}", proc
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -3,9 +3,6 @@ from their own resource (atlas/views/pointdata.py), all of them are drawn (alone
 cluster), a click on one opens it, and a map whose points went stale fetches the new ones."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -15,7 +12,7 @@ from atlas.db.store import Store
 from atlas.views.maplayers import POINT_LIMIT
 from atlas.views.query import Filters, apply_filters, load_frame
 
-from .conftest import ROOT, _free_port, _wait_healthy, stop_server
+from .conftest import start_app, stop_server
 from .test_user_paths import MAP_FRAME
 
 pytestmark = pytest.mark.browser
@@ -33,18 +30,9 @@ def big_app(tmp_path_factory, browser):
     store = Store(str(db))
     store.bulk_insert_facts(list(synthetic_facts(FACTS, seed=25)))
     store.dispose()
-    port = _free_port()
-    log = tmp / "streamlit.log"
-    env = {**os.environ, "ATLAS_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    env.pop("ATLAS_MAP_POINTS", None)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url, proc = start_app(db, tmp / "streamlit.log")
     try:
-        _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health", log)
-        yield f"http://127.0.0.1:{port}", db
+        yield url, db
     finally:
         stop_server(proc)
 
