@@ -2,6 +2,6 @@
 
 Only navigation lives here; the first page, "Map", is ``pages/0_Map.py``.
 """
-from ui.page import navigation
+from ui.page import run_navigation
 
-navigation().run()
+run_navigation()

@@ -9,6 +9,7 @@ it also runs on its own (``AppTest.from_file("pages/3_Data.py")``).
 from __future__ import annotations
 
 import os
+import threading
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -18,6 +19,7 @@ from ui.cache import fact_frame
 from ui.filters import sidebar_filters
 from ui.routes import PAGES, PAGES_DIR  # noqa: F401  (PAGES_DIR re-exported: tests and pages use ui.page's)
 from ui.search import search_box
+from ui.st_internals import server_running
 from ui.upload_guard import refuse_unguarded
 
 APP_TITLE = "Central Asia Influence Atlas"
@@ -43,10 +45,31 @@ PAGE_CSS = """<style>
 </style>"""
 
 
+_through_navigation = threading.local()
+
+
 def navigation():
     """The app's pages in order (call ``.run()`` on the result in the entry script)."""
     return st.navigation([st.Page(PAGES_DIR / name, title=title, default=i == 0)
                           for i, (name, title) in enumerate(PAGES)])
+
+
+def run_navigation() -> None:
+    """What ``dashboard.py`` does: the chosen page, run through :func:`navigation`."""
+    _through_navigation.on = True
+    try:
+        navigation().run()
+    finally:
+        _through_navigation.on = False
+
+
+def _own_navigation_if_opened_directly() -> None:
+    # A link straight to a page (/Compare, /Articles?article=…) makes Streamlit, because a
+    # pages/ folder exists, run that file itself under its own page list, which adds the entry
+    # script ("dashboard") to the sidebar. Declaring ours here puts the sidebar right; the page
+    # asked for is the same file, already running.
+    if not getattr(_through_navigation, "on", False) and server_running():
+        navigation()
 
 
 def page_setup(title: str, *, heading: str | None = None, filters: bool = True) -> Filters | None:
@@ -56,6 +79,7 @@ def page_setup(title: str, *, heading: str | None = None, filters: bool = True) 
     """
     st.set_page_config(page_title=APP_TITLE if title == PAGES[0][1] else f"{title} · {APP_TITLE}",
                        page_icon=APP_ICON, layout="wide")
+    _own_navigation_if_opened_directly()
     refusal = refuse_unguarded()
     if refusal:  # production without the upload guard: serve nothing but the reason
         st.error(refusal)
