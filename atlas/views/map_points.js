@@ -120,6 +120,7 @@ function atlasYear(y) {
   if (!map || !atlasCluster) { return; }
   atlasRefresh(map);
   atlasFilterRoutes();
+  atlasShadeCountries(ATLAS_YEAR);
 }
 
 function atlasFilterRoutes() {

@@ -35,6 +35,7 @@ from ..core.geometry import REGION_BOUNDS as REGION_BOX, positions
 from ..core.labels import actor_label, first_power, power_color, short_date
 from ..core.markup import esc
 from ..core.models import CENTRAL_ASIA
+from .countryyears import country_years
 from .mappoints import POINT_LAYERS, point_records
 from .query import facts_per_country, leading_actor
 
@@ -107,6 +108,7 @@ class MapData:
     counts: Mapping[str, int] = field(default_factory=dict)  # facts per layer
     finance: dict = field(default_factory=lambda: _fc([]))  # dataset records (atlas.sources.datasets.layer)
     point_rows: list | None = None  # events, pressure and finance as compact records, made once (point_rows())
+    country_years: dict | None = None  # the states' shading at each year (atlas.views.countryyears)
 
     def rows(self) -> list[list]:
         """Every point as a compact record (:func:`atlas.views.mappoints.point_records`)."""
@@ -362,6 +364,8 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     countries, legend = _country_features(frame, boundaries, measure)
+    bins = count_bins(max(facts_per_country(frame).values(), default=0)) if measure == "facts" else []
+    by_year = country_years(frame, measure, bins, COUNT_COLORS, NO_DATA_COLOR)
 
     finance = finance_layer.features(frame, by=finance_color)  # dataset records: their own layer
     if finance:
@@ -395,6 +399,7 @@ def map_data(frame: pd.DataFrame, boundaries: dict, *, measure: str = "facts",
         ev_fc, pr_fc, fin_fc = _fc([]), _fc([]), _fc([])
     return MapData(
         countries=_fc(countries), events=ev_fc, routes=_fc(rt_feats), pressure=pr_fc, point_rows=rows,
+        country_years=by_year,
         legend_html=legend, measure=measure, aggregated=tuple(aggregated),
         unlocated=int(len(frame_rest) - len(located)),
         counts={LAYER_EVENTS: len(events), LAYER_ROUTES: len(lines), LAYER_PRESSURE: len(pressure),

@@ -31,7 +31,7 @@ from ..core.markup import esc
 from ..core.webassets import offline_map
 
 _POINTS_JS = "\n".join((Path(__file__).with_name(name)).read_text(encoding="utf-8")
-                       for name in ("map_cluster.js", "map_points.js"))
+                       for name in ("map_cluster.js", "map_points.js", "map_countries.js"))
 CLUSTER_RADIUS_PX = 30  # markers closer than this (at the current zoom) share a cluster
 SPIDERFY_AT_MOST = 8  # a cluster of this many facts or fewer opens into its facts in one click
 
@@ -41,6 +41,7 @@ var ATLAS_GREY = %(grey)s;
 var ATLAS_FOCUS = %(focus)s;  // the fact selected before the map was drawn (search, link)
 var ATLAS_SEL = %(sel)s;  // the countries filtered to
 var ATLAS_POINTS = %(points)s;  // every point marker: atlas/views/mappoints.py
+var ATLAS_COUNTRY_YEARS = %(country_years)s;  // the states' shading per year: atlas/views/countryyears.py
 var atlasFocused = null;
 window.atlasRouteLayers = [];
 // Streamlit's dark theme: the base map follows the page (same-origin frame; else the OS setting).
@@ -113,6 +114,7 @@ class AtlasCommon(MacroElement):
         self.js = (_JS_COMMON % {
             "dash": json.dumps(ROUTE_DASH), "grey": json.dumps(ROUTE_GREY), "cell_tip": json.dumps(CELL_TOOLTIP),
             "focus": _json_js(focus or ""), "sel": _json_js(list(selected)), "points": _json_js(self.points),
+            "country_years": _json_js(data.country_years),
         }) + _POINTS_JS
 
 
@@ -139,6 +141,9 @@ class AtlasGeoJson(folium.map.Layer):
         });
         {%- if this.year_filtered %}
         window.atlasRouteLayers.push({{ this.get_name() }});
+        {%- endif %}
+        {%- if this.country_tip %}
+        window.atlasCountryLayer = {{ this.get_name() }};  // the year slider shades it (map_countries.js)
         {%- endif %}
         {% endmacro %}
     """)
@@ -199,6 +204,9 @@ def _swatch(css: str) -> str:
     return f'<span style="display:inline-block;vertical-align:middle;margin:0 4px 0 10px;{css}"></span>'
 
 
+YEAR_NOTE = ("with a year chosen in \u201cFacts dated up to\u201d (or Play), the states are shaded by the facts "
+             "dated up to that year, in the classes above")
+YEAR_NOTE_FINANCE = "the finance shading is of all years, whatever the year chosen in \u201cFacts dated up to\u201d"
 POWER_KEY_NOTE = "a fact naming several powers takes the first one's colour"
 CLUSTER_KEY = ("numbered circles: nearby facts grouped (no two markers closer than the grouping distance); "
                "the ring shows the split by outside power; click to open")
@@ -230,8 +238,10 @@ def legend_html(data: MapData) -> str:
         f"<span style='white-space:nowrap'>{_swatch(f'width:26px;height:0;border-top:3px {style} {color}')}{esc(label)}</span> "
         for label, style, color in (("operating / completed", "solid", "#888"), ("construction", "dashed", "#888"),
                                     ("proposed", "dotted", "#888"), ("suspended / cancelled", "solid", "#9e9e9e")))
+    years = YEAR_NOTE if data.country_years else (YEAR_NOTE_FINANCE if data.measure == "finance" else "")
     return (f"<div class='atlas-map-legend' style='font:13px/1.6 sans-serif'>"
             f"<div>{data.legend_html}</div>"
+            + (f"<div class='atlas-key-years'><i>{years}</i></div>" if years else "") +
             f"<div class='atlas-key-powers'><b>Colour</b> = outside power ({POWER_KEY_NOTE}):{powers}</div>"
             f"<div><b>Shape</b> = fact type:{types}</div><div>{origin}</div>"
             f"<div><b>Clusters</b>: {CLUSTER_KEY}</div>"
