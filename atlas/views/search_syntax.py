@@ -6,7 +6,9 @@
 - ``"quoted words"``: that phrase;
 - ``word*``: any word starting so (``pipe*``);
 - spelling variants and transliterations: :data:`VARIANTS` (``Xian`` finds ``Xi'an`` and
-  ``Сиань``), and apostrophes and hyphens folded (``Kambar-Ata`` = ``Kambarata``).
+  ``Сиань``), and apostrophes and hyphens folded (``Kambar-Ata`` = ``Kambarata``);
+- Russian case endings: a Russian word also matches the other forms of its stem
+  (:func:`ru_stem`: ``Сиане`` finds ``Сиань``, ``Ташкента`` finds ``Ташкент`` and ``Tashkent``).
 
 :func:`parse` turns text into :class:`Query` (OR of ANDs of :class:`Term`); the two
 renderers quote every word, so no user text is ever read as FTS5 or tsquery syntax.
@@ -53,6 +55,33 @@ def fold(text: str) -> str:
 
 
 _GROUPS = {fold(v): group for group in VARIANTS for v in group}
+# Case and number endings of Russian nouns and adjectives, longest first. Stripping one leaves a
+# stem that every form of the word starts with (Сиань, Сиане, Сианя → сиан); the search then
+# matches the stem as a prefix. Only words of 5+ letters keeping 4+, so short words stay exact.
+RU_ENDINGS = tuple(sorted("ами ями ого его ому ему ыми ими ой ей ом ем ах ях ов ев ам ям ую юю ая яя ое ее ые ие "
+                          "ый ий а я ы и е у ю о ь".split(), key=len, reverse=True))
+_CYRILLIC = re.compile(r"^[а-яё]+$")
+
+
+def ru_stem(word: str) -> str | None:
+    """The stem of a (folded) Russian word, when it ends in a case ending; else None.
+
+    >>> ru_stem("сиане"), ru_stem("сиань"), ru_stem("ташкента"), ru_stem("ташкент"), ru_stem("газа")
+    ('сиан', 'сиан', 'ташкент', None, None)
+    """
+    if len(word) < 5 or not _CYRILLIC.match(word):
+        return None
+    for ending in RU_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return None
+
+
+def _stem_key(word: str) -> str:
+    return ru_stem(word) or word
+
+
+_STEM_GROUPS = {_stem_key(fold(v)): group for group in VARIANTS for v in group if _CYRILLIC.match(fold(v))}
 
 
 @dataclass(frozen=True)
@@ -61,6 +90,7 @@ class Term:
 
     alternatives: tuple[tuple[str, ...], ...]
     prefix: bool = False
+    stems: tuple[str, ...] = ()  # Russian stems, each matched as a prefix (any case ending)
 
 
 Query = tuple[tuple[Term, ...], ...]  # OR of ANDs
@@ -80,19 +110,25 @@ def _bare(token: str) -> Term | None:
     words = _WORD.findall(token)
     if not words:
         return None
+    key = fold("".join(words))
+    group = _GROUPS.get(key) or _STEM_GROUPS.get(_stem_key(key)) or (token,)
     alts: list[tuple[str, ...]] = []
-    for spelling in _GROUPS.get(fold("".join(_WORD.findall(token))), (token,)) if not prefix else (token,):
+    for spelling in group if not prefix else (token,):
         alts += [a for a in _spellings(spelling) if a not in alts]
-    return Term(tuple(alts), prefix)
+    stems = () if prefix else tuple(dict.fromkeys(
+        st for a in alts if len(a) == 1 and (st := ru_stem(a[0])) and (st,) not in alts))
+    return Term(tuple(alts), prefix, stems)
 
 
 def parse(text: str) -> Query:
     """The query ``text`` means; empty when it has no words (see :func:`notice`).
 
     >>> parse('Rogun OR "Line D"')
-    ((Term(alternatives=(('rogun',), ('рогун',)), prefix=False),), (Term(alternatives=(('line', 'd'),), prefix=False),))
+    ((Term(alternatives=(('rogun',), ('рогун',)), prefix=False, stems=()),), (Term(alternatives=(('line', 'd'),), prefix=False, stems=()),))
+    >>> parse("Сиане")[0][0].alternatives, parse("Сиане")[0][0].stems
+    ((('xi', 'an'), ('xian',), ('сиань',)), ('сиан',))
     >>> parse("pipe*")
-    ((Term(alternatives=(('pipe',),), prefix=True),),)
+    ((Term(alternatives=(('pipe',),), prefix=True, stems=()),),)
     >>> parse("Kambar-Ata")[0][0].alternatives[:3]
     (('kambarata',), ('kambar', 'ata'), ('камбарата',))
     >>> parse("OR | * \\"\\"")
@@ -163,14 +199,16 @@ def render(q: Query, dialect: tuple[str, str, str, str, str]) -> str:
     def alt(words: tuple[str, ...], is_prefix: bool) -> str:
         return joiner.join(f"{quote}{w}{quote}" for w in words) + (prefix if is_prefix else "")
 
-    return or_.join("(" + and_.join("(" + or_.join(alt(a, t.prefix) for a in t.alternatives) + ")"
-                                    for t in group) + ")" for group in q)
+    def term(t: Term) -> str:
+        return or_.join([alt(a, t.prefix) for a in t.alternatives] + [alt((st,), True) for st in t.stems])
+
+    return or_.join("(" + and_.join("(" + term(t) + ")" for t in group) + ")" for group in q)
 
 
 def to_fts5(q: Query) -> str:
     """
     >>> to_fts5(parse("Xian summit"))
-    '(("xi" + "an" OR "xian" OR "сиань") AND ("summit"))'
+    '(("xi" + "an" OR "xian" OR "сиань" OR "сиан"*) AND ("summit"))'
     >>> to_fts5(parse("pipe* OR Rogun"))
     '(("pipe"*)) OR (("rogun" OR "рогун"))'
     """
@@ -180,7 +218,7 @@ def to_fts5(q: Query) -> str:
 def to_tsquery(q: Query) -> str:
     """
     >>> to_tsquery(parse("Xian summit"))
-    "(('xi' <-> 'an' | 'xian' | 'сиань') & ('summit'))"
+    "(('xi' <-> 'an' | 'xian' | 'сиань' | 'сиан':*) & ('summit'))"
     >>> to_tsquery(parse("pipe*"))
     "(('pipe':*))"
     """
