@@ -238,3 +238,17 @@ def test_two_runs_signing_the_same_articles_at_once_do_not_fail(mem_store):
     state.add_signatures(mem_store, [(aid, "signed-here")])  # what this run had computed meanwhile
     assert dict(state.signatures(mem_store))[aid] != "signed-here"  # the first signature is kept
     assert state.unsigned_articles(mem_store) == []
+
+
+def test_a_site_name_without_a_canonical_url_is_not_believed(mem_store):
+    """Issue 23, item 4: og:site_name alone (no canonical URL on the page's own site) let any copy
+    name itself after the original's publisher."""
+    from atlas.sources.fetch.feeds import Feed
+    from tests.fetch_server import rss
+
+    with FixtureServer() as srv:
+        srv.routes["/rss"] = Route(rss(srv.base, [("/copy", "C", "")]), content_type="application/rss+xml")
+        srv.routes["/copy"] = Route(article_html(RAILWAY, site="Example Wire").encode())
+        _local_fetcher(mem_store).run([Feed("Local copies", srv.url("/rss"))])
+    [row] = state.article_listing(mem_store)
+    assert (row["url"], row["publisher"]) == (srv.url("/copy"), "Local copies")

@@ -178,7 +178,8 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     page's date over the feed entry's. A page speaks only for its own site: a canonical URL
     on another registrable domain is ignored (the fetched URL stays the address), and so is
     the site name of such a page (the source's name is the publisher), so a copy cannot pose
-    as the original and keep the original from being fetched.
+    as the original and keep the original from being fetched. Without a canonical URL the site
+    name is not believed either: the publisher is the source's name, else the page's site.
     """
     html = decode_html(resp.body, resp.charset, resp.url)
     check_deadline(resp, "decoding the page")
@@ -186,14 +187,16 @@ def page_article(resp: Response, source: str = "", language: str | None = None,
     check_deadline(resp, "reading the page's text")
     if not text:
         raise FetchFailure("not-html", resp.url, "no article text found in the page")
-    meta = trafilatura.extract_metadata(html, default_url=resp.url)
+    meta = trafilatura.extract_metadata(html)  # no default URL: a page that names no canonical one stays silent
     m = _HTML_LANG.search(html[:4096])
     lang = m.group(1).lower() if m and m.group(1).lower() in LANGUAGES else language
     day = _iso_date(getattr(meta, "date", None) or "") or published
-    claimed = str(getattr(meta, "url", None) or resp.url)
+    claimed = str(getattr(meta, "url", None) or "")
     own = claimed.startswith(("http://", "https://")) and same_site(claimed, resp.url)
     canonical = claimed if own else resp.url
+    # The page's own site name is believed only beside a canonical URL on its own site: any page
+    # can write og:site_name, and one without a canonical URL could be a copy anywhere.
     site_name = getattr(meta, "sitename", None) if own else None
     title = (getattr(meta, "title", None) or first_line(text))[:300]
     return Article.from_text(text, title=title, language=lang, published=day, url=canonical,
-                             publisher=(site_name or source or "")[:200], path=resp.url)
+                             publisher=(site_name or source or site_of(resp.url))[:200], path=resp.url)
