@@ -17,6 +17,7 @@ from atlas.sources.files import SEEDS_DIR, article_files
 from atlas.sources.ingest import ensure_seeded, extract_here, run_extractor
 from atlas.sources.worker import ExtractorProcess
 from atlas.views.query import actor_options, load_frame_snapshotted
+from atlas.db.prebuilt import install_prebuilt
 from atlas.db.store import Store, resolve_url
 from atlas.db.storeguard import MSG_SERVING_READ_ONLY
 from ui.extraction import quietly, worker
@@ -76,6 +77,7 @@ def warm_extractor() -> threading.Thread:
 
 @st.cache_resource(show_spinner="Opening the atlas database…")
 def _store(url: str) -> tuple[Store, tuple[str, ...]]:
+    install_prebuilt(url)  # a fresh clone's store starts as the shipped prebuilt one, then is checked
     store = Store(url)
     if store.read_only:  # nothing can be loaded into it: serve what it holds and say so
         return store, (MSG_SERVING_READ_ONLY,)
