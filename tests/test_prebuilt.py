@@ -64,7 +64,8 @@ def test_an_existing_store_is_never_replaced(tmp_path):
     assert install_prebuilt(resolve_url(path)) is False and path.read_bytes() == b"mine"
 
 
-@pytest.mark.parametrize("content", [PREBUILT.read_bytes()[:5000], gzip.compress(b"not a database " * 100), b"plain"])
+@pytest.mark.parametrize("content", [PREBUILT.read_bytes()[:5000], gzip.compress(b"not a database " * 100, mtime=0),
+                                     b"plain"], ids=["cut-short", "not-sqlite", "not-gzip"])
 def test_an_unreadable_prebuilt_copy_leaves_nothing_behind(tmp_path, content):
     bad = tmp_path / "bad.sqlite.gz"
     bad.write_bytes(content)  # cut short, not SQLite, not gzip
