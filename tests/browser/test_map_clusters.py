@@ -115,10 +115,10 @@ def test_play_steps_the_map_through_the_years(app, page):
         frame.wait_for_function("(seen) => window.ATLAS_YEAR !== null && !seen.includes(window.ATLAS_YEAR)",
                                 arg=seen, timeout=60000)
         seen.append(frame.evaluate("() => window.ATLAS_YEAR"))
-        counts = frame.evaluate("""() => { const d = window.ATLAS_POINTS, y = d.fields.indexOf('year');
-            return {clustered: new Set(window.atlasCluster.getLayers().map(l => l.feature.properties.id)).size,
-                    later: window.atlasCluster.getLayers().filter(l => (l._atlasRec.year || 9999) > window.ATLAS_YEAR).length}; }""")
-        assert counts["later"] == 0  # nothing dated after the year shown
+        # Nothing dated after the year shown. Waited for (bounded), not read once: a CI run once
+        # read the step's year while the group still held every marker (see the stop's note).
+        frame.wait_for_function("""() => window.atlasCluster.getLayers()
+            .filter(l => (l._atlasRec.year || 9999) > window.ATLAS_YEAR).length === 0""", timeout=5000)
     assert seen == sorted(seen) and len(set(seen)) == 3, seen
     assert seen[1] - seen[0] >= 1
     assert "year" in query(p)
