@@ -240,3 +240,15 @@ def test_short_dates_for_a_column_equal_short_date_row_by_row(rows):
     starts = pd.Series(pd.to_datetime([d for d, _ in rows]), dtype="datetime64[us]")
     precision = pd.Series([p for _, p in rows], dtype="category")
     assert maplayers.short_dates(starts, precision) == [short_date(s, p) for s, p in zip(starts, precision)]
+
+
+def test_a_payload_already_made_is_not_started_again_on_the_next_rerun(served, monkeypatch):
+    started: list = []
+    monkeypatch.setattr(pointserver._warmer, "submit", lambda *a: started.append(a))
+    req = PointsRequest(served.version(), Filters())
+    pointserver.prepare(served, req)
+    assert len(started) == 1  # not made yet: started
+    started.clear()
+    assert pointserver.answer(pairs(points_url(served.version(), Filters())), accepts_gzip=True).status_code == 200
+    pointserver.prepare(served, req)
+    assert started == []  # made by the request: every later rerun leaves it be

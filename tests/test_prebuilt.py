@@ -23,39 +23,32 @@ def built(tmp_path_factory) -> Store:
     store.dispose()
 
 
-def test_the_prebuilt_store_is_current_with_the_shipped_files(tmp_path):
-    assert install_prebuilt(resolve_url(tmp_path / "atlas.sqlite"))
-    store = Store(str(tmp_path / "atlas.sqlite"))
-    try:
-        assert store.get_meta("sources_fingerprint") == sources_fingerprint(), STALE
-    finally:
-        store.dispose()
-
-
-def test_a_fresh_store_from_the_prebuilt_one_holds_what_building_gives(tmp_path, built):
+@pytest.fixture
+def installed(tmp_path) -> Store:
+    """A fresh store made from the prebuilt one, as the app's first start makes it."""
     url = resolve_url(tmp_path / "atlas.sqlite")
     assert install_prebuilt(url)
     store = Store(url)
-    try:
-        assert ensure_seeded(store) is False  # nothing left to load
-        mine, theirs = store.facts(), built.facts()
-        assert len(mine) > 500 and sorted(f.id for f in mine) == sorted(f.id for f in theirs)
-        assert {f.id: (f.title, f.date_start, f.countries, f.actors) for f in mine} == \
-            {f.id: (f.title, f.date_start, f.countries, f.actors) for f in theirs}
-    finally:
-        store.dispose()
+    yield store
+    store.dispose()
 
 
-def test_a_stale_prebuilt_store_is_reloaded_from_the_files(tmp_path, built):
-    url = resolve_url(tmp_path / "atlas.sqlite")
-    assert install_prebuilt(url)
-    store = Store(url)
-    try:
-        store.set_meta("sources_fingerprint", "made from other files")
-        assert ensure_seeded(store) is True
-        assert sorted(f.id for f in store.facts()) == sorted(f.id for f in built.facts())
-    finally:
-        store.dispose()
+def test_the_prebuilt_store_is_current_with_the_shipped_files(installed):
+    assert installed.get_meta("sources_fingerprint") == sources_fingerprint(), STALE
+
+
+def test_a_fresh_store_from_the_prebuilt_one_holds_what_building_gives(installed, built):
+    assert ensure_seeded(installed) is False  # nothing left to load
+    mine, theirs = installed.facts(), built.facts()
+    assert len(mine) > 500 and sorted(f.id for f in mine) == sorted(f.id for f in theirs)
+    assert {f.id: (f.title, f.date_start, f.countries, f.actors) for f in mine} == \
+        {f.id: (f.title, f.date_start, f.countries, f.actors) for f in theirs}
+
+
+def test_a_stale_prebuilt_store_is_reloaded_from_the_files(installed, built):
+    installed.set_meta("sources_fingerprint", "made from other files")
+    assert ensure_seeded(installed) is True
+    assert sorted(f.id for f in installed.facts()) == sorted(f.id for f in built.facts())
 
 
 def test_an_existing_store_is_never_replaced(tmp_path):

@@ -74,12 +74,12 @@ def _whole_map_data(store, request: PointsRequest) -> maplayers.MapData:
     return _map_data(store.url, request.version, request.filters, request.measure, request.color, whole=True)
 
 
-def points_url(f: Filters, measure: str, finance_color: str) -> str | None:
+def points_url(version: str, f: Filters, measure: str, finance_color: str) -> str | None:
     """The URL the map fetches its points from, or None when they go inside the map:
     ``ATLAS_MAP_POINTS=inline`` (the previous design, for benchmarks) or no server to hook."""
     if os.environ.get("ATLAS_MAP_POINTS") == "inline" or not serve_points(get_store, _whole_map_data):
         return None
-    return pointdata.points_url(get_store().version(), f, measure, finance_color)
+    return pointdata.points_url(version, f, measure, finance_color)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -97,20 +97,22 @@ def cached_map_data(f: Filters, measure: str, finance_color: str = "power", whol
 def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power") -> maplayers.MapData:
     """Draw the map; handle a click on a fact (detail panel) or a country (filter)."""
     vendor_assets()
-    url = points_url(f, measure, finance_color)
+    store = get_store()
+    version = store.version()  # read once per rerun: every cache below is keyed on it
+    url = points_url(version, f, measure, finance_color)
     with st.spinner("Drawing the map…"):
-        data = cached_map_data(f, measure, finance_color, whole=url is not None)
+        data = _map_data(store.url, version, f, measure, finance_color, url is not None)
     if url is not None:  # the browser asks for these points next: have them ready
-        prepare(get_store(), pointdata.request_of(url))
+        prepare(store, pointdata.request_of(url))
     # The highlighted fact is part of the map's HTML only when chosen elsewhere (search, a
     # link): a click highlights in the browser, and a new HTML would reset the user's zoom.
     fid = selected_fact()
     if fid != st.session_state.get(_CLICKED):
         st.session_state[_MAP_FOCUS] = fid
     focus = st.session_state.get(_MAP_FOCUS)
-    store = get_store()  # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
-    map_key = (store.url, store.version(), f, measure, tiles, focus, finance_color, url)
-    js = mapcontrols.controls_js(_years(store.url, store.version(), f), map_key)  # year slider, Play, link view
+    # rendered once per (store version, filters, measure, tiles, focus): ui/fastmap.py
+    map_key = (store.url, version, f, measure, tiles, focus, finance_color, url)
+    js = mapcontrols.controls_js(_years(store.url, version, f), map_key)  # year slider, Play, link view
     out = cached_folium(map_key, lambda: maps.map_from_data(data, tiles=tiles, focus=focus, countries=f.countries,
                                                             points_url=url),
                         key="map", returned_objects=["last_active_drawing", "center", "zoom"], height=MAP_HEIGHT,
@@ -144,5 +146,5 @@ def map_view(f: Filters, measure: str, tiles: bool, finance_color: str = "power"
     if notes:
         st.caption(" ".join(notes))
     with st.expander("Map key", expanded=True):
-        st.html(_legend(store.url, store.version(), f, measure, finance_color, url is not None))
+        st.html(_legend(store.url, version, f, measure, finance_color, url is not None))
     return data

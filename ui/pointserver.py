@@ -89,7 +89,9 @@ def prepare(store: Store, request: PointsRequest) -> None:
     """Start making ``request``'s payload in the background (the page calls this as it sends
     the map): when the browser asks for the points a moment later they are ready or nearly."""
     data_for = _hooked.get("data")
-    if data_for is not None:
+    with _lock:  # every rerun of the map asks: only a payload neither made nor in the making is started
+        known = (store.url, request) in _payloads or (store.url, request) in _making
+    if data_for is not None and not known:
         _warmer.submit(_quietly, payload, store, request, data_for)
 
 
