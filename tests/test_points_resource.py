@@ -252,3 +252,10 @@ def test_a_payload_already_made_is_not_started_again_on_the_next_rerun(served, m
     assert pointserver.answer(pairs(points_url(served.version(), Filters())), accepts_gzip=True).status_code == 200
     pointserver.prepare(served, req)
     assert started == []  # made by the request: every later rerun leaves it be
+
+
+def test_a_huge_hostile_value_is_refused_in_one_short_line(served):
+    response = pointserver.answer([("v", served.version()), ("country", "<script>" * 12_000)], accepts_gzip=True)
+    text = response.body.decode()
+    assert response.status_code == 400 and text.startswith("points URL: country: '<script><script>")
+    assert len(text) == 300 and text.endswith("…")

@@ -109,9 +109,9 @@ def answer(pairs: list[tuple[str, str]], accepts_gzip: bool) -> Response:
         request = read_points_request(pairs, store.version())
         body = payload(store, request, _hooked["data"])
     except BadPointsRequest as exc:
-        return PlainTextResponse(str(exc), status_code=400)
+        return PlainTextResponse(_short(str(exc)), status_code=400)
     except StalePoints as exc:
-        return PlainTextResponse(str(exc), status_code=404, headers={"Cache-Control": "no-store"})
+        return PlainTextResponse(_short(str(exc)), status_code=404, headers={"Cache-Control": "no-store"})
     except Exception:  # noqa: BLE001 -- a visitor gets a reference, the log gets the details
         ref = uuid.uuid4().hex[:8]
         LOG.exception("points request failed [ref %s]: %s", ref, pairs)
@@ -121,6 +121,11 @@ def answer(pairs: list[tuple[str, str]], accepts_gzip: bool) -> Response:
     if accepts_gzip:
         return Response(body, media_type="application/json", headers={**headers, "Content-Encoding": "gzip"})
     return Response(gzip.decompress(body), media_type="application/json", headers=headers)
+
+
+def _short(message: str, limit: int = 300) -> str:
+    """A refusal names the field and the start of its value, not 100 KB of it back."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 async def _endpoint(request: Any) -> Response:
